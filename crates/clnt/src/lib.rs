@@ -1,0 +1,1 @@
+//! Port of clnt (work in progress).

@@ -1,0 +1,103 @@
+//! The command-line conventions every binary follows.
+//!
+//! Bad arguments: one line on stderr, exit 2 (clap's several-line message is
+//! folded to one). Runtime failure: one line, exit 1. Interrupted: exit 130,
+//! the shell's code for death by SIGINT.
+
+use std::ffi::OsString;
+use std::fmt::Display;
+
+/// A runtime failure (port in use, no permission, ...).
+pub const EXIT_FAILURE: i32 = 1;
+/// Bad arguments.
+pub const EXIT_USAGE: i32 = 2;
+/// Stopped by Ctrl-C (128 + SIGINT).
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// Parses `std::env::args_os()`; on error prints one line and exits 2.
+/// `--help` and `--version` print as clap does and exit 0.
+pub fn parse<P: clap::Parser>() -> P {
+    parse_from(std::env::args_os())
+}
+
+/// [`parse`] over explicit arguments (the first is the program name).
+///
+/// ```
+/// use clap::Parser;
+/// #[derive(Parser)]
+/// struct Cli { n: u64 }
+/// let cli: Cli = common::cli::parse_from(["primes", "100"]);
+/// assert_eq!(cli.n, 100);
+/// ```
+pub fn parse_from<P, I, T>(args: I) -> P
+where
+    P: clap::Parser,
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    match P::try_parse_from(args) {
+        Ok(p) => p,
+        Err(e) => {
+            use clap::error::ErrorKind::*;
+            match e.kind() {
+                DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+                _ => usage_error(error_line(&e)),
+            }
+        }
+    }
+}
+
+/// Folds a clap error to one line, without the `error: ` prefix and the usage
+/// block.
+///
+/// ```
+/// use clap::Parser;
+/// #[derive(Parser, Debug)]
+/// struct Cli { n: u64 }
+/// let e = Cli::try_parse_from(["primes", "abc"]).unwrap_err();
+/// assert_eq!(
+///     common::cli::error_line(&e),
+///     "invalid value 'abc' for '<N>': invalid digit found in string (try --help)"
+/// );
+/// let e = Cli::try_parse_from(["primes"]).unwrap_err();
+/// assert_eq!(
+///     common::cli::error_line(&e),
+///     "the following required arguments were not provided: <N> (try --help)"
+/// );
+/// ```
+pub fn error_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let head = text.split("\n\n").next().unwrap_or_default();
+    let mut line = head
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if let Some(rest) = line.strip_prefix("error: ") {
+        line = rest.to_string();
+    }
+    line.push_str(" (try --help)");
+    line
+}
+
+/// Prints `PROG: msg` on stderr and exits 2.
+pub fn usage_error(msg: impl Display) -> ! {
+    eprintln!("{}: {msg}", program_name());
+    std::process::exit(EXIT_USAGE)
+}
+
+/// Prints `PROG: msg` on stderr and exits 1.
+pub fn fail(msg: impl Display) -> ! {
+    eprintln!("{}: {msg}", program_name());
+    std::process::exit(EXIT_FAILURE)
+}
+
+/// The name this program was started as (`primes`, not `/path/to/primes`).
+pub fn program_name() -> String {
+    std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "program".into())
+}

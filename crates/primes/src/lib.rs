@@ -1,0 +1,1 @@
+//! Port of primes (work in progress).

@@ -1,0 +1,1 @@
+//! Port of sleepers (work in progress).

@@ -1,0 +1,1 @@
+//! Port of srvr-threaded (work in progress).

@@ -1,0 +1,1 @@
+//! Port of srvr (work in progress).
