@@ -1,7 +1,69 @@
-fn main() {
-    let _ = common::cli::parse_from::<Cli, _, _>(std::env::args_os());
+use clap::Parser;
+use common::Shutdown;
+use common::cli::{self, EXIT_INTERRUPTED};
+use sleepers::{Loop, Style};
+use std::time::Duration;
+
+/// Chun's mtsleep3/4/5 (default: mtsleep3, loops 4 and 2 seconds), or
+/// python-course's ten sleepers with --sleeper.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// How the threads are made: mtsleep3 (function), mtsleep4 (callable), mtsleep5 (subclass).
+    #[arg(long, value_enum, default_value = "function")]
+    style: Style,
+    /// Seconds each loop sleeps, comma-separated.
+    #[arg(long, default_value = "4,2", value_delimiter = ',', allow_negative_numbers = true, value_parser = sleepers::parse_seconds)]
+    loops: Vec<Duration>,
+    /// Show which thread printed each line (the Python does not).
+    #[arg(long)]
+    names: bool,
+    /// python-course's example instead: THREADS threads that each sleep SECONDS.
+    #[arg(long)]
+    sleeper: bool,
+    /// With --sleeper: how many threads.
+    #[arg(long, default_value_t = 10, requires = "sleeper")]
+    threads: usize,
+    /// With --sleeper: how long each sleeps.
+    #[arg(long, default_value = "5", allow_negative_numbers = true, value_parser = sleepers::parse_seconds, requires = "sleeper")]
+    seconds: Duration,
+    /// Multiply every real sleep by this (0.01 for fast runs); printed numbers stay nominal.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    scale: f64,
 }
 
-#[derive(clap::Parser)]
-#[command(version, about)]
-struct Cli {}
+fn main() {
+    std::process::exit(try_main());
+}
+
+fn try_main() -> i32 {
+    let cli: Cli = cli::parse();
+    if !cli.scale.is_finite() || cli.scale < 0.0 {
+        cli::usage_error(format!("--scale must be a number >= 0, not {}", cli.scale));
+    }
+    let scale = |d| sleepers::scaled(d, cli.scale).unwrap_or_else(|e| cli::usage_error(e));
+    let shutdown = match Shutdown::install() {
+        Ok(s) => s,
+        Err(e) => cli::fail(format!("cannot install the Ctrl-C handler: {e}")),
+    };
+    let result = if cli.sleeper {
+        let nominal = sleepers::show_seconds(cli.seconds);
+        sleepers::sleepers(cli.threads, &nominal, scale(cli.seconds), &shutdown)
+    } else {
+        let loops: Vec<Loop> = cli
+            .loops
+            .iter()
+            .enumerate()
+            .map(|(index, &d)| Loop {
+                index,
+                real: scale(d),
+            })
+            .collect();
+        sleepers::mtsleep(cli.style, &loops, cli.names, &shutdown)
+    };
+    match result {
+        Ok(report) if report.interrupted.is_empty() => 0,
+        Ok(_) => EXIT_INTERRUPTED,
+        Err(e) => cli::fail(format!("cannot start a thread: {e}")),
+    }
+}
