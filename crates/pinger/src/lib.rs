@@ -1,1 +1,363 @@
-//! Port of pinger (work in progress).
+//! Port of python-course's "Pinging with Threads" (python-course-threads.txt,
+//! the passage from "Pinging with Threads" to the end of the chapter): a thread
+//! per address runs `ping -q -c2`, reads `N received`, and after joining them
+//! all, main prints `Status from IP is STATUS` in order.
+//!
+//! What Rust changes:
+//! - No GIL, and no need for one: each thread owns its socket and its counts,
+//!   and hands its one result back through a slot that only it writes
+//!   ([`std::sync::OnceLock`]), so the compiler needs no lock around the
+//!   results; the only shared counter is the running-thread bound.
+//! - The tutorial's warning that too many pings at once can jam the network
+//!   becomes a limit (`--max-threads`), and a sweep's size is checked before
+//!   anything is sent (`--max-addresses`).
+//! - Instead of starting a `ping` process per address, the threads speak ICMP
+//!   echo themselves (datagram "ping" socket, or raw as root); the tutorial's
+//!   way stays available as `--via-ping`.
+//!
+//! Modules:
+//! - [`targets`]: address specs (first and last, ranges, CIDR, lists, names)
+//!   to the sorted target list, with the size limit.
+//! - [`icmp`]: echo request bytes, checksum, and recognising our own replies.
+//! - [`native`]: ICMP sockets (choosing datagram or raw) and one address's
+//!   probe loop.
+//! - [`via_ping`]: the tutorial's method, the system `ping` and its summary line.
+//! - this file: the sweep (a thread per address, bounded), the verdicts and
+//!   the report lines.
+
+pub mod icmp;
+pub mod native;
+pub mod targets;
+pub mod via_ping;
+
+use common::Shutdown;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::Duration;
+
+pub use native::{Kind, SocketMode};
+pub use targets::Target;
+
+/// What probing one address found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub sent: u32,
+    pub received: u32,
+    /// Something went wrong on the way (reported on stderr).
+    pub error: Option<String>,
+}
+
+impl Outcome {
+    /// Nothing could be sent: the address was not checked.
+    pub fn error(msg: String) -> Self {
+        Outcome {
+            sent: 0,
+            received: 0,
+            error: Some(msg),
+        }
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        if self.sent == 0 {
+            Verdict::Unknown
+        } else if self.received == 0 {
+            Verdict::NoResponse
+        } else if self.received >= self.sent {
+            Verdict::Alive
+        } else {
+            Verdict::Loss(loss_percent(self.sent, self.received))
+        }
+    }
+}
+
+/// The tutorial's three statuses, the middle one with the real percentage,
+/// plus "unknown" where the tutorial would print "shouldn't occur".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Alive,
+    Loss(u32),
+    NoResponse,
+    Unknown,
+}
+
+/// Lost share in whole percent, rounded, but never 0 or 100 when some replies
+/// came back and some did not.
+pub fn loss_percent(sent: u32, received: u32) -> u32 {
+    let lost = u64::from(sent.saturating_sub(received));
+    let pct = (lost * 200 + u64::from(sent)) / (2 * u64::from(sent).max(1));
+    (pct as u32).clamp(1, 99)
+}
+
+/// The line the tutorial prints: Python 2's `print "Status from ", ip, "is",
+/// status` puts a space between items, so there are two spaces after `from`.
+/// Kept byte for byte, so the outputs diff clean.
+pub fn status_line(label: &str, outcome: &Outcome) -> String {
+    let status = match outcome.verdict() {
+        Verdict::Alive => "alive".to_string(),
+        Verdict::Loss(p) => format!("alive, but {p} % package loss"),
+        Verdict::NoResponse => "no response".to_string(),
+        Verdict::Unknown => "unknown".to_string(),
+    };
+    format!("Status from  {label} is {status}")
+}
+
+/// How the threads probe.
+#[derive(Debug, Clone)]
+pub enum Method {
+    /// Native ICMP, with the socket kind settled per family.
+    Native {
+        v4: Option<Kind>,
+        v6: Option<Kind>,
+        settings: native::Settings,
+    },
+    /// The system ping.
+    ViaPing {
+        ping: PathBuf,
+        args: via_ping::PingArgs,
+    },
+}
+
+/// A sweep's results, one slot per target in target order: `None` where the
+/// sweep was interrupted before that address finished.
+#[derive(Debug)]
+pub struct Report {
+    pub results: Vec<Option<Outcome>>,
+    pub interrupted: bool,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub finished: usize,
+    pub alive: usize,
+    pub loss: usize,
+    pub no_response: usize,
+    pub unknown: usize,
+}
+
+impl Report {
+    pub fn tally(&self) -> Tally {
+        let mut t = Tally::default();
+        for o in self.results.iter().flatten() {
+            t.finished += 1;
+            match o.verdict() {
+                Verdict::Alive => t.alive += 1,
+                Verdict::Loss(_) => t.loss += 1,
+                Verdict::NoResponse => t.no_response += 1,
+                Verdict::Unknown => t.unknown += 1,
+            }
+        }
+        t
+    }
+
+    /// `20 addresses: 19 alive, 1 alive with loss, 0 no response`, with how
+    /// many finished when interrupted.
+    pub fn summary(&self) -> String {
+        let t = self.tally();
+        let total = self.results.len();
+        let head = if self.interrupted {
+            format!("interrupted: {} of {total} addresses finished", t.finished)
+        } else {
+            format!("{total} addresses")
+        };
+        let mut s = format!(
+            "{head}: {} alive, {} alive with loss, {} no response",
+            t.alive, t.loss, t.no_response
+        );
+        if t.unknown > 0 {
+            s.push_str(&format!(", {} unknown", t.unknown));
+        }
+        s
+    }
+}
+
+/// A counting semaphore: the bound on threads running at once.
+struct Slots {
+    free: Mutex<usize>,
+    cv: Condvar,
+}
+
+impl Slots {
+    /// Takes a slot; `false` if shutdown came first.
+    fn acquire(&self, shutdown: &Shutdown) -> bool {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            if shutdown.is_triggered() {
+                return false;
+            }
+            // Timed, because the Ctrl-C thread cannot notify this condvar.
+            free = self
+                .cv
+                .wait_timeout(free, Duration::from_millis(50))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        *free -= 1;
+        !shutdown.is_triggered()
+    }
+
+    fn release(&self) {
+        *self.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.cv.notify_one();
+    }
+}
+
+/// A random 64-bit token (std's hasher keys are random per process).
+fn random_token() -> u64 {
+    RandomState::new().hash_one(std::process::id())
+}
+
+/// Pings every target, a thread per address with at most `max_threads`
+/// running at once, and returns when all have joined (or, after shutdown,
+/// when the running ones have noticed it).
+pub fn sweep(
+    targets: &[Target],
+    method: &Method,
+    max_threads: usize,
+    shutdown: &Shutdown,
+) -> Report {
+    let slots = Slots {
+        free: Mutex::new(max_threads.max(1)),
+        cv: Condvar::new(),
+    };
+    let results: Vec<OnceLock<Outcome>> = targets.iter().map(|_| OnceLock::new()).collect();
+    let token = random_token();
+    std::thread::scope(|scope| {
+        for (index, target) in targets.iter().enumerate() {
+            if !slots.acquire(shutdown) {
+                break;
+            }
+            let (slots, slot) = (&slots, &results[index]);
+            let addr = target.addr;
+            let spawned = std::thread::Builder::new()
+                .name(format!("ping {addr}"))
+                .stack_size(256 * 1024)
+                .spawn_scoped(scope, move || {
+                    if let Some(outcome) = probe(addr, index, token, method, shutdown) {
+                        let _ = slot.set(outcome);
+                    }
+                    slots.release();
+                });
+            if let Err(e) = spawned {
+                let _ = results[index].set(Outcome::error(format!("cannot start a thread: {e}")));
+                slots.release();
+            }
+        }
+    });
+    Report {
+        results: results.into_iter().map(OnceLock::into_inner).collect(),
+        interrupted: shutdown.is_triggered(),
+    }
+}
+
+fn probe(
+    addr: IpAddr,
+    index: usize,
+    token: u64,
+    method: &Method,
+    shutdown: &Shutdown,
+) -> Option<Outcome> {
+    match method {
+        Method::Native { v4, v6, settings } => {
+            let kind = if addr.is_ipv6() { v6 } else { v4 };
+            let Some(kind) = *kind else {
+                return Some(Outcome::error("no socket for this address family".into()));
+            };
+            let probe = icmp::Probe {
+                v6: addr.is_ipv6(),
+                token,
+                index: index as u32,
+                ident: (token as u16) ^ (index as u16),
+            };
+            native::ping(addr, kind, probe, *settings, shutdown)
+        }
+        Method::ViaPing { ping, args } => via_ping::ping(ping, addr, *args, shutdown),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn o(sent: u32, received: u32) -> Outcome {
+        Outcome {
+            sent,
+            received,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn tutorial_lines_byte_for_byte() {
+        assert_eq!(
+            status_line("127.0.0.1", &o(2, 2)),
+            "Status from  127.0.0.1 is alive"
+        );
+        assert_eq!(
+            status_line("127.0.0.1", &o(2, 1)),
+            "Status from  127.0.0.1 is alive, but 50 % package loss"
+        );
+        assert_eq!(
+            status_line("::1", &o(2, 0)),
+            "Status from  ::1 is no response"
+        );
+        assert_eq!(
+            status_line("::1", &Outcome::error("x".into())),
+            "Status from  ::1 is unknown"
+        );
+    }
+
+    #[test]
+    fn loss_percentages() {
+        assert_eq!(loss_percent(2, 1), 50);
+        assert_eq!(loss_percent(3, 1), 67);
+        assert_eq!(loss_percent(3, 2), 33);
+        assert_eq!(loss_percent(1000, 999), 1, "never shown as 0 %");
+        assert_eq!(loss_percent(1000, 1), 99, "never shown as 100 %");
+        assert_eq!(o(4, 0).verdict(), Verdict::NoResponse);
+        assert_eq!(o(4, 4).verdict(), Verdict::Alive);
+    }
+
+    #[test]
+    fn summary_counts() {
+        let r = Report {
+            results: vec![Some(o(2, 2)), Some(o(2, 1)), Some(o(2, 0)), None],
+            interrupted: true,
+        };
+        assert_eq!(
+            r.summary(),
+            "interrupted: 3 of 4 addresses finished: 1 alive, 1 alive with loss, 1 no response"
+        );
+    }
+
+    #[test]
+    fn bounded_threads_and_shutdown() {
+        // A method that cannot send anything still returns one result per
+        // target, and a triggered shutdown stops the sweep without results.
+        let targets = targets::expand(&["127.0.0.1-5".into()], false, 10).unwrap();
+        let method = Method::Native {
+            v4: None,
+            v6: None,
+            settings: native::Settings {
+                count: 1,
+                interval: Duration::ZERO,
+                timeout: Duration::from_millis(10),
+            },
+        };
+        let r = sweep(&targets, &method, 2, &Shutdown::new());
+        assert_eq!(r.results.len(), 5);
+        assert!(
+            r.results
+                .iter()
+                .all(|o| o.as_ref().unwrap().verdict() == Verdict::Unknown)
+        );
+        let s = Shutdown::new();
+        s.trigger();
+        let r = sweep(&targets, &method, 2, &s);
+        assert!(r.interrupted);
+        assert!(r.results.iter().all(Option::is_none));
+    }
+}

@@ -1,7 +1,157 @@
-fn main() {
-    let _ = common::cli::parse_from::<Cli, _, _>(std::env::args_os());
+use clap::Parser;
+use common::Shutdown;
+use common::cli::{self, EXIT_FAILURE, EXIT_INTERRUPTED};
+use pinger::{Method, SocketMode, native, targets, via_ping};
+use std::time::{Duration, Instant};
+
+/// Per-target interval by default: iputils' smallest for unprivileged users.
+const DEFAULT_INTERVAL: Duration = Duration::from_millis(200);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Pings a range of addresses, a thread per address, and reports which are
+/// alive (python-course's "Pinging with Threads").
+///
+/// Prints `Status from  IP is alive` (or `alive, but N % package loss`, or
+/// `no response`) per address in address order, as the tutorial does, then a
+/// summary on stderr. Exit status: 0 if every address answered, 1 if some did
+/// not (or on a failure), 2 for bad arguments, 130 when interrupted.
+#[derive(Parser, Debug)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// Addresses: FIRST LAST (`127.0.0.1 127.0.0.20`), a range (`127.0.0.1-20`,
+    /// `::1-::3`), a CIDR block (`127.0.0.0/28`), addresses or host names.
+    #[arg(required = true, value_name = "ADDRESS")]
+    addresses: Vec<String>,
+
+    /// Echo requests per address.
+    #[arg(short = 'c', long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
+    count: u16,
+
+    /// Time between requests to one address: seconds, or with a unit
+    /// (`0.2`, `200ms`) [default: 0.2; with --via-ping, ping's own]
+    #[arg(short = 'i', long, value_parser = parse_duration)]
+    interval: Option<Duration>,
+
+    /// How long to wait for each reply [default: 1; with --via-ping, ping's own]
+    #[arg(short = 'W', long, value_parser = parse_positive_duration)]
+    timeout: Option<Duration>,
+
+    /// At most this many threads (addresses) at once.
+    #[arg(short = 't', long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    max_threads: u32,
+
+    /// Refuse sweeps larger than this (guards against typos such as /8).
+    #[arg(long, default_value_t = 65536)]
+    max_addresses: u64,
+
+    /// Two addresses are a list, not FIRST and LAST.
+    #[arg(long)]
+    list: bool,
+
+    /// Only print the addresses that answered.
+    #[arg(short = 'a', long)]
+    alive: bool,
+
+    /// ICMP socket: datagram (unprivileged, if net.ipv4.ping_group_range allows),
+    /// raw (root), or auto (datagram if allowed, else raw).
+    #[arg(long, value_enum, default_value_t = SocketMode::Auto, conflicts_with = "via_ping")]
+    socket: SocketMode,
+
+    /// Run the system `ping -q -c N` per address and read `N received`, as
+    /// the tutorial does.
+    #[arg(long)]
+    via_ping: bool,
 }
 
-#[derive(clap::Parser)]
-#[command(version, about)]
-struct Cli {}
+/// `1`, `0.2`, `0.2s`, `200ms`.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 1e-3)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1.0)
+    } else {
+        (s, 1.0)
+    };
+    num.trim()
+        .parse::<f64>()
+        .ok()
+        .map(|v| v * scale)
+        .filter(|v| v.is_finite() && (0.0..=3600.0).contains(v))
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| format!("'{s}' is not a duration (seconds up to 3600, e.g. 0.5 or 500ms)"))
+}
+
+fn parse_positive_duration(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        d if d.is_zero() => Err("must be more than 0".into()),
+        d => Ok(d),
+    }
+}
+
+fn main() {
+    std::process::exit(try_main())
+}
+
+fn try_main() -> i32 {
+    let cli: Cli = cli::parse();
+    let targets = targets::expand(&cli.addresses, cli.list, cli.max_addresses)
+        .unwrap_or_else(|e| cli::usage_error(e));
+    let method = if cli.via_ping {
+        let ping = via_ping::find_ping().unwrap_or_else(|e| cli::fail(e));
+        Method::ViaPing {
+            ping,
+            args: via_ping::PingArgs {
+                count: cli.count,
+                interval: cli.interval,
+                timeout: cli.timeout,
+            },
+        }
+    } else {
+        let choose = |v6: bool| {
+            targets
+                .iter()
+                .any(|t| t.addr.is_ipv6() == v6)
+                .then(|| native::choose(cli.socket, v6).unwrap_or_else(|e| cli::fail(e)))
+        };
+        Method::Native {
+            v4: choose(false),
+            v6: choose(true),
+            settings: native::Settings {
+                count: cli.count,
+                interval: cli.interval.unwrap_or(DEFAULT_INTERVAL),
+                timeout: cli.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            },
+        }
+    };
+    let shutdown =
+        Shutdown::install().unwrap_or_else(|e| cli::fail(format!("cannot catch Ctrl-C: {e}")));
+    let started = Instant::now();
+    let report = pinger::sweep(&targets, &method, cli.max_threads as usize, &shutdown);
+
+    let mut out = String::new();
+    for (target, outcome) in targets.iter().zip(&report.results) {
+        let Some(outcome) = outcome else { continue };
+        if let Some(e) = &outcome.error {
+            eprintln!("{}: {}: {e}", cli::program_name(), target.label);
+        }
+        if !cli.alive || outcome.received > 0 {
+            out.push_str(&pinger::status_line(&target.label, outcome));
+            out.push('\n');
+        }
+    }
+    print!("{out}");
+    eprintln!(
+        "{} ({:.2} s)",
+        report.summary(),
+        started.elapsed().as_secs_f64()
+    );
+
+    let t = report.tally();
+    if report.interrupted {
+        EXIT_INTERRUPTED
+    } else if t.no_response + t.unknown > 0 {
+        EXIT_FAILURE
+    } else {
+        0
+    }
+}

@@ -1,0 +1,204 @@
+//! Native ICMP echo: opening the socket, and one address's probe loop.
+//!
+//! Two kinds of socket. A datagram ICMP socket ("ping socket") needs no
+//! privilege when the user's group is inside `net.ipv4.ping_group_range`
+//! (for IPv6 too); the kernel picks the identifier and hands each socket only
+//! its own replies. A raw socket needs root (CAP_NET_RAW) and sees everything,
+//! so [`Probe::match_reply`] does the filtering.
+
+use crate::Outcome;
+use crate::icmp::Probe;
+use common::Shutdown;
+use socket2::{Domain, Protocol, Socket, Type};
+use std::io;
+use std::net::{IpAddr, SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+
+/// Which socket to use (`--socket`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SocketMode {
+    /// Datagram if the kernel allows it, else raw.
+    Auto,
+    /// Unprivileged ICMP datagram socket (needs `net.ipv4.ping_group_range`).
+    Dgram,
+    /// Raw socket (needs root or CAP_NET_RAW).
+    Raw,
+}
+
+/// The socket kind settled on for one address family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Dgram,
+    Raw,
+}
+
+/// Opens an ICMP socket of `kind`, as a `UdpSocket` (std's safe
+/// `send_to`/`recv_from` with timeouts work on any datagram-style socket).
+pub fn open(kind: Kind, v6: bool) -> io::Result<UdpSocket> {
+    let (domain, proto) = if v6 {
+        (Domain::IPV6, Protocol::ICMPV6)
+    } else {
+        (Domain::IPV4, Protocol::ICMPV4)
+    };
+    let ty = match kind {
+        Kind::Dgram => Type::DGRAM,
+        Kind::Raw => Type::RAW,
+    };
+    let socket = Socket::new(domain, ty, Some(proto))?;
+    Ok(socket.into())
+}
+
+/// Settles `mode` for one family by opening a socket once, so that a missing
+/// permission is one clear message before any thread starts. The `Err` is
+/// that message.
+pub fn choose(mode: SocketMode, v6: bool) -> Result<Kind, String> {
+    let family = if v6 { "ICMPv6" } else { "ICMP" };
+    let try_kind = |kind| open(kind, v6).map(|_| kind);
+    let denied = |e: &io::Error| {
+        // EACCES (outside ping_group_range) and EPERM (raw, not root).
+        e.kind() == io::ErrorKind::PermissionDenied
+    };
+    let range = std::fs::read_to_string("/proc/sys/net/ipv4/ping_group_range")
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into());
+    let how = "run as root (raw socket), allow datagram ICMP with \
+               `sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"`, or use --via-ping";
+    match mode {
+        SocketMode::Dgram => try_kind(Kind::Dgram).map_err(|e| {
+            if denied(&e) {
+                format!(
+                    "the kernel refuses {family} datagram sockets to this user \
+                     (net.ipv4.ping_group_range is \"{range}\"): set it with \
+                     `sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"`, \
+                     or use --socket raw as root, or --via-ping"
+                )
+            } else {
+                format!("cannot open an {family} datagram socket: {e}")
+            }
+        }),
+        SocketMode::Raw => try_kind(Kind::Raw).map_err(|e| {
+            if denied(&e) {
+                format!("raw {family} sockets need root (CAP_NET_RAW): run as root, or use --socket dgram or --via-ping")
+            } else {
+                format!("cannot open a raw {family} socket: {e}")
+            }
+        }),
+        SocketMode::Auto => try_kind(Kind::Dgram).or_else(|dgram_err| {
+            try_kind(Kind::Raw).map_err(|raw_err| {
+                if denied(&dgram_err) && denied(&raw_err) {
+                    format!("no permission for {family} sockets: {how}")
+                } else {
+                    format!("cannot open an {family} socket: {raw_err}")
+                }
+            })
+        }),
+    }
+}
+
+/// How to probe one address.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub count: u16,
+    pub interval: Duration,
+    pub timeout: Duration,
+}
+
+/// How often a waiting thread looks at the shutdown flag.
+const SHUTDOWN_POLL: Duration = Duration::from_millis(50);
+
+/// Sends `settings.count` echo requests to `addr`, one every `interval`, and
+/// counts the replies that arrive within `timeout` of their request. Returns
+/// `None` if shutdown came first.
+pub fn ping(
+    addr: IpAddr,
+    kind: Kind,
+    probe: Probe,
+    settings: Settings,
+    shutdown: &Shutdown,
+) -> Option<Outcome> {
+    let count = usize::from(settings.count);
+    let socket = match open(kind, addr.is_ipv6()) {
+        Ok(s) => s,
+        Err(e) => return Some(Outcome::error(format!("cannot open socket: {e}"))),
+    };
+    let dest = SocketAddr::new(addr, 0);
+    let raw = kind == Kind::Raw;
+    let ip_header = raw && addr.is_ipv4();
+    let mut sent_at: Vec<Option<Instant>> = vec![None; count];
+    let mut answered = vec![false; count];
+    let (mut sent, mut received) = (0usize, 0usize);
+    let mut error = None;
+    let mut next_send = Instant::now();
+    let mut buf = [0u8; 1500];
+    loop {
+        if shutdown.is_triggered() {
+            return None;
+        }
+        let now = Instant::now();
+        if sent < count && now >= next_send {
+            // Sequence numbers are probe numbers; -c is at most 65535.
+            let request = probe.request(sent as u16);
+            if let Err(e) = socket.send_to(&request, dest) {
+                // No route, or a broadcast address: this probe is lost.
+                error.get_or_insert_with(|| format!("send failed: {e}"));
+            }
+            sent_at[sent] = Some(now);
+            sent += 1;
+            next_send = now + settings.interval;
+            continue;
+        }
+        let last_deadline = sent_at[count - 1].map(|t| t + settings.timeout);
+        if sent == count && (received == count || last_deadline.is_some_and(|d| now >= d)) {
+            break;
+        }
+        let mut wake = now + SHUTDOWN_POLL;
+        if sent < count {
+            wake = wake.min(next_send);
+        }
+        if let Some(d) = last_deadline {
+            wake = wake.min(d);
+        }
+        let wait = wake
+            .saturating_duration_since(now)
+            .max(Duration::from_millis(1));
+        if let Err(e) = socket.set_read_timeout(Some(wait)) {
+            return Some(Outcome::error(format!("cannot set a timeout: {e}")));
+        }
+        match socket.recv_from(&mut buf) {
+            Ok((n, from)) => {
+                if from.ip() != addr {
+                    continue;
+                }
+                let Some(seq) = probe.match_reply(&buf[..n], ip_header, raw) else {
+                    continue;
+                };
+                let k = usize::from(seq);
+                let arrived = Instant::now();
+                if let Some(Some(t)) = sent_at.get(k) {
+                    if !answered[k] && arrived.duration_since(*t) <= settings.timeout {
+                        answered[k] = true;
+                        received += 1;
+                    }
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
+                ) => {}
+            // An ICMP error reported on the socket (unreachable, ...): keep
+            // waiting, the verdict is in the count.
+            Err(e) => {
+                error.get_or_insert_with(|| format!("receive failed: {e}"));
+                shutdown.sleep(Duration::from_millis(10));
+            }
+        }
+    }
+    Some(Outcome {
+        sent: sent as u32,
+        received: received as u32,
+        error,
+    })
+}
