@@ -1,7 +1,35 @@
-fn main() {
-    let _ = common::cli::parse_from::<Cli, _, _>(std::env::args_os());
+//! `srvr PORT`: see the library docs.
+
+use clap::Parser;
+use common::Shutdown;
+use common::cli::{EXIT_FAILURE, fail};
+use srvr::cli::{ServerArgs, finish};
+
+/// Matloff 3.1's srvr.py: two clients send letters; the server appends each
+/// to a shared string v, sends v back, and prints it when both have gone.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Cli {
+    /// Port to listen on (0: any free port; the address is printed on stderr)
+    port: u16,
+
+    #[command(flatten)]
+    server: ServerArgs,
 }
 
-#[derive(clap::Parser)]
-#[command(version, about)]
-struct Cli {}
+fn main() {
+    std::process::exit(try_main())
+}
+
+fn try_main() -> i32 {
+    let cli: Cli = common::cli::parse();
+    let shutdown = Shutdown::install().unwrap_or_else(|e| fail(format_args!("{e}")));
+    let listener = cli.server.listen_or_exit(cli.port, srvr::NCLNT);
+    match srvr::run(listener, cli.server.config(), &shutdown) {
+        Ok(outcome) => finish(outcome),
+        Err(e) => {
+            srvr::server::log(format_args!("accept failed: {e}"));
+            EXIT_FAILURE
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Command-line pieces both server binaries share: the options, opening the
+//! listener, and printing the ending.
+
+use crate::server::{self, Config, Outcome};
+use common::cli::{EXIT_INTERRUPTED, fail, program_name, usage_error};
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::time::Duration;
+
+/// Options after the positional arguments.
+#[derive(clap::Args, Debug)]
+pub struct ServerArgs {
+    /// Address to listen on: all IPv4 interfaces by default, as the tutorial;
+    /// 127.0.0.1 for this machine only, :: for all IPv6 (and IPv4) ones
+    #[arg(long, value_name = "ADDR", default_value = "0.0.0.0")]
+    pub bind: String,
+
+    /// Cap on the shared string v (bytes; K, M, G suffixes are powers of
+    /// 1024). A letter past it closes its client, with one line on stderr
+    #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = parse_size)]
+    pub max_len: usize,
+
+    /// Close a client that neither sends nor reads for this many seconds
+    /// (default: wait forever, as the tutorial)
+    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
+    pub idle_timeout: Option<Duration>,
+}
+
+impl ServerArgs {
+    /// The server options.
+    pub fn config(&self) -> Config {
+        Config {
+            max_len: self.max_len,
+            idle_timeout: self.idle_timeout,
+        }
+    }
+
+    /// Opens the listener on `--bind` and `port`, sized for `nclnt` waiting
+    /// clients, and says on stderr where it listens (stdout stays the
+    /// tutorial's). Exits 2 for an address that does not resolve, 1 if the
+    /// port cannot be had.
+    pub fn listen_or_exit(&self, port: u16, nclnt: usize) -> TcpListener {
+        let addr = resolve(&self.bind, port).unwrap_or_else(|e| usage_error(e));
+        let listener = server::listen(addr, server::backlog_for(nclnt))
+            .unwrap_or_else(|e| fail(format_args!("cannot listen on {addr}: {e}")));
+        let shown = listener.local_addr().unwrap_or(addr);
+        eprintln!("{}: listening on {shown}", program_name());
+        listener
+    }
+}
+
+/// `HOST` and `port` as a socket address: an IPv4 or IPv6 literal (with or
+/// without brackets) or a name, whose first address is taken.
+pub fn resolve(host: &str, port: u16) -> Result<SocketAddr, String> {
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    match (bare, port).to_socket_addrs() {
+        Ok(mut addrs) => addrs
+            .next()
+            .ok_or_else(|| format!("address '{host}' has no IP address")),
+        Err(e) => Err(format!("cannot resolve address '{host}': {e}")),
+    }
+}
+
+/// Prints the tutorial's last line (`v` as raw bytes, as Python 2 printed
+/// it) and returns the exit code: 0, or 130 after Ctrl-C, with one more line
+/// on stderr saying how many clients were cut off.
+pub fn finish(outcome: Outcome) -> i32 {
+    let (v, code) = match outcome {
+        Outcome::Finished { v } => (v, 0),
+        Outcome::Interrupted { v, connected } => {
+            let s = if connected == 1 { "" } else { "s" };
+            eprintln!(
+                "{}: interrupted with {connected} client{s} connected",
+                program_name()
+            );
+            (v, EXIT_INTERRUPTED)
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let written = out
+        .write_all(b"the final value of v is ")
+        .and_then(|()| out.write_all(&v))
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Err(e) => fail(format_args!("cannot write the result: {e}")),
+    }
+}
+
+/// `1048576`, `64K`, `1M`, `2G` (powers of 1024).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => s.split_at(i),
+        None => (s, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => return Err(format!("'{s}' is not a size such as 4096, 64K or 1M")),
+    };
+    let n: usize = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size such as 4096, 64K or 1M"))?;
+    n.checked_mul(1usize << shift)
+        .ok_or_else(|| format!("'{s}' is too large"))
+}
+
+/// Seconds, whole or fractional, above zero.
+pub fn parse_secs(s: &str) -> Result<Duration, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() && x < 1e9 => Ok(Duration::from_secs_f64(x)),
+        _ => Err(format!("'{s}' is not a number of seconds above 0")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("64K"), Ok(65536));
+        assert_eq!(parse_size("1m"), Ok(1 << 20));
+        assert_eq!(parse_size("0"), Ok(0));
+        assert!(parse_size("").is_err());
+        assert!(parse_size("1X").is_err());
+        assert!(parse_size("-1").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn secs() {
+        assert_eq!(parse_secs("1.5"), Ok(Duration::from_millis(1500)));
+        assert!(parse_secs("0").is_err());
+        assert!(parse_secs("nan").is_err());
+        assert!(parse_secs("abc").is_err());
+    }
+
+    #[test]
+    fn resolves_literals_and_brackets() {
+        assert_eq!(resolve("127.0.0.1", 5), Ok("127.0.0.1:5".parse().unwrap()));
+        assert_eq!(resolve("[::1]", 5), Ok("[::1]:5".parse().unwrap()));
+        assert_eq!(resolve("::1", 5), Ok("[::1]:5".parse().unwrap()));
+    }
+}

@@ -1,0 +1,313 @@
+//! What both servers share: the listening socket, `v`, the client sockets,
+//! and the loop that serves one client.
+//!
+//! Ownership decides what the tutorial left to luck: each client socket is an
+//! `Arc<TcpStream>` held by its thread and by the registry below, so Ctrl-C can
+//! shut every socket down (ending reads and writes that would otherwise block
+//! forever) without dup'ing descriptors that would keep a closed socket open.
+
+use crate::v::SharedV;
+use common::Shutdown;
+use socket2::{Domain, Protocol, SockRef, Socket, Type};
+use std::collections::HashMap;
+use std::io::{self, Read};
+use std::net::{Shutdown as Both, SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// Options shared by both servers.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Cap on `v` in bytes (`--max-len`).
+    pub max_len: usize,
+    /// Close a client that sends nothing, or reads nothing, for this long
+    /// (`--idle-timeout`; `None`, the tutorial's behaviour, waits forever).
+    pub idle_timeout: Option<Duration>,
+}
+
+/// The default cap on `v`: 1 MiB.
+pub const DEFAULT_MAX_LEN: usize = 1 << 20;
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            max_len: DEFAULT_MAX_LEN,
+            idle_timeout: None,
+        }
+    }
+}
+
+/// How a server run ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every client came and went: the tutorial's ending.
+    Finished { v: Vec<u8> },
+    /// Ctrl-C (or the injected shutdown) came first.
+    Interrupted { v: Vec<u8>, connected: usize },
+}
+
+/// Opens a listening TCP socket on `addr` with room for `backlog` pending
+/// connections (the tutorial's `listen(5)` drops the SYNs of a crowd of
+/// clients, which then wait a second to retry). The kernel caps it at
+/// `net.core.somaxconn`.
+pub fn listen(addr: SocketAddr, backlog: usize) -> io::Result<TcpListener> {
+    let sock = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    // Lets a restarted server bind while old connections sit in TIME_WAIT;
+    // a port that another socket is listening on still fails.
+    sock.set_reuse_address(true)?;
+    sock.bind(&addr.into())?;
+    sock.listen(i32::try_from(backlog.max(1)).unwrap_or(i32::MAX))?;
+    Ok(sock.into())
+}
+
+/// The backlog for `nclnt` clients: all of them, and never less than the
+/// tutorial's 5.
+pub fn backlog_for(nclnt: usize) -> usize {
+    nclnt.max(5)
+}
+
+/// One accepted client.
+pub struct Client {
+    /// 0 for the first client accepted, then 1, 2, ... (the tutorial's `srvr.id`).
+    pub id: u64,
+    pub peer: SocketAddr,
+    stream: Arc<TcpStream>,
+}
+
+#[derive(Default)]
+struct Registry {
+    listener: Option<Arc<TcpListener>>,
+    streams: HashMap<u64, Arc<TcpStream>>,
+    next_id: u64,
+    closed: bool,
+}
+
+/// A running server's shared state.
+pub struct Server {
+    v: SharedV,
+    config: Config,
+    registry: Mutex<Registry>,
+    shutdown: Shutdown,
+}
+
+impl Server {
+    /// Takes the listener and arranges for `shutdown` to close it and every
+    /// client socket.
+    pub fn new(listener: TcpListener, config: Config, shutdown: &Shutdown) -> Arc<Self> {
+        let server = Arc::new(Self {
+            v: SharedV::new(config.max_len),
+            config,
+            registry: Mutex::new(Registry {
+                listener: Some(Arc::new(listener)),
+                ..Registry::default()
+            }),
+            shutdown: shutdown.clone(),
+        });
+        let weak = Arc::downgrade(&server);
+        shutdown.on_trigger(move || {
+            if let Some(server) = weak.upgrade() {
+                server.close_all();
+            }
+        });
+        server
+    }
+
+    /// Waits for the next client (the tutorial's `lstn.accept()`). `None` once
+    /// shutdown is triggered or the listener is closed.
+    pub fn accept(&self) -> io::Result<Option<Client>> {
+        let Some(listener) = self.registry().listener.clone() else {
+            return Ok(None);
+        };
+        let (stream, peer) = loop {
+            if self.shutdown.is_triggered() {
+                return Ok(None);
+            }
+            match listener.accept() {
+                Ok(accepted) => break accepted,
+                Err(_) if self.shutdown.is_triggered() => return Ok(None),
+                Err(e) if is_transient(&e) => {}
+                Err(e) if is_resource_shortage(&e) => {
+                    log(format_args!("accept: {e}; retrying"));
+                    self.shutdown.sleep(Duration::from_millis(100));
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        let stream = Arc::new(stream);
+        let mut reg = self.registry();
+        if reg.closed {
+            let _ = stream.shutdown(Both::Both);
+            return Ok(None);
+        }
+        let id = reg.next_id;
+        reg.next_id += 1;
+        reg.streams.insert(id, Arc::clone(&stream));
+        Ok(Some(Client { id, peer, stream }))
+    }
+
+    /// Closes the listening socket (the tutorial's `lstn.close()`): later
+    /// clients are refused.
+    pub fn close_listener(&self) {
+        self.registry().listener = None;
+    }
+
+    /// Serves one client until it leaves (the tutorial's `serveclient` /
+    /// `run`): each byte is a letter, appended to `v` under the lock, and all
+    /// of `v` goes back. Reads take up to 4 KiB at a time but each byte is
+    /// handled on its own, so the wire sees what a `recv(1)` loop sends.
+    pub fn serve(&self, client: &Client) {
+        self.serve_until_gone(client);
+        let _ = client.stream.shutdown(Both::Both);
+        self.registry().streams.remove(&client.id);
+    }
+
+    fn serve_until_gone(&self, client: &Client) {
+        let mut stream = &*client.stream;
+        if let Some(t) = self.config.idle_timeout {
+            let _ = stream.set_read_timeout(Some(t));
+            let _ = stream.set_write_timeout(Some(t));
+        }
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = match stream.read(&mut buf) {
+                Ok(0) => return, // the client closed: gone
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return self.client_error(client, &e),
+            };
+            for &letter in &buf[..n] {
+                let Some(snapshot) = self.v.append(letter) else {
+                    log(format_args!(
+                        "v reached --max-len {} bytes; closing client {} ({})",
+                        self.v.max_len(),
+                        client.id,
+                        client.peer
+                    ));
+                    return self.close_gently(client);
+                };
+                if let Err(e) = snapshot.write_to(stream) {
+                    return self.client_error(client, &e);
+                }
+            }
+        }
+    }
+
+    fn client_error(&self, client: &Client, e: &io::Error) {
+        if self.shutdown.is_triggered() {
+            return;
+        }
+        match (e.kind(), self.config.idle_timeout) {
+            (io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut, Some(t)) => log(format_args!(
+                "client {} ({}) idle for {:?}; closing it",
+                client.id, client.peer, t
+            )),
+            _ => log(format_args!("client {} ({}): {e}", client.id, client.peer)),
+        }
+    }
+
+    /// Ends the stream after the replies already sent, then reads and drops
+    /// what the client is still sending for a moment, so that the close is a
+    /// FIN after its last reply rather than a reset that could destroy it.
+    fn close_gently(&self, client: &Client) {
+        let mut stream = &*client.stream;
+        let _ = stream.shutdown(Both::Write);
+        let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+        let until = Instant::now() + Duration::from_millis(500);
+        let mut sink = [0u8; 4096];
+        while Instant::now() < until && !self.shutdown.is_triggered() {
+            match stream.read(&mut sink) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// `v` now.
+    pub fn v(&self) -> Vec<u8> {
+        self.v.to_vec()
+    }
+
+    /// Clients connected now.
+    pub fn connected(&self) -> usize {
+        self.registry().streams.len()
+    }
+
+    /// The outcome after the wait for the clients ended (`finished`) or was cut
+    /// short by shutdown.
+    pub fn outcome(&self, finished: bool) -> Outcome {
+        if finished && !self.shutdown.is_triggered() {
+            Outcome::Finished { v: self.v() }
+        } else {
+            Outcome::Interrupted {
+                v: self.v(),
+                connected: self.connected(),
+            }
+        }
+    }
+
+    /// Stops accepting and shuts every client socket down: blocked `accept`,
+    /// `read` and `write` calls return at once.
+    fn close_all(&self) {
+        let mut reg = self.registry();
+        reg.closed = true;
+        if let Some(l) = reg.listener.take() {
+            // Linux wakes a thread blocked in accept() on a listening socket
+            // that is shut down.
+            let _ = SockRef::from(&*l).shutdown(Both::Both);
+        }
+        for s in reg.streams.values() {
+            let _ = s.shutdown(Both::Both);
+        }
+    }
+
+    fn registry(&self) -> MutexGuard<'_, Registry> {
+        self.registry.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Spawns a thread for `client` running `body`; if the thread cannot be
+/// started the client is closed, logged and `None` comes back.
+pub fn spawn_client(
+    server: &Arc<Server>,
+    client: Client,
+    name: String,
+    body: impl FnOnce(Arc<Server>, Client) + Send + 'static,
+) -> Option<std::thread::JoinHandle<()>> {
+    let (id, peer, stream) = (client.id, client.peer, Arc::clone(&client.stream));
+    let s = Arc::clone(server);
+    match std::thread::Builder::new()
+        .name(name)
+        .spawn(move || body(s, client))
+    {
+        Ok(h) => Some(h),
+        Err(e) => {
+            log(format_args!(
+                "client {id} ({peer}): cannot start a thread: {e}"
+            ));
+            let _ = stream.shutdown(Both::Both);
+            server.registry().streams.remove(&id);
+            None
+        }
+    }
+}
+
+fn is_transient(e: &io::Error) -> bool {
+    use io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionReset | Interrupted | WouldBlock
+    )
+}
+
+/// Out of descriptors or memory: worth a pause and another try.
+fn is_resource_shortage(e: &io::Error) -> bool {
+    // ENOMEM, ENFILE, EMFILE, ENOBUFS on Linux.
+    matches!(e.raw_os_error(), Some(12 | 23 | 24 | 105))
+}
+
+/// One line on stderr, prefixed with the program name.
+pub fn log(msg: std::fmt::Arguments<'_>) {
+    eprintln!("{}: {msg}", common::cli::program_name());
+}
