@@ -1,0 +1,476 @@
+//! Drives the real binary. Traffic goes only to loopback: 127.0.0.0/8 and
+//! ::1, here or inside a network namespace a test creates (and always deletes).
+//! Tests that need ICMP permission, root or `ip netns` print why they skip.
+
+use std::io::{Read, Write};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pinger");
+
+/// Runs `cmd`, killing it after `limit`; feeds `input` to its stdin.
+fn run_cmd(mut cmd: Command, input: &str, limit: Duration) -> Output {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        status,
+        stdout: out_t.join().unwrap(),
+        stderr: err_t.join().unwrap(),
+    }
+}
+
+fn pinger(args: &[&str]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args);
+    run_cmd(cmd, "", Duration::from_secs(60))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(|u| u == "0"))
+        })
+        .unwrap_or(false)
+}
+
+/// Whether this process may open ICMP sockets at all; says why not.
+fn icmp_allowed(test: &str) -> bool {
+    let o = pinger(&["-c", "1", "127.0.0.1"]);
+    if stderr(&o).contains("no permission") {
+        eprintln!(
+            "{test}: skipped: no permission for ICMP sockets here (not root, ping_group_range)"
+        );
+        return false;
+    }
+    true
+}
+
+/// Expected tutorial lines for `127.0.0.FIRST` to `127.0.0.LAST`.
+fn lines(first: u8, last: u8, status: &str) -> String {
+    (first..=last)
+        .map(|n| format!("Status from  127.0.0.{n} is {status}\n"))
+        .collect()
+}
+
+#[test]
+fn first_to_last_all_alive_in_order() {
+    if !icmp_allowed("first_to_last_all_alive_in_order") {
+        return;
+    }
+    let o = pinger(&["127.0.0.1", "127.0.0.20"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), lines(1, 20, "alive"));
+    assert!(
+        stderr(&o).starts_with("20 addresses: 20 alive, 0 alive with loss, 0 no response"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn cidr_range_and_ipv6_forms() {
+    if !icmp_allowed("cidr_range_and_ipv6_forms") {
+        return;
+    }
+    let o = pinger(&["127.0.0.0/28", "::1/128", "-i", "50ms"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let want = lines(1, 14, "alive") + "Status from  ::1 is alive\n";
+    assert_eq!(stdout(&o), want);
+    let o = pinger(&["127.0.0.3-5", "::1", "localhost", "-c", "1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // localhost is 127.0.0.1 (listed first) or ::1 (merged with it).
+    let out = stdout(&o);
+    assert!(out.contains(&lines(3, 5, "alive")), "{out}");
+    assert!(out.contains("Status from  ::1 is alive\n"), "{out}");
+    assert!(out.lines().all(|l| l.ends_with(" is alive")), "{out}");
+}
+
+#[test]
+fn via_ping_gives_the_same_lines() {
+    if Command::new("ping").arg("-V").output().is_err() {
+        eprintln!("via_ping_gives_the_same_lines: skipped: no ping installed");
+        return;
+    }
+    let o = pinger(&["--via-ping", "-i", "0.2", "127.0.0.1", "127.0.0.4"]);
+    // ping itself may lack permission (no setuid/capability, not root).
+    if stderr(&o).contains("unknown") || o.status.code() != Some(0) {
+        assert!(!stderr(&o).is_empty());
+        eprintln!(
+            "via_ping_gives_the_same_lines: system ping failed here: {}",
+            stderr(&o)
+        );
+        return;
+    }
+    assert_eq!(stdout(&o), lines(1, 4, "alive"));
+}
+
+#[test]
+fn via_ping_without_ping_is_one_clear_line() {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--via-ping", "127.0.0.1"])
+        .env("PATH", "/nonexistent-pinger-test");
+    let o = run_cmd(cmd, "", Duration::from_secs(30));
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(e.contains("`ping`") && e.contains("iputils-ping"), "{e}");
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn bad_addresses_exit_2_with_one_line() {
+    for args in [
+        &["127.0.0.300"][..],
+        &["127.0.0.20", "127.0.0.1"],
+        &["127.0.0.0/33"],
+        &["127.0.0.1-::1"],
+        &["::1-300"],
+        &["127.0.0.0/8"],
+        &["::/64"],
+        &["not_a_host!"],
+        &["-c", "0", "127.0.0.1"],
+        &["-W", "0", "127.0.0.1"],
+        &["-i", "-1", "127.0.0.1"],
+        &["--max-threads", "0", "127.0.0.1"],
+        &["--socket", "raw", "--via-ping", "127.0.0.1"],
+        &[],
+    ] {
+        let o = pinger(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert_eq!(e.lines().count(), 1, "{args:?}: {e}");
+        assert!(!e.contains("panicked"), "{e}");
+        assert!(o.stdout.is_empty(), "{args:?} sent something");
+    }
+    let o = pinger(&["127.0.0.0/8"]);
+    assert!(stderr(&o).contains("--max-addresses"), "{}", stderr(&o));
+    let o = pinger(&["127.0.0.20", "127.0.0.1"]);
+    assert!(stderr(&o).contains("--list"), "{}", stderr(&o));
+}
+
+#[test]
+fn two_addresses_as_a_list_and_alive_only() {
+    if !icmp_allowed("two_addresses_as_a_list_and_alive_only") {
+        return;
+    }
+    let o = pinger(&["--list", "127.0.0.20", "127.0.0.1", "-c", "1", "-a"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "Status from  127.0.0.1 is alive\nStatus from  127.0.0.20 is alive\n"
+    );
+}
+
+#[test]
+fn ctrl_c_reports_finished_addresses_and_exits_130() {
+    if !icmp_allowed("ctrl_c_reports_finished_addresses_and_exits_130") {
+        return;
+    }
+    // Two at a time, 0.2 s each: 50 addresses would take about 5 s.
+    let child = Command::new(BIN)
+        .args(["--max-threads", "2", "127.0.0.1", "127.0.0.50"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1000));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let t0 = Instant::now();
+    let o = child.wait_with_output().unwrap();
+    assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let out = stdout(&o);
+    let n = out.lines().count();
+    assert!((1..50).contains(&n), "{n} lines:\n{out}");
+    assert!(out.lines().all(|l| l.ends_with(" is alive")), "{out}");
+    // The finished ones are reported in address order.
+    assert_eq!(out, lines(1, n as u8, "alive"));
+    assert!(
+        stderr(&o).starts_with(&format!("interrupted: {n} of 50 addresses finished")),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A network namespace with `lo` up, deleted on drop (also when a test fails).
+struct Netns(String);
+
+impl Netns {
+    fn new(test: &str) -> Option<Netns> {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        if !is_root() {
+            eprintln!("{test}: skipped: needs root for ip netns");
+            return None;
+        }
+        let name = format!(
+            "pinger-t{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
+        match Command::new("ip").args(["netns", "add", &name]).output() {
+            Ok(o) if o.status.success() => {}
+            Ok(o) => {
+                eprintln!(
+                    "{test}: skipped: ip netns add failed: {}",
+                    stderr(&o).trim()
+                );
+                return None;
+            }
+            Err(e) => {
+                eprintln!("{test}: skipped: no ip command: {e}");
+                return None;
+            }
+        }
+        let ns = Netns(name);
+        ns.must(&["ip", "link", "set", "lo", "up"], "");
+        Some(ns)
+    }
+
+    /// Runs a command inside; panics if it fails.
+    fn must(&self, cmd: &[&str], input: &str) {
+        let o = self.exec(cmd, input);
+        assert!(o.status.success(), "{cmd:?}: {}", stderr(&o));
+    }
+
+    fn exec(&self, cmd: &[&str], input: &str) -> Output {
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", &self.0]).args(cmd);
+        run_cmd(c, input, Duration::from_secs(60))
+    }
+
+    fn pinger(&self, args: &[&str]) -> Output {
+        let mut cmd = vec![BIN];
+        cmd.extend_from_slice(args);
+        self.exec(&cmd, "")
+    }
+
+    /// Loads an nft input-chain rule body for both families; false (with a
+    /// printed reason) if nft is missing or refuses.
+    fn nft_input(&self, test: &str, rules: &str) -> bool {
+        let script = format!(
+            "table inet pinger_test {{\n chain input {{ type filter hook input priority 0; policy accept;\n{rules}\n }}\n}}\n"
+        );
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", &self.0, "nft", "-f", "-"]);
+        let o = run_cmd(c, &script, Duration::from_secs(30));
+        if !o.status.success() {
+            eprintln!("{test}: skipped: nft failed: {}", stderr(&o).trim());
+            return false;
+        }
+        true
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
+
+/// Percentages from `alive, but N % package loss` lines; panics on other lines.
+fn loss_values(out: &str) -> Vec<u32> {
+    out.lines()
+        .map(|l| {
+            let rest = l
+                .split_once("alive, but ")
+                .unwrap_or_else(|| panic!("not a loss line: {l}"))
+                .1;
+            rest.split(' ').next().unwrap().parse().unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn dropped_echo_gives_no_response() {
+    let test = "dropped_echo_gives_no_response";
+    let Some(ns) = Netns::new(test) else { return };
+    if !ns.nft_input(
+        test,
+        "icmp type echo-request drop\nicmpv6 type echo-request drop",
+    ) {
+        return;
+    }
+    for socket in ["raw", "auto"] {
+        let o = ns.pinger(&["--socket", socket, "-W", "0.3", "127.0.0.1-3", "::1"]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let want = lines(1, 3, "no response") + "Status from  ::1 is no response\n";
+        assert_eq!(stdout(&o), want);
+        assert!(stderr(&o).contains("0 alive, 0 alive with loss, 4 no response"));
+    }
+}
+
+#[test]
+fn random_drop_gives_partial_loss_raw() {
+    let test = "random_drop_gives_partial_loss_raw";
+    let Some(ns) = Netns::new(test) else { return };
+    let rules = "icmp type echo-request numgen random mod 2 == 0 drop\n\
+                 icmpv6 type echo-request numgen random mod 2 == 0 drop";
+    if !ns.nft_input(test, rules) {
+        return;
+    }
+    // 40 probes each: all or none surviving a fair coin is 2^-39.
+    let o = ns.pinger(&[
+        "--socket",
+        "raw",
+        "-c",
+        "40",
+        "-i",
+        "5ms",
+        "-W",
+        "0.5",
+        "127.0.0.1-4",
+        "::1",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let loss = loss_values(&stdout(&o));
+    assert_eq!(loss.len(), 5, "{}", stdout(&o));
+    assert!(loss.iter().all(|p| (1..100).contains(p)), "{loss:?}");
+}
+
+#[test]
+fn raw_socket_never_counts_another_threads_reply() {
+    let test = "raw_socket_never_counts_another_threads_reply";
+    let Some(ns) = Netns::new(test) else { return };
+    // Only 127.0.0.2 is silent; its raw socket still sees every other reply.
+    if !ns.nft_input(test, "ip daddr 127.0.0.2 icmp type echo-request drop") {
+        return;
+    }
+    let o = ns.pinger(&[
+        "--socket",
+        "raw",
+        "-c",
+        "5",
+        "-i",
+        "10ms",
+        "-W",
+        "0.3",
+        "127.0.0.1-8",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let want = lines(1, 1, "alive") + &lines(2, 2, "no response") + &lines(3, 8, "alive");
+    assert_eq!(stdout(&o), want);
+}
+
+#[test]
+fn datagram_socket_path() {
+    let test = "datagram_socket_path";
+    let Some(ns) = Netns::new(test) else { return };
+    // A fresh namespace refuses datagram ICMP (ping_group_range "1 0").
+    ns.must(&["sysctl", "-qw", "net.ipv4.ping_group_range=1 0"], "");
+    let o = ns.pinger(&["--socket", "dgram", "127.0.0.1"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("ping_group_range"), "{}", stderr(&o));
+
+    ns.must(
+        &["sysctl", "-qw", "net.ipv4.ping_group_range=0 2147483647"],
+        "",
+    );
+    let o = ns.pinger(&["--socket", "dgram", "127.0.0.1-6", "::1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        lines(1, 6, "alive") + "Status from  ::1 is alive\n"
+    );
+
+    let rules = "icmp type echo-request numgen random mod 2 == 0 drop\n\
+                 icmpv6 type echo-request numgen random mod 2 == 0 drop";
+    if !ns.nft_input(test, rules) {
+        return;
+    }
+    let o = ns.pinger(&[
+        "--socket",
+        "dgram",
+        "-c",
+        "40",
+        "-i",
+        "5ms",
+        "-W",
+        "0.5",
+        "127.0.0.1-3",
+        "::1",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let loss = loss_values(&stdout(&o));
+    assert_eq!(loss.len(), 4, "{}", stdout(&o));
+    assert!(loss.iter().all(|p| (1..100).contains(p)), "{loss:?}");
+}
+
+#[test]
+fn no_permission_is_one_line_exit_1() {
+    let test = "no_permission_is_one_line_exit_1";
+    let Some(ns) = Netns::new(test) else { return };
+    ns.must(&["sysctl", "-qw", "net.ipv4.ping_group_range=1 0"], "");
+    // As nobody: neither a datagram nor a raw socket.
+    let o = ns.exec(
+        &[
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            BIN,
+            "127.0.0.1",
+        ],
+        "",
+    );
+    if stderr(&o).contains("setpriv") {
+        eprintln!("{test}: skipped: setpriv failed: {}", stderr(&o).trim());
+        return;
+    }
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(
+        e.contains("no permission")
+            && e.contains("root")
+            && e.contains("ping_group_range")
+            && e.contains("--via-ping"),
+        "{e}"
+    );
+    assert!(o.stdout.is_empty());
+}
