@@ -1,7 +1,88 @@
-fn main() {
-    let _ = common::cli::parse_from::<Cli, _, _>(std::env::args_os());
+use clap::Parser;
+use common::Shutdown;
+use common::cli::{EXIT_FAILURE, usage_error};
+use portscanner::spec::{self, Family};
+use portscanner::{Config, DEFAULT_MAXTHREADS, Mode, tool::Show};
+
+/// Checks which TCP ports accept connections (Matloff's portscanner.py).
+///
+/// Without --open/--all it prints the tutorial's lines for ports 1-99.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Hosts to scan (names, IPv4, IPv6), then MAXTHREADS, the most threads
+    /// alive at once (the tutorial's `host maxthreads`; default 256).
+    #[arg(value_name = "HOST", required = true)]
+    args: Vec<String>,
+
+    /// Ports to check: `22,80,8000-8100`, `1-65535`, `-` for all [default: 1-99]
+    #[arg(short, long, value_name = "PORTS", allow_hyphen_values = true)]
+    ports: Option<String>,
+
+    /// Give up on a connect after this long: seconds or e.g. `500ms`
+    #[arg(long, value_name = "SECS", default_value = "1")]
+    timeout: String,
+
+    /// Print only the open ports, sorted, and a summary line
+    #[arg(long, conflicts_with = "all")]
+    open: bool,
+
+    /// Print every port with its state (open, closed, filtered, error), and a summary line
+    #[arg(long)]
+    all: bool,
+
+    /// Resolve host names to IPv4 addresses only
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    ipv4: bool,
+
+    /// Resolve host names to IPv6 addresses only
+    #[arg(short = '6')]
+    ipv6: bool,
 }
 
-#[derive(clap::Parser)]
-#[command(version, about)]
-struct Cli {}
+fn main() {
+    std::process::exit(try_main())
+}
+
+fn try_main() -> i32 {
+    let cli: Cli = common::cli::parse();
+    let (hosts, maxthreads) = spec::split_positionals(&cli.args).unwrap_or_else(|e| usage_error(e));
+    let family = match (cli.ipv4, cli.ipv6) {
+        (true, _) => Family::V4,
+        (_, true) => Family::V6,
+        _ => Family::Any,
+    };
+    let hosts = hosts
+        .iter()
+        .map(|h| spec::resolve(h, family))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| usage_error(e));
+    let ports = match &cli.ports {
+        Some(p) => spec::parse_ports(p).unwrap_or_else(|e| usage_error(e)),
+        None => spec::TUTORIAL_PORTS.collect(),
+    };
+    let timeout = spec::parse_timeout(&cli.timeout).unwrap_or_else(|e| usage_error(e));
+    let mode = match (cli.open, cli.all) {
+        (true, _) => Mode::Tool(Show::Open),
+        (_, true) => Mode::Tool(Show::All),
+        _ => Mode::Tutorial,
+    };
+    let shutdown = match Shutdown::install() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "{}: cannot install the Ctrl-C handler: {e}",
+                common::cli::program_name()
+            );
+            return EXIT_FAILURE;
+        }
+    };
+    let cfg = Config {
+        hosts,
+        ports,
+        maxthreads: maxthreads.unwrap_or(DEFAULT_MAXTHREADS),
+        timeout,
+        mode,
+    };
+    portscanner::run(&cfg, &shutdown)
+}

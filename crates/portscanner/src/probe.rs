@@ -1,0 +1,165 @@
+//! One TCP connect, classified into the four outcomes a scanner must keep apart.
+//!
+//! The tutorial's `try: connect` folds everything into "connection failed";
+//! a tool must not: a refused connect (closed) is not a timeout (filtered), and
+//! running out of file descriptors says nothing about the port at all. So
+//! `EMFILE`/`ENFILE` never become an [`Outcome`]: the prober waits for one of
+//! its own sockets to close and tries again, and gives up with a message
+//! naming `ulimit -n` when none of its sockets is open (the limit is below
+//! what one check needs) or the shortage lasts too long.
+
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// What one connect said about a port.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The handshake completed.
+    Open,
+    /// Refused: the host answered with a reset.
+    Closed,
+    /// No answer within the timeout (a firewall dropping packets).
+    Filtered,
+    /// Anything else (no route, address unavailable, ...).
+    Error(io::Error),
+}
+
+/// Why a check did not produce an [`Outcome`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// Out of file descriptors for good; the message names `ulimit -n`.
+    OutOfFds(String),
+    /// Shutdown was asked for while waiting for a descriptor.
+    Interrupted,
+}
+
+/// A shortage that lasts this long is treated as permanent.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(20);
+
+/// Makes connects and counts its open sockets, shared by every scanning thread.
+#[derive(Debug)]
+pub struct Prober {
+    timeout: Duration,
+    open_sockets: AtomicUsize,
+}
+
+impl Prober {
+    pub fn new(timeout: Duration) -> Self {
+        Self {
+            timeout,
+            open_sockets: AtomicUsize::new(0),
+        }
+    }
+
+    /// Connects to `addr` once. `stopping` is polled while backing off.
+    pub fn check(&self, addr: SocketAddr, stopping: &dyn Fn() -> bool) -> Result<Outcome, Stop> {
+        let socket = match self.socket(addr, stopping)? {
+            Ok(s) => s,
+            Err(e) => return Ok(Outcome::Error(e)),
+        };
+        let result = connect(&socket, addr, self.timeout);
+        drop(socket);
+        self.open_sockets.fetch_sub(1, Ordering::SeqCst);
+        match result {
+            Ok(outcome) => Ok(outcome),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && stopping() => {
+                Err(Stop::Interrupted)
+            }
+            Err(e) => Ok(Outcome::Error(e)),
+        }
+    }
+
+    /// A new socket, counted in `open_sockets`; waits out a descriptor
+    /// shortage while other sockets of ours are open and will be closed.
+    /// The inner error is any other failure (EAFNOSUPPORT, EACCES, ...).
+    fn socket(
+        &self,
+        addr: SocketAddr,
+        stopping: &dyn Fn() -> bool,
+    ) -> Result<io::Result<Socket>, Stop> {
+        let since = Instant::now();
+        let mut hopeless = 0;
+        let mut pause = Duration::from_micros(200);
+        loop {
+            // Counted before it exists, so a thread that sees zero knows that
+            // no socket of ours is open or about to be.
+            self.open_sockets.fetch_add(1, Ordering::SeqCst);
+            let err =
+                match Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)) {
+                    Ok(s) => return Ok(Ok(s)),
+                    Err(e) => e,
+                };
+            let others = self.open_sockets.fetch_sub(1, Ordering::SeqCst) - 1;
+            if !is_out_of_fds(&err) {
+                return Ok(Err(err));
+            }
+            // Zero of ours open three times running: the limit is below what
+            // this process needs for a single check.
+            hopeless = if others == 0 { hopeless + 1 } else { 0 };
+            if hopeless >= 3 || since.elapsed() > GIVE_UP_AFTER {
+                return Err(Stop::OutOfFds(format!(
+                    "out of file descriptors ({err}); raise the limit with `ulimit -n` \
+                     or use a smaller MAXTHREADS"
+                )));
+            }
+            if stopping() {
+                return Err(Stop::Interrupted);
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+    }
+}
+
+/// A blocking connect bounded by `SO_SNDTIMEO`. Unlike socket2's
+/// `connect_timeout` (non-blocking connect, then `poll` against a deadline
+/// measured in user space) the kernel decides: a reset that arrived is
+/// "closed" even if this thread was descheduled past the deadline, and it
+/// takes two system calls fewer per port.
+fn connect(socket: &Socket, addr: SocketAddr, timeout: Duration) -> io::Result<Outcome> {
+    // Linux: a connect that hits SO_SNDTIMEO fails with EINPROGRESS.
+    const EINPROGRESS: i32 = 115;
+    socket.set_write_timeout(Some(timeout))?;
+    match socket.connect(&SockAddr::from(addr)) {
+        // Connecting from an ephemeral port to itself completes a handshake
+        // with nobody (TCP simultaneous open): the port has no listener.
+        Ok(()) if socket.local_addr()?.as_socket() == Some(addr) => Ok(Outcome::Closed),
+        Ok(()) => Ok(Outcome::Open),
+        Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => Ok(Outcome::Closed),
+        Err(e) if e.raw_os_error() == Some(EINPROGRESS) || e.kind() == io::ErrorKind::TimedOut => {
+            Ok(Outcome::Filtered)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `EMFILE` (this process) or `ENFILE` (the whole system): no port verdict.
+fn is_out_of_fds(e: &io::Error) -> bool {
+    // Linux errno values; std has no ErrorKind for them.
+    const ENFILE: i32 = 23;
+    const EMFILE: i32 = 24;
+    matches!(e.raw_os_error(), Some(EMFILE | ENFILE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::{Ipv4Addr, TcpListener};
+
+    #[test]
+    fn open_and_closed_on_our_own_ports() {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let open = listener.local_addr().unwrap();
+        let closed = {
+            let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+            l.local_addr().unwrap()
+        };
+        let p = Prober::new(Duration::from_secs(5));
+        assert!(matches!(p.check(open, &|| false), Ok(Outcome::Open)));
+        assert!(matches!(p.check(closed, &|| false), Ok(Outcome::Closed)));
+        assert_eq!(p.open_sockets.load(Ordering::SeqCst), 0);
+    }
+}

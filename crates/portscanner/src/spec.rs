@@ -1,0 +1,237 @@
+//! What the command line asks for: port lists, hosts, timeouts, MAXTHREADS.
+//!
+//! Every parser returns a one-line message on bad input; `main` prints it and
+//! exits 2.
+
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+/// The tutorial's ports: `range(1, 100)`.
+pub const TUTORIAL_PORTS: std::ops::RangeInclusive<u16> = 1..=99;
+
+/// Parses `22,80,8000-8100` into ascending, de-duplicated ports. Like nmap,
+/// `-` alone means 1-65535, `A-` means A-65535 and `-B` means 1-B.
+///
+/// ```
+/// use portscanner::spec::parse_ports;
+/// assert_eq!(parse_ports("80,22,20-22").unwrap(), vec![20, 21, 22, 80]);
+/// assert_eq!(parse_ports("-").unwrap().len(), 65535);
+/// assert!(parse_ports("0").is_err());
+/// assert!(parse_ports("90-80").is_err());
+/// ```
+pub fn parse_ports(spec: &str) -> Result<Vec<u16>, String> {
+    let mut seen = vec![false; 65536];
+    for item in spec.split(',') {
+        let item = item.trim();
+        if item.is_empty() {
+            return Err(format!("empty item in port list '{spec}'"));
+        }
+        let (lo, hi) = match item.split_once('-') {
+            None => {
+                let p = port(item)?;
+                (p, p)
+            }
+            Some((a, b)) => {
+                let lo = if a.trim().is_empty() { 1 } else { port(a)? };
+                let hi = if b.trim().is_empty() { 65535 } else { port(b)? };
+                if lo > hi {
+                    return Err(format!("empty port range '{item}' ({lo} > {hi})"));
+                }
+                (lo, hi)
+            }
+        };
+        for p in lo..=hi {
+            seen[usize::from(p)] = true;
+        }
+    }
+    Ok((1..=65535u16).filter(|&p| seen[usize::from(p)]).collect())
+}
+
+fn port(s: &str) -> Result<u16, String> {
+    let s = s.trim();
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("invalid port '{s}' (ports are 1-65535)"));
+    }
+    match s.parse::<u32>() {
+        Ok(p @ 1..=65535) => Ok(p as u16),
+        _ => Err(format!("port {s} out of range (ports are 1-65535)")),
+    }
+}
+
+/// Parses a timeout: seconds (`1`, `0.25`) or with a unit (`500ms`, `2s`).
+///
+/// ```
+/// use std::time::Duration;
+/// use portscanner::spec::parse_timeout;
+/// assert_eq!(parse_timeout("500ms").unwrap(), Duration::from_millis(500));
+/// assert_eq!(parse_timeout("1.5").unwrap(), Duration::from_millis(1500));
+/// assert!(parse_timeout("0").is_err());
+/// ```
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    let (num, scale) = if let Some(ms) = t.strip_suffix("ms") {
+        (ms, 1e-3)
+    } else if let Some(secs) = t.strip_suffix('s') {
+        (secs, 1.0)
+    } else {
+        (t, 1.0)
+    };
+    let secs = num
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .map(|n| n * scale)
+        .filter(|n| n.is_finite());
+    match secs {
+        Some(secs) if (0.001..=3600.0).contains(&secs) => Ok(Duration::from_secs_f64(secs)),
+        _ => Err(format!(
+            "invalid timeout '{s}' (seconds from 0.001 to 3600, e.g. 1, 0.5 or 500ms)"
+        )),
+    }
+}
+
+/// Splits the positional arguments `HOST... [MAXTHREADS]`: with two or more,
+/// a last argument made of digits is MAXTHREADS (the tutorial's
+/// `portscanner.py host maxthreads`).
+///
+/// ```
+/// use portscanner::spec::split_positionals;
+/// let args = ["localhost".to_string(), "5".to_string()];
+/// assert_eq!(split_positionals(&args).unwrap(), (&args[..1], Some(5)));
+/// assert!(split_positionals(&["h".into(), "0".into()]).is_err());
+/// ```
+pub fn split_positionals(args: &[String]) -> Result<(&[String], Option<usize>), String> {
+    match args {
+        [hosts @ .., last]
+            if !hosts.is_empty()
+                && !last.is_empty()
+                && last.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            match last.parse::<usize>() {
+                Ok(n) if n >= 1 => Ok((hosts, Some(n))),
+                _ => Err(format!(
+                    "MAXTHREADS must be a whole number of at least 1, not '{last}'"
+                )),
+            }
+        }
+        _ => Ok((args, None)),
+    }
+}
+
+/// Which address families a name may resolve to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// IPv4 if the name has one, else IPv6 (the tutorial's `AF_INET` first).
+    Any,
+    V4,
+    V6,
+}
+
+/// Resolves one host to the address to scan. Literals (`::1`, `[::1]`,
+/// `127.0.0.1`) are used as given; names take their first IPv4 address unless
+/// `family` says otherwise, as nmap does.
+pub fn resolve(host: &str, family: Family) -> Result<IpAddr, String> {
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    let fits = |ip: &IpAddr| match family {
+        Family::Any => true,
+        Family::V4 => ip.is_ipv4(),
+        Family::V6 => ip.is_ipv6(),
+    };
+    if bare.is_empty() {
+        return Err("empty host name".into());
+    }
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return if fits(&ip) {
+            Ok(ip)
+        } else {
+            Err(format!("{host} is not an {} address", fam_name(family)))
+        };
+    }
+    let addrs: Vec<SocketAddr> = (bare, 0)
+        .to_socket_addrs()
+        .map_err(|e| format!("unknown host '{host}': {e}"))?
+        .collect();
+    let pick = match family {
+        Family::Any => addrs.iter().find(|a| a.is_ipv4()).or_else(|| addrs.first()),
+        _ => addrs.iter().find(|a| fits(&a.ip())),
+    };
+    pick.map(SocketAddr::ip).ok_or_else(|| match family {
+        Family::Any => format!("unknown host '{host}': no addresses"),
+        _ => format!("host '{host}' has no {} address", fam_name(family)),
+    })
+}
+
+fn fam_name(f: Family) -> &'static str {
+    match f {
+        Family::V6 => "IPv6",
+        _ => "IPv4",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_lists() {
+        assert_eq!(parse_ports("22").unwrap(), vec![22]);
+        assert_eq!(parse_ports(" 8, 7 ,7-9").unwrap(), vec![7, 8, 9]);
+        assert_eq!(
+            parse_ports("65530-").unwrap(),
+            (65530..=65535).collect::<Vec<_>>()
+        );
+        assert_eq!(parse_ports("-3").unwrap(), vec![1, 2, 3]);
+        assert_eq!(parse_ports("1-65535").unwrap().len(), 65535);
+        for bad in [
+            "",
+            "0",
+            "65536",
+            "1-0",
+            "5-4",
+            "a",
+            "1,,2",
+            "1-2-3",
+            "99999999999",
+            "-0",
+            "+5",
+        ] {
+            assert!(parse_ports(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn timeouts() {
+        assert_eq!(parse_timeout("2s").unwrap(), Duration::from_secs(2));
+        for bad in ["", "-1", "nan", "inf", "0ms", "1h", "99999"] {
+            assert!(parse_timeout(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn positionals() {
+        let v = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let a = v(&["h"]);
+        assert_eq!(split_positionals(&a).unwrap(), (&a[..], None));
+        let a = v(&["h", "g"]);
+        assert_eq!(split_positionals(&a).unwrap(), (&a[..], None));
+        let a = v(&["h", "g", "500"]);
+        assert_eq!(split_positionals(&a).unwrap(), (&a[..2], Some(500)));
+        assert!(split_positionals(&v(&["h", "99999999999999999999999"])).is_err());
+    }
+
+    #[test]
+    fn literals_and_families() {
+        assert_eq!(resolve("[::1]", Family::Any).unwrap().to_string(), "::1");
+        assert_eq!(
+            resolve("127.0.0.1", Family::V4).unwrap().to_string(),
+            "127.0.0.1"
+        );
+        assert!(resolve("::1", Family::V4).is_err());
+        assert!(resolve("", Family::Any).is_err());
+        // Unknown names are tested inside a network namespace (tests/netns.rs),
+        // so that the failed lookup sends nothing off the machine.
+    }
+}

@@ -1,0 +1,207 @@
+//! Tool mode: a fixed pool of MAXTHREADS threads, each taking the next
+//! address from a shared counter and connecting with a timeout.
+//!
+//! A pool rather than the tutorial's thread per port: starting and joining
+//! 65535 threads costs more than the connects themselves on loopback, where a
+//! refused connect takes microseconds. With blocking `connect_timeout` the
+//! number of connects in flight is the number of threads, so MAXTHREADS also
+//! bounds the file descriptors used (one socket per thread).
+
+use crate::probe::{Outcome, Prober, Stop};
+use common::Shutdown;
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// What to print per port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Show {
+    /// Only open ports (`--open`).
+    Open,
+    /// Every port with its outcome (`--all`).
+    All,
+}
+
+/// How a tool-mode run ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ending {
+    Done,
+    Interrupted { checked: usize, of: usize },
+    Failed(String),
+}
+
+/// Scans `targets` with `threads` threads, prints the result lines and the
+/// summary to stdout, and says how the run ended.
+pub fn run(
+    targets: &[SocketAddr],
+    threads: usize,
+    timeout: Duration,
+    show: Show,
+    shutdown: &Shutdown,
+) -> Ending {
+    let t0 = Instant::now();
+    let prober = Prober::new(timeout);
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let open = AtomicUsize::new(0);
+    let finished = AtomicBool::new(false);
+    let fatal: OnceLock<String> = OnceLock::new();
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(
+        std::iter::repeat_with(|| None)
+            .take(targets.len())
+            .collect(),
+    );
+    let stopping = || shutdown.is_triggered() || fatal.get().is_some();
+
+    let worker = || {
+        let mut mine = Vec::new();
+        while !stopping() {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&addr) = targets.get(i) else { break };
+            match prober.check(addr, &stopping) {
+                Ok(outcome) => {
+                    if matches!(outcome, Outcome::Open) {
+                        open.fetch_add(1, Ordering::Relaxed);
+                    }
+                    mine.push((i, outcome));
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(Stop::OutOfFds(msg)) => {
+                    let _ = fatal.set(msg);
+                }
+                Err(Stop::Interrupted) => break,
+            }
+        }
+        let mut all = results.lock().unwrap_or_else(|e| e.into_inner());
+        for (i, outcome) in mine {
+            all[i] = Some(outcome);
+        }
+    };
+
+    std::thread::scope(|s| {
+        let wanted = threads.min(targets.len()).max(1);
+        let mut workers = Vec::with_capacity(wanted);
+        for _ in 0..wanted {
+            let spawned = std::thread::Builder::new()
+                .stack_size(128 * 1024)
+                .spawn_scoped(s, worker);
+            match spawned {
+                Ok(h) => workers.push(h),
+                // Fewer threads than asked (ulimit -u): scan with those.
+                Err(e) if !workers.is_empty() => {
+                    eprintln!(
+                        "{}: started only {} of {wanted} threads: {e}",
+                        common::cli::program_name(),
+                        workers.len()
+                    );
+                    break;
+                }
+                Err(e) => {
+                    let _ = fatal.set(format!("cannot start a thread: {e}"));
+                    break;
+                }
+            }
+        }
+        if std::io::stderr().is_terminal() {
+            s.spawn(|| progress(targets.len(), &done, &open, &finished, t0));
+        }
+        for w in workers {
+            // A worker that panicked loses its results; the others still count.
+            let _ = w.join();
+        }
+        finished.store(true, Ordering::Relaxed);
+    });
+    // The scope has joined every thread, so `results` is complete.
+    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    report(targets, &results, show, t0.elapsed());
+
+    let checked = results.iter().filter(|r| r.is_some()).count();
+    if let Some(msg) = fatal.get() {
+        Ending::Failed(msg.clone())
+    } else if checked < targets.len() {
+        Ending::Interrupted {
+            checked,
+            of: targets.len(),
+        }
+    } else {
+        Ending::Done
+    }
+}
+
+/// A `checked/total` line on stderr, redrawn in place five times a second.
+fn progress(
+    total: usize,
+    done: &AtomicUsize,
+    open: &AtomicUsize,
+    finished: &AtomicBool,
+    t0: Instant,
+) {
+    let mut shown = false;
+    loop {
+        let d = done.load(Ordering::Relaxed);
+        if d >= total || finished.load(Ordering::Relaxed) {
+            break;
+        }
+        // Scans that end within a second never draw it.
+        if t0.elapsed() > Duration::from_secs(1) {
+            let pct = d * 100 / total.max(1);
+            eprint!(
+                "\r{d}/{total} checked ({pct}%), {} open",
+                open.load(Ordering::Relaxed)
+            );
+            shown = true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    if shown {
+        eprint!("\r\x1b[K");
+    }
+}
+
+/// Prints the per-port lines in scan order (hosts as given, ports ascending)
+/// and the summary line.
+fn report(targets: &[SocketAddr], results: &[Option<Outcome>], show: Show, took: Duration) {
+    let (mut open, mut closed, mut filtered, mut errors) = (0, 0, 0, 0);
+    let mut first_error = None;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (addr, r) in targets.iter().zip(results) {
+        let Some(r) = r else { continue };
+        let word = match r {
+            Outcome::Open => {
+                open += 1;
+                "open".to_string()
+            }
+            Outcome::Closed => {
+                closed += 1;
+                "closed".to_string()
+            }
+            Outcome::Filtered => {
+                filtered += 1;
+                "filtered".to_string()
+            }
+            Outcome::Error(e) => {
+                errors += 1;
+                first_error.get_or_insert_with(|| format!("{addr}: {e}"));
+                format!("error: {e}")
+            }
+        };
+        if show == Show::All || matches!(r, Outcome::Open) {
+            let _ = writeln!(out, "{addr} {word}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{open} open, {closed} closed, {filtered} filtered, {errors} errors in {:.2} s",
+        took.as_secs_f64()
+    );
+    let _ = out.flush();
+    drop(out);
+    if let (Show::Open, Some(first)) = (show, first_error) {
+        eprintln!(
+            "{}: {errors} errors, the first: {first}",
+            common::cli::program_name()
+        );
+    }
+}
