@@ -107,10 +107,7 @@ pub fn leave(stream: &TcpStream, limit: Duration) {
     let _ = sock.shutdown(Shutdown::Write);
     let until = Instant::now() + limit;
     let mut sink = [0u8; 8192];
-    loop {
-        let Some(left) = until.checked_duration_since(Instant::now()) else {
-            break;
-        };
+    while let Some(left) = until.checked_duration_since(Instant::now()) {
         if left.is_zero() || sock.set_read_timeout(Some(left)).is_err() {
             break;
         }

@@ -80,6 +80,8 @@ struct Registry {
     streams: HashMap<u64, Arc<TcpStream>>,
     next_id: u64,
     closed: bool,
+    /// Clients connected when shutdown came.
+    cut_off: usize,
 }
 
 /// A running server's shared state.
@@ -229,9 +231,14 @@ impl Server {
         self.v.to_vec()
     }
 
-    /// Clients connected now.
+    /// Clients connected now, or when shutdown came.
     pub fn connected(&self) -> usize {
-        self.registry().streams.len()
+        let reg = self.registry();
+        if reg.closed {
+            reg.cut_off
+        } else {
+            reg.streams.len()
+        }
     }
 
     /// The outcome after the wait for the clients ended (`finished`) or was cut
@@ -252,6 +259,7 @@ impl Server {
     fn close_all(&self) {
         let mut reg = self.registry();
         reg.closed = true;
+        reg.cut_off = reg.streams.len();
         if let Some(l) = reg.listener.take() {
             // Linux wakes a thread blocked in accept() on a listening socket
             // that is shut down.
