@@ -9,7 +9,7 @@
 use crate::Outcome;
 use crate::icmp::Probe;
 use common::Shutdown;
-use socket2::{Domain, Protocol, Socket, Type};
+use socket2::{Domain, Protocol, SockFilter, Socket, Type};
 use std::io;
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
@@ -34,7 +34,10 @@ pub enum Kind {
 
 /// Opens an ICMP socket of `kind`, as a `UdpSocket` (std's safe
 /// `send_to`/`recv_from` with timeouts work on any datagram-style socket).
-pub fn open(kind: Kind, v6: bool) -> io::Result<UdpSocket> {
+///
+/// On a raw socket, `filter_ident` installs a kernel filter passing only
+/// echo replies with that identifier.
+pub fn open(kind: Kind, v6: bool, filter_ident: Option<u16>) -> io::Result<UdpSocket> {
     let (domain, proto) = if v6 {
         (Domain::IPV6, Protocol::ICMPV6)
     } else {
@@ -45,7 +48,52 @@ pub fn open(kind: Kind, v6: bool) -> io::Result<UdpSocket> {
         Kind::Raw => Type::RAW,
     };
     let socket = Socket::new(domain, ty, Some(proto))?;
+    if let (Kind::Raw, Some(ident)) = (kind, filter_ident) {
+        // Best effort: without it, userspace matching still sorts the replies.
+        let _ = socket.attach_filter(&reply_filter(v6, ident));
+    }
     Ok(socket.into())
+}
+
+/// A classic BPF program passing only echo replies carrying `ident`.
+///
+/// Every raw ICMP socket gets a copy of every ICMP packet the host receives:
+/// with 254 threads each pinging one address, each socket would be handed all
+/// 508 replies and 508 loopback requests, overflow its buffer, and drop
+/// replies of its own, turning into false "package loss". Filtering in the
+/// kernel keeps each socket's queue to its own replies. A raw IPv4 socket sees
+/// the IP header first (its length is in the low nibble of byte 0); a raw
+/// ICMPv6 socket starts at the ICMPv6 header.
+fn reply_filter(v6: bool, ident: u16) -> Vec<SockFilter> {
+    // Opcodes from linux/filter.h.
+    const LDX_B_MSH: u16 = 0x01 | 0x10 | 0xa0; // X = 4 * (pkt[k] & 0xf)
+    const LD_B_IND: u16 = 0x10 | 0x40; // A = pkt[X + k]
+    const LD_H_IND: u16 = 0x08 | 0x40;
+    const LD_B_ABS: u16 = 0x10 | 0x20; // A = pkt[k]
+    const LD_H_ABS: u16 = 0x08 | 0x20;
+    const JEQ_K: u16 = 0x05 | 0x10; // A == k ? skip jt : skip jf
+    const RET_K: u16 = 0x06;
+    let ident = u32::from(ident);
+    if v6 {
+        vec![
+            SockFilter::new(LD_B_ABS, 0, 0, 0),
+            SockFilter::new(JEQ_K, 0, 3, 129),
+            SockFilter::new(LD_H_ABS, 0, 0, 4),
+            SockFilter::new(JEQ_K, 0, 1, ident),
+            SockFilter::new(RET_K, 0, 0, u32::MAX),
+            SockFilter::new(RET_K, 0, 0, 0),
+        ]
+    } else {
+        vec![
+            SockFilter::new(LDX_B_MSH, 0, 0, 0),
+            SockFilter::new(LD_B_IND, 0, 0, 0),
+            SockFilter::new(JEQ_K, 0, 3, 0),
+            SockFilter::new(LD_H_IND, 0, 0, 4),
+            SockFilter::new(JEQ_K, 0, 1, ident),
+            SockFilter::new(RET_K, 0, 0, u32::MAX),
+            SockFilter::new(RET_K, 0, 0, 0),
+        ]
+    }
 }
 
 /// Settles `mode` for one family by opening a socket once, so that a missing
@@ -53,7 +101,7 @@ pub fn open(kind: Kind, v6: bool) -> io::Result<UdpSocket> {
 /// that message.
 pub fn choose(mode: SocketMode, v6: bool) -> Result<Kind, String> {
     let family = if v6 { "ICMPv6" } else { "ICMP" };
-    let try_kind = |kind| open(kind, v6).map(|_| kind);
+    let try_kind = |kind| open(kind, v6, None).map(|_| kind);
     let denied = |e: &io::Error| {
         // EACCES (outside ping_group_range) and EPERM (raw, not root).
         e.kind() == io::ErrorKind::PermissionDenied
@@ -117,7 +165,7 @@ pub fn ping(
     shutdown: &Shutdown,
 ) -> Option<Outcome> {
     let count = usize::from(settings.count);
-    let socket = match open(kind, addr.is_ipv6()) {
+    let socket = match open(kind, addr.is_ipv6(), Some(probe.ident)) {
         Ok(s) => s,
         Err(e) => return Some(Outcome::error(format!("cannot open socket: {e}"))),
     };
@@ -201,4 +249,53 @@ pub fn ping(
         received: received as u32,
         error,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::{Ipv4Addr, Ipv6Addr};
+
+    /// Two raw sockets with filters for different identifiers: only the
+    /// sender's gets the reply. Needs root (raw sockets); skips otherwise.
+    #[test]
+    fn kernel_filter_passes_only_our_identifier() {
+        for addr in [
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ] {
+            let v6 = addr.is_ipv6();
+            let (Ok(ours), Ok(other)) = (
+                open(Kind::Raw, v6, Some(0x1111)),
+                open(Kind::Raw, v6, Some(0x2222)),
+            ) else {
+                eprintln!(
+                    "kernel_filter_passes_only_our_identifier: skipped: no raw sockets (not root)"
+                );
+                return;
+            };
+            let probe = Probe {
+                v6,
+                token: 99,
+                index: 0,
+                ident: 0x1111,
+            };
+            ours.send_to(&probe.request(0), SocketAddr::new(addr, 0))
+                .unwrap();
+            let mut buf = [0u8; 1500];
+            ours.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            // Our own request never reaches a filtered socket, so the first
+            // packet is the reply.
+            let (n, from) = ours.recv_from(&mut buf).expect("our reply");
+            assert_eq!(from.ip(), addr);
+            assert_eq!(probe.match_reply(&buf[..n], !v6, true), Some(0));
+            other
+                .set_read_timeout(Some(Duration::from_millis(200)))
+                .unwrap();
+            assert!(
+                other.recv_from(&mut buf).is_err(),
+                "{addr}: the other socket got a packet"
+            );
+        }
+    }
 }
