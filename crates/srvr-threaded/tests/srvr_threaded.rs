@@ -1,0 +1,297 @@
+//! Drives the real `srvr-threaded` binary over loopback: the load test, the
+//! faults of issue 3, the backlog, Ctrl-C, Python clients.
+
+#[path = "../../srvr/tests/support/mod.rs"]
+mod support;
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpStream};
+use std::process::Command;
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+use support::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_srvr-threaded");
+
+fn start(nclnt: usize, extra: &[&str]) -> ServerProc {
+    let n = nclnt.to_string();
+    let mut args = vec!["--bind", "127.0.0.1", "0", &n];
+    args.extend_from_slice(extra);
+    ServerProc::start(BIN, &args)
+}
+
+/// A client that connects when `go` opens, sends its letters one write
+/// each without waiting, half-closes, reads every reply to the end and
+/// only then closes (closing with unread replies would reset the
+/// connection and the kernel would drop letters the server had not read).
+fn pipelined(
+    addr: SocketAddr,
+    mut checker: ReplyChecker,
+    letters: Vec<u8>,
+    go: Arc<Barrier>,
+) -> (ReplyChecker, Duration) {
+    go.wait();
+    let t0 = Instant::now();
+    let mut s = connect(addr);
+    let connected_in = t0.elapsed();
+    for &l in &letters {
+        s.write_all(&[l]).unwrap();
+        checker.sent(&[l]);
+    }
+    s.shutdown(std::net::Shutdown::Write).unwrap();
+    read_all_into(&mut s, &mut checker).unwrap();
+    (checker, connected_in)
+}
+
+#[test]
+fn load_200_clients_100_letters_each() {
+    const N: usize = 200;
+    const LETTERS: usize = 100;
+    let srv = start(N, &[]);
+    let go = Arc::new(Barrier::new(N));
+    let clients: Vec<_> = (0..N)
+        .map(|i| {
+            let (addr, go) = (srv.addr, Arc::clone(&go));
+            let abc = alphabet(i, N);
+            let letters = letters(&abc, LETTERS, i as u64);
+            std::thread::spawn(move || {
+                pipelined(
+                    addr,
+                    ReplyChecker::new(format!("client {i}"), &abc),
+                    letters,
+                    go,
+                )
+            })
+        })
+        .collect();
+    let results: Vec<_> = clients.into_iter().map(|h| h.join().unwrap()).collect();
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success(), "{:?}", done.stderr);
+    let v = final_v(&done.stdout);
+    assert_eq!(v.len(), N * LETTERS);
+    let mut slowest = Duration::ZERO;
+    for (checker, connected_in) in &results {
+        checker.finish(&v).unwrap();
+        slowest = slowest.max(*connected_in);
+    }
+    // A full accept queue costs a one-second SYN retry.
+    assert!(
+        slowest < Duration::from_secs(1),
+        "a connect took {slowest:?}"
+    );
+    assert_eq!(done.stderr.len(), 1, "{:?}", done.stderr);
+}
+
+/// With the server stopped, nobody accepts: every one of NCLNT connections
+/// must still complete in the kernel's queue (the tutorial's listen(5)
+/// would hold about 5 and leave the rest retrying SYNs).
+#[test]
+fn backlog_holds_every_client_while_the_server_is_stopped() {
+    const N: usize = 64;
+    let srv = start(N, &[]);
+    srv.signal("STOP");
+    let conns: Vec<_> = (0..N)
+        .map(|_| TcpStream::connect_timeout(&srv.addr, Duration::from_millis(900)))
+        .collect();
+    srv.signal("CONT");
+    let ok = conns.iter().filter(|c| c.is_ok()).count();
+    assert_eq!(ok, N, "only {ok} of {N} connections completed");
+    for c in conns {
+        let mut c = c.unwrap();
+        c.set_read_timeout(Some(PATIENCE)).unwrap();
+        c.write_all(b"k").unwrap();
+        leave(c);
+    }
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success());
+    assert_eq!(final_v(&done.stdout), vec![b'k'; N]);
+}
+
+/// A reset, non-UTF-8 bytes, a 1 MiB line at once and a silent client,
+/// all at the same time as two well-behaved clients.
+#[test]
+fn faulty_clients_do_not_disturb_the_others() {
+    let srv = start(6, &[]);
+    let addr = srv.addr;
+    let idle = connect(addr);
+
+    // 1 MiB of 'x' in one write from its own thread; never reads, so the
+    // server's replies to it back up and its thread blocks. Reset at the end.
+    let flood = std::thread::spawn(move || {
+        let mut s = connect(addr);
+        s.set_write_timeout(Some(Duration::from_secs(2))).unwrap();
+        let _ = s.write_all(&vec![b'x'; 1 << 20]);
+        s
+    });
+
+    // Non-UTF-8 bytes, read reply by reply.
+    let bin_abc = [0xff, 0xfe, 0xc3, 0x80, 0x00];
+    let mut bin = connect(addr);
+    let mut bin_check = ReplyChecker::new("non-utf8", &bin_abc);
+    // Five letters, replies read, then a reset.
+    let rst_abc = *b"0123456789";
+    let mut rst = connect(addr);
+    let mut rst_check = ReplyChecker::new("reset", &rst_abc);
+    for (i, &l) in rst_abc[..5].iter().enumerate() {
+        rst.write_all(&[l]).unwrap();
+        rst_check.sent(&[l]);
+        read_replies(&mut rst, &mut rst_check, i + 1).unwrap();
+    }
+    reset(rst);
+
+    let go = Arc::new(Barrier::new(2));
+    let good: Vec<_> = [b"abcdefghijklm", b"nopqrstuvwyz!"]
+        .into_iter()
+        .enumerate()
+        .map(|(i, abc)| {
+            let go = Arc::clone(&go);
+            let letters = letters(abc, 300, i as u64 + 7);
+            std::thread::spawn(move || {
+                pipelined(
+                    addr,
+                    ReplyChecker::new(format!("good {i}"), abc),
+                    letters,
+                    go,
+                )
+                .0
+            })
+        })
+        .collect();
+    for (i, &l) in bin_abc.iter().cycle().take(40).enumerate() {
+        bin.write_all(&[l]).unwrap();
+        bin_check.sent(&[l]);
+        read_replies(&mut bin, &mut bin_check, i + 1).unwrap();
+    }
+    let bin_rest = leave(bin);
+    assert!(bin_rest.is_empty());
+    let good: Vec<ReplyChecker> = good.into_iter().map(|h| h.join().unwrap()).collect();
+    reset(flood.join().unwrap());
+
+    // Everyone but the silent client is gone: the server still waits for it.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut srv = srv;
+    assert!(!srv.has_exited(), "server quit with a client connected");
+    drop(idle);
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success(), "{:?}", done.stderr);
+    let v = final_v(&done.stdout);
+    for c in &good {
+        c.finish(&v).unwrap();
+    }
+    bin_check.finish(&v).unwrap();
+    rst_check.finish(&v).unwrap();
+    assert!(v.len() <= 1 << 20);
+    let others = 2 * 300 + 40 + 5;
+    assert!(v.len() >= others);
+    assert!(v.iter().filter(|&&b| b == b'x').count() == v.len() - others);
+}
+
+#[test]
+fn idle_timeout_closes_a_silent_client() {
+    let srv = start(2, &["--idle-timeout", "0.5"]);
+    let mut silent = connect(srv.addr);
+    let mut a = connect(srv.addr);
+    send_expect(&mut a, b'a', b"a");
+    leave(a);
+    let t0 = Instant::now();
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success());
+    assert!(t0.elapsed() < Duration::from_secs(10));
+    assert_eq!(done.stdout, final_line(b"a"));
+    assert!(
+        done.stderr
+            .iter()
+            .any(|l| l.contains("idle for 500ms; closing it")),
+        "{:?}",
+        done.stderr
+    );
+    let mut rest = Vec::new();
+    use std::io::Read;
+    assert_eq!(
+        silent.read_to_end(&mut rest).unwrap(),
+        0,
+        "closed by the server"
+    );
+}
+
+#[test]
+fn ctrl_c_joins_threads_blocked_in_reads() {
+    let srv = start(3, &[]);
+    let mut a = connect(srv.addr);
+    let b = connect(srv.addr);
+    send_expect(&mut a, b'o', b"o");
+    send_expect(&mut a, b'k', b"ok");
+    std::thread::sleep(Duration::from_millis(100));
+    srv.signal("INT");
+    let done = srv.wait(PATIENCE);
+    assert_eq!(done.status.code(), Some(130));
+    assert!(
+        done.waited < Duration::from_secs(1),
+        "took {:?}",
+        done.waited
+    );
+    assert_eq!(done.stdout, final_line(b"ok"));
+    assert!(
+        done.stderr
+            .iter()
+            .any(|l| l == "srvr-threaded: interrupted with 2 clients connected"),
+        "{:?}",
+        done.stderr
+    );
+    assert!(leave(a).is_empty());
+    assert!(leave(b).is_empty());
+}
+
+#[test]
+fn zero_clients_print_an_empty_v_at_once() {
+    let srv = start(0, &[]);
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success());
+    assert_eq!(done.stdout, final_line(b""));
+}
+
+#[test]
+fn bad_arguments_are_one_line_and_exit_2() {
+    for args in [
+        &["2000"][..],
+        &["2000", "x"],
+        &["99999", "2"],
+        &["2000", "-3"],
+    ] {
+        let out = Command::new(BIN).args(args).output().unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("srvr-threaded: "), "{err}");
+    }
+}
+
+#[test]
+fn python_clients_side_by_side() {
+    if !have_python("python_clients_side_by_side") {
+        return;
+    }
+    let srv = start(3, &[]);
+    let port = srv.addr.port().to_string();
+    let py = |input: &[u8]| {
+        let mut cmd = Command::new("python3");
+        cmd.arg(fixture("py_clnt.py")).args(["127.0.0.1", &port]);
+        run_with_input(cmd, input, PATIENCE)
+    };
+    let (st, out, _) = py(b"a\n\xc3\xa9\n\n");
+    assert!(st.success());
+    // Two bytes, two replies; recv(1024) may take one or both.
+    assert!(
+        out.starts_with(b"enter a letter:a\nenter a letter:a\xc3"),
+        "{out:?}"
+    );
+    let (st, out, _) = py(b"b\n");
+    assert!(st.success());
+    assert_eq!(out, b"enter a letter:a\xc3\xa9b\nenter a letter:");
+    let (st, out, _) = py(b"");
+    assert!(st.success());
+    assert_eq!(out, b"enter a letter:");
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success());
+    assert_eq!(done.stdout, final_line("aéb".as_bytes()));
+}
