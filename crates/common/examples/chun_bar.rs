@@ -1,0 +1,17 @@
+//! chun-multithreaded-programming.md lines 84-96, "Example": a thread runs
+//! `bar('foo')`, which prints its argument; main joins it.
+//!
+//! Rust changes: `threading.Thread(target=bar, args=('foo',))` and `start()`
+//! are one `thread::spawn`; the closure owns its argument. Python 3 semantics
+//! (`print(text)`; the slide is Python 2).
+//!
+//! `cargo run -p common --example chun_bar`
+
+fn bar(text: &str) {
+    println!("{text}");
+}
+
+fn main() {
+    let t = std::thread::spawn(|| bar("foo"));
+    t.join().expect("bar panicked");
+}

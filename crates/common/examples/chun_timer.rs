@@ -1,0 +1,78 @@
+//! chun-multithreaded-programming.md line 253, `threading.Timer`, "like
+//! `Thread` but start after an elapsed time" (the slides list it with the
+//! other `threading` objects and give no code): `Timer(interval, function)`
+//! runs `function` on its own thread after `interval` seconds unless
+//! `cancel()` is called first.
+//!
+//! Rust changes: std has no timer thread; it is a few lines: the thread waits
+//! on a [`common::Event`] with the interval as timeout, and `cancel` sets the
+//! event, so a cancelled timer wakes and ends at once instead of sleeping out
+//! its interval. Only this example needs one, so it lives here, not in
+//! `common`. Two timers start together: the first fires after 0.2 s, the
+//! second (0.5 s) is cancelled at 0.1 s and never runs.
+//!
+//! `cargo run -p common --example chun_timer`
+
+use common::Event;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// `threading.Timer`: calls a function once, after a delay, unless cancelled.
+struct Timer {
+    cancelled: Arc<Event>,
+    thread: JoinHandle<bool>,
+}
+
+impl Timer {
+    /// `Timer(interval, function).start()`.
+    fn start(interval: Duration, function: impl FnOnce() + Send + 'static) -> Self {
+        let cancelled = Arc::new(Event::new());
+        let c = cancelled.clone();
+        let thread = std::thread::spawn(move || {
+            if c.wait_timeout(interval) {
+                return false;
+            }
+            function();
+            true
+        });
+        Self { cancelled, thread }
+    }
+
+    /// Stops the timer if it is still waiting; no effect once it has fired.
+    fn cancel(&self) {
+        self.cancelled.set();
+    }
+
+    /// Waits for the timer's thread; `true` if the function ran.
+    fn join(self) -> bool {
+        self.thread.join().expect("the timer function panicked")
+    }
+}
+
+fn main() {
+    let t0 = Instant::now();
+    let elapsed = move || format!("{:.1} s", t0.elapsed().as_secs_f64());
+    let e = elapsed;
+    let first = Timer::start(Duration::from_millis(200), move || {
+        println!("timer 1 fired after {}", e())
+    });
+    let e = elapsed;
+    let second = Timer::start(Duration::from_millis(500), move || {
+        println!("timer 2 fired after {}", e())
+    });
+    std::thread::sleep(Duration::from_millis(100));
+    second.cancel();
+    println!("timer 2 cancelled after {}", elapsed());
+    let ran = (first.join(), second.join());
+    println!(
+        "timer 1 ran: {}, timer 2 ran: {}; done after {}",
+        py_bool(ran.0),
+        py_bool(ran.1),
+        elapsed()
+    );
+}
+
+fn py_bool(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
