@@ -1,0 +1,318 @@
+//! Drives the real `clnt` binary against small servers the tests run
+//! themselves (and the Python fixture server when python3 is there).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_clnt");
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// One client served the tutorial's way by a thread: every byte appended
+/// to v and v sent back. Returns what the client sent and whether it
+/// ended with a clean end of stream.
+fn echo_server(listener: TcpListener) -> JoinHandle<(Vec<u8>, bool)> {
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        let mut v = Vec::new();
+        let mut b = [0u8; 1];
+        loop {
+            match s.read(&mut b) {
+                Ok(0) => return (v, true),
+                Ok(_) => {
+                    v.push(b[0]);
+                    s.write_all(&v).unwrap();
+                }
+                Err(_) => return (v, false),
+            }
+        }
+    })
+}
+
+fn loopback() -> (TcpListener, String) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port().to_string();
+    (l, port)
+}
+
+fn run(args: &[&str], input: &[u8]) -> (ExitStatus, Vec<u8>, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    wait_output(child)
+}
+
+fn wait_output(mut child: Child) -> (ExitStatus, Vec<u8>, String) {
+    let t0 = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if t0.elapsed() > PATIENCE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("clnt still running after {PATIENCE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status,
+        out.stdout,
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn piped_session_prints_prompts_and_replies() {
+    let (l, port) = loopback();
+    let server = echo_server(l);
+    let (st, out, err) = run(&["127.0.0.1", &port], b"a\nb\n\n");
+    assert!(st.success(), "{err}");
+    assert_eq!(out, b"enter a letter:a\nenter a letter:ab\nenter a letter:");
+    assert!(err.is_empty(), "{err}");
+    assert_eq!(server.join().unwrap(), (b"ab".to_vec(), true));
+}
+
+#[test]
+fn end_of_input_leaves_like_an_empty_line() {
+    let (l, port) = loopback();
+    let server = echo_server(l);
+    let (st, out, _) = run(&["127.0.0.1", &port], b"x\ny");
+    assert!(st.success());
+    assert_eq!(out, b"enter a letter:x\nenter a letter:xy\nenter a letter:");
+    assert_eq!(server.join().unwrap(), (b"xy".to_vec(), true));
+}
+
+/// A line of several letters gets several replies; leaving reads the rest so
+/// the server sees a clean end, not a reset, and keeps every letter.
+#[test]
+fn leaving_with_replies_unread_loses_no_letter() {
+    let (l, port) = loopback();
+    let server = echo_server(l);
+    let (st, out, _) = run(
+        &["127.0.0.1", &port],
+        &[b"abcdefgh".repeat(64), b"\n\n".to_vec()].concat(),
+    );
+    assert!(st.success());
+    assert!(out.starts_with(b"enter a letter:a"));
+    let (got, clean) = server.join().unwrap();
+    assert_eq!(got, b"abcdefgh".repeat(64));
+    assert!(clean, "the server saw a reset");
+}
+
+#[test]
+fn host_may_be_a_name_or_an_ipv6_address() {
+    let (l, port) = loopback();
+    let server = echo_server(l);
+    let (st, out, _) = run(&["localhost", &port], b"n\n");
+    assert!(st.success());
+    assert_eq!(out, b"enter a letter:n\nenter a letter:");
+    server.join().unwrap();
+
+    let Ok(l6) = TcpListener::bind("[::1]:0") else {
+        eprintln!("IPv6 part skipped: no ::1 on this machine");
+        return;
+    };
+    let port = l6.local_addr().unwrap().port().to_string();
+    let server = echo_server(l6);
+    let (st, out, _) = run(&["::1", &port], b"6\n");
+    assert!(st.success());
+    assert_eq!(out, b"enter a letter:6\nenter a letter:");
+    server.join().unwrap();
+    let l6 = TcpListener::bind("[::1]:0").unwrap();
+    let port = l6.local_addr().unwrap().port().to_string();
+    let server = echo_server(l6);
+    let (st, _, _) = run(&["[::1]", &port], b"6\n");
+    assert!(st.success());
+    server.join().unwrap();
+}
+
+#[test]
+fn replies_that_are_not_utf8_are_shown_lossily() {
+    let (l, port) = loopback();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = l.accept().unwrap();
+        let mut b = [0u8; 1];
+        s.read_exact(&mut b).unwrap();
+        s.write_all(b"\xffa\xc3").unwrap();
+        let mut rest = Vec::new();
+        s.read_to_end(&mut rest).unwrap();
+    });
+    let (st, out, _) = run(&["127.0.0.1", &port], b"q\n");
+    assert!(st.success());
+    assert_eq!(
+        out,
+        "enter a letter:\u{FFFD}a\u{FFFD}\nenter a letter:".as_bytes()
+    );
+    server.join().unwrap();
+}
+
+#[test]
+fn a_server_that_closes_is_one_line_and_exit_1() {
+    let (l, port) = loopback();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = l.accept().unwrap();
+        let mut b = [0u8; 1];
+        s.read_exact(&mut b).unwrap();
+    });
+    let (st, out, err) = run(&["127.0.0.1", &port], b"q\nr\n");
+    server.join().unwrap();
+    assert_eq!(st.code(), Some(1));
+    assert_eq!(out, b"enter a letter:\n");
+    assert_eq!(err, "clnt: the server closed the connection\n");
+}
+
+#[test]
+fn refused_connection_is_one_line_and_exit_1() {
+    let (l, port) = loopback();
+    drop(l);
+    let (st, out, err) = run(&["127.0.0.1", &port], b"");
+    assert_eq!(st.code(), Some(1));
+    assert!(out.is_empty());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!("clnt: cannot connect to 127.0.0.1:{port}: ")),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_arguments_are_one_line_and_exit_2() {
+    for args in [
+        &["127.0.0.1"][..],
+        &["127.0.0.1", "0"],
+        &["127.0.0.1", "70000"],
+        &["127.0.0.1", "abc"],
+        &[],
+    ] {
+        let (st, out, err) = run(args, b"");
+        assert_eq!(st.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("clnt: "));
+        assert!(out.is_empty());
+    }
+}
+
+#[test]
+fn ctrl_c_at_the_prompt_leaves_and_exits_130() {
+    let (l, port) = loopback();
+    let server = echo_server(l);
+    let mut child = Command::new(BIN)
+        .args(["127.0.0.1", &port])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"m\n").unwrap();
+    // Wait for the reply and the second prompt: main is now blocked reading stdin.
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = Vec::new();
+    out.read_until(b'\n', &mut line).unwrap();
+    assert_eq!(line, b"enter a letter:m\n");
+    std::thread::sleep(Duration::from_millis(200));
+    let t0 = Instant::now();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (st, _, err) = wait_output(child);
+    assert!(
+        t0.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        t0.elapsed()
+    );
+    assert_eq!(st.code(), Some(130), "{err}");
+    assert!(err.contains("clnt: interrupted"), "{err}");
+    assert_eq!(server.join().unwrap(), (b"m".to_vec(), true));
+    drop(stdin);
+}
+
+fn py_server(nclnt: &str) -> Option<(Child, SocketAddr)> {
+    let ok = Command::new("python3")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success());
+    if !matches!(ok, Ok(true)) {
+        eprintln!("skipped: python3 is not installed");
+        return None;
+    }
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/py_srvr.py");
+    let mut child = Command::new("python3")
+        .arg(fixture)
+        .args(["0", nclnt, "127.0.0.1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    let addr = line.trim().rsplit(' ').next().unwrap().parse().unwrap();
+    Some((child, addr))
+}
+
+/// The Rust client against the Python server, and the Python fixture client
+/// against a second Python server with the same input: the same bytes out.
+#[test]
+fn works_with_a_python_server_side_by_side() {
+    let Some((srv, addr)) = py_server("2") else {
+        return;
+    };
+    let port = addr.port().to_string();
+    let (st, rust1, err) = run(&["127.0.0.1", &port], b"a\nb\n\n");
+    assert!(st.success(), "{err}");
+    let (st, rust2, _) = run(&["127.0.0.1", &port], "\u{e9}\n".as_bytes());
+    assert!(st.success());
+    let (_, v, _) = wait_output(srv);
+    assert_eq!(v, "the final value of v is ab\u{e9}\n".as_bytes());
+
+    let Some((srv, addr)) = py_server("2") else {
+        return;
+    };
+    let port = addr.port().to_string();
+    let py = |input: &[u8]| {
+        let mut child = Command::new("python3")
+            .arg(
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../srvr/tests/fixtures/py_clnt.py"),
+            )
+            .args(["127.0.0.1", &port])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        wait_output(child)
+    };
+    let (_, py1, _) = py(b"a\nb\n\n");
+    let (_, py2, _) = py("\u{e9}\n".as_bytes());
+    wait_output(srv);
+    assert_eq!(rust1, py1);
+    // The two bytes of é get two replies; one recv may hold one or both.
+    assert!(
+        rust2.starts_with(b"enter a letter:ab\xef\xbf\xbd") || rust2 == py2,
+        "{rust2:?} vs {py2:?}"
+    );
+}
+
+#[test]
+fn help_and_version() {
+    let (st, out, _) = run(&["--help"], b"");
+    assert!(st.success());
+    assert!(String::from_utf8(out).unwrap().contains("HOST"));
+    let (st, out, _) = run(&["--version"], b"");
+    assert!(st.success());
+    assert!(out.starts_with(b"clnt "));
+}
