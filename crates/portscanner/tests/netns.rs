@@ -1,0 +1,440 @@
+//! Scans of whole port ranges, each inside a network namespace the test
+//! creates (own `lo`, nothing else on the machine is touched), with listeners
+//! started in it by this test binary re-run as a helper. Without root or
+//! `ip netns` each test prints why it skipped.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use support::{BIN, Netns, finish_bounded, run_bounded, text};
+
+const LIMIT: Duration = Duration::from_secs(90);
+
+/// Not a test: the listener process the tests start inside a namespace.
+/// Binds each address in `PSCAN_LISTEN` (port 0 = ephemeral), prints them,
+/// accepts and drops connections until stdin closes.
+#[test]
+#[ignore = "helper process for the namespace tests"]
+fn listener_helper() {
+    let Ok(spec) = std::env::var("PSCAN_LISTEN") else {
+        return;
+    };
+    let mut bound = Vec::new();
+    for a in spec.split(',') {
+        let l = TcpListener::bind(a).unwrap_or_else(|e| panic!("bind {a}: {e}"));
+        bound.push(l.local_addr().unwrap().to_string());
+        std::thread::spawn(move || {
+            for c in l.incoming() {
+                drop(c);
+            }
+        });
+    }
+    println!("PSCAN-READY {}", bound.join(" "));
+    std::io::stdout().flush().unwrap();
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+}
+
+/// Listeners running in a namespace; stopped on drop.
+struct Listeners {
+    child: Child,
+    addrs: Vec<SocketAddr>,
+}
+
+impl Listeners {
+    fn start(ns: &Netns, spec: &str) -> Self {
+        let exe = std::env::current_exe().unwrap();
+        let mut child = ns
+            .cmd(exe.to_str().unwrap())
+            .args(["--ignored", "--exact", "listener_helper", "--nocapture"])
+            .args(["--test-threads=1"])
+            .env("PSCAN_LISTEN", spec)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start listener helper");
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                // libtest may print `test listener_helper ... ` first.
+                if let Some((_, rest)) = line.split_once("PSCAN-READY ") {
+                    let _ = tx.send(rest.trim().to_string());
+                }
+            }
+        });
+        let mut me = Listeners {
+            child,
+            addrs: Vec::new(),
+        };
+        let ready = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("listener helper never became ready");
+        me.addrs = ready.split(' ').map(|a| a.parse().unwrap()).collect();
+        me
+    }
+
+    fn ports(&self) -> BTreeSet<u16> {
+        self.addrs.iter().map(SocketAddr::port).collect()
+    }
+}
+
+impl Drop for Listeners {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let t0 = Instant::now();
+        while t0.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs the scanner inside `ns`; returns (exit code, stdout, stderr).
+fn scan(ns: &Netns, args: &[&str]) -> (i32, String, String) {
+    let o = run_bounded(ns.cmd(BIN).args(args), LIMIT);
+    (
+        o.status.code().unwrap_or(-1),
+        text(&o.stdout),
+        text(&o.stderr),
+    )
+}
+
+/// The `ADDR:PORT open` lines of tool mode, and the summary line.
+fn open_and_summary(stdout: &str) -> (BTreeSet<SocketAddr>, String) {
+    let mut open = BTreeSet::new();
+    let mut summary = String::new();
+    for l in stdout.lines() {
+        if let Some(a) = l.strip_suffix(" open") {
+            open.insert(a.parse().unwrap_or_else(|_| panic!("bad line {l:?}")));
+        } else {
+            assert!(summary.is_empty(), "unexpected line {l:?}");
+            summary = l.to_string();
+        }
+    }
+    (open, summary)
+}
+
+#[test]
+fn tool_mode_whole_range_finds_exactly_the_listeners() {
+    let ns = netns_or_skip!();
+    let l = Listeners::start(
+        &ns,
+        "127.0.0.1:0,127.0.0.1:0,127.0.0.1:0,[::1]:0,127.0.0.1:65535",
+    );
+    let v4: BTreeSet<SocketAddr> = l.addrs.iter().filter(|a| a.is_ipv4()).copied().collect();
+    let v6: BTreeSet<SocketAddr> = l.addrs.iter().filter(|a| a.is_ipv6()).copied().collect();
+    for threads in ["1", "2", "500"] {
+        let (code, out, err) = scan(&ns, &["--open", "-p", "1-65535", "127.0.0.1", threads]);
+        assert_eq!(code, 0, "{err}");
+        let (open, summary) = open_and_summary(&out);
+        assert_eq!(open, v4, "MAXTHREADS {threads}");
+        assert!(
+            summary.starts_with("4 open, 65531 closed, 0 filtered, 0 errors in "),
+            "{summary}"
+        );
+    }
+    // IPv6, and two hosts in one run (`-` is every port, as in nmap).
+    let (code, out, err) = scan(&ns, &["--open", "-p-", "::1", "500"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(open_and_summary(&out).0, v6);
+    let ports: Vec<String> = l.ports().iter().map(u16::to_string).collect();
+    let list = format!("1-1000,{}", ports.join(","));
+    let (code, out, err) = scan(&ns, &["--open", "-p", &list, "127.0.0.1", "[::1]", "64"]);
+    assert_eq!(code, 0, "{err}");
+    let (open, summary) = open_and_summary(&out);
+    assert_eq!(open, v4.union(&v6).copied().collect());
+    assert!(summary.starts_with("5 open, "), "{summary}");
+    // Sorted: all of 127.0.0.1 first (hosts in the order given), ports ascending.
+    let lines: Vec<&str> = out.lines().filter(|l| l.ends_with(" open")).collect();
+    let mut sorted: Vec<SocketAddr> = open.iter().copied().collect();
+    sorted.sort_by_key(|a| (a.is_ipv6(), a.port()));
+    let want: Vec<String> = sorted.iter().map(|a| format!("{a} open")).collect();
+    assert_eq!(lines, want);
+}
+
+/// One port's lines in tutorial mode, in order.
+fn tutorial_lines(stdout: &str, maxthreads: usize) -> BTreeMap<u16, Vec<String>> {
+    let mut by_port: BTreeMap<u16, Vec<String>> = BTreeMap::new();
+    for l in stdout.lines() {
+        let (port, rest) = l
+            .split_once(": ")
+            .unwrap_or_else(|| panic!("bad line {l:?}"));
+        let port: u16 = port.parse().unwrap_or_else(|_| panic!("bad line {l:?}"));
+        if let Some(list) = rest.strip_prefix("now active -- ") {
+            let inner = list
+                .strip_prefix('[')
+                .and_then(|s| s.strip_suffix(']'))
+                .unwrap();
+            let entries: Vec<&str> = if inner.is_empty() {
+                vec![]
+            } else {
+                inner.split(">, <").collect()
+            };
+            assert!(entries.len() <= maxthreads, "over the limit: {l}");
+            for e in entries {
+                let e = e.trim_start_matches('<').trim_end_matches('>');
+                let body = e
+                    .strip_prefix("scanner(Thread-")
+                    .and_then(|e| e.strip_suffix(')'));
+                let (n, state) = body
+                    .and_then(|b| b.split_once(", "))
+                    .unwrap_or_else(|| panic!("{l}"));
+                assert!(n.parse::<u32>().is_ok(), "{l}");
+                let ok = state == "initial"
+                    || state
+                        .strip_prefix("started ")
+                        .is_some_and(|id| id.parse::<u64>().is_ok());
+                assert!(ok, "{l}");
+            }
+            by_port.entry(port).or_default().push("now active".into());
+        } else {
+            assert!(
+                [
+                    "attempting check",
+                    "need to wait",
+                    "starting check",
+                    "successfully connected",
+                    "connection failed"
+                ]
+                .contains(&rest),
+                "bad line {l:?}"
+            );
+            by_port.entry(port).or_default().push(rest.into());
+        }
+    }
+    by_port
+}
+
+/// Checks every port's lines and returns the ports reported connected.
+fn check_tutorial(stdout: &str, maxthreads: usize, ports: &[u16]) -> BTreeSet<u16> {
+    let by_port = tutorial_lines(stdout, maxthreads);
+    assert_eq!(by_port.keys().copied().collect::<Vec<_>>(), ports);
+    let mut connected = BTreeSet::new();
+    for (port, lines) in &by_port {
+        let count = |w: &str| lines.iter().filter(|l| *l == w).count();
+        assert_eq!(lines[0], "attempting check", "port {port}: {lines:?}");
+        assert_eq!(count("attempting check"), 1, "port {port}: {lines:?}");
+        assert_eq!(count("starting check"), 1, "port {port}: {lines:?}");
+        assert_eq!(count("now active"), 2, "port {port}: {lines:?}");
+        assert!(count("need to wait") <= 1, "port {port}: {lines:?}");
+        let ok = count("successfully connected");
+        assert_eq!(ok + count("connection failed"), 1, "port {port}: {lines:?}");
+        let start = lines.iter().position(|l| l == "starting check").unwrap();
+        if let Some(w) = lines.iter().position(|l| l == "need to wait") {
+            assert!(w < start, "port {port}: {lines:?}");
+        }
+        if ok == 1 {
+            connected.insert(*port);
+        }
+    }
+    connected
+}
+
+#[test]
+fn tutorial_mode_ranges_far_larger_than_maxthreads() {
+    let ns = netns_or_skip!();
+    // Ephemeral ports of this namespace only: the listeners land in 40000-40999.
+    let set = ns
+        .cmd("sh")
+        .args([
+            "-c",
+            "echo '40000 40999' > /proc/sys/net/ipv4/ip_local_port_range",
+        ])
+        .status()
+        .unwrap();
+    assert!(set.success());
+    let l = Listeners::start(&ns, "127.0.0.1:0,127.0.0.1:0,127.0.0.1:0");
+    let range: Vec<u16> = (39001..=41999).collect();
+    for threads in [1, 2, 500] {
+        let (code, out, err) = scan(
+            &ns,
+            &["-p", "39001-41999", "127.0.0.1", &threads.to_string()],
+        );
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            check_tutorial(&out, threads, &range),
+            l.ports(),
+            "MAXTHREADS {threads}"
+        );
+    }
+}
+
+#[test]
+fn default_is_the_tutorials_ports_and_lines() {
+    let ns = netns_or_skip!();
+    let _l = Listeners::start(&ns, "127.0.0.1:22,127.0.0.1:80,127.0.0.1:100");
+    let (code, out, err) = scan(&ns, &["127.0.0.1", "5"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.is_empty(), "{err}");
+    let all: Vec<u16> = (1..=99).collect();
+    assert_eq!(check_tutorial(&out, 5, &all), BTreeSet::from([22, 80]));
+    // A host name resolves (to IPv4 first, as the tutorial's AF_INET).
+    let (code, out, _) = scan(&ns, &["-p", "22,23", "localhost", "1"]);
+    assert_eq!(code, 0);
+    assert_eq!(check_tutorial(&out, 1, &[22, 23]), BTreeSet::from([22]));
+}
+
+#[test]
+fn dropped_port_is_filtered_after_the_timeout() {
+    let ns = netns_or_skip!();
+    if let Err(why) = ns.drop_tcp("7001") {
+        eprintln!("SKIPPED: {why}");
+        return;
+    }
+    let l = Listeners::start(&ns, "127.0.0.1:7002");
+    let t0 = Instant::now();
+    let (code, out, err) = scan(
+        &ns,
+        &[
+            "--all",
+            "--timeout",
+            "0.5",
+            "-p",
+            "7000-7002",
+            "127.0.0.1",
+            "2",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(t0.elapsed() >= Duration::from_millis(500));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "127.0.0.1:7000 closed",
+            "127.0.0.1:7001 filtered",
+            "127.0.0.1:7002 open"
+        ]
+    );
+    assert!(
+        lines[3].starts_with("1 open, 1 closed, 1 filtered, 0 errors in "),
+        "{out}"
+    );
+    assert_eq!(lines.len(), 4);
+    drop(l);
+
+    // Tutorial mode, MAXTHREADS 1: main must wait behind the stuck check,
+    // and wakes when it ends.
+    let (code, out, err) = scan(
+        &ns,
+        &["--timeout", "0.3", "-p", "7001,7003", "127.0.0.1", "1"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("7003: need to wait\n"), "{out}");
+    assert!(out.contains("7001: connection failed\n"), "{out}");
+    check_tutorial(&out, 1, &[7001, 7003]);
+}
+
+#[test]
+fn ctrl_c_reports_what_was_found_and_exits_130() {
+    let ns = netns_or_skip!();
+    if let Err(why) = ns.drop_tcp("1000-1999") {
+        eprintln!("SKIPPED: {why}");
+        return;
+    }
+    let _l = Listeners::start(&ns, "127.0.0.1:50");
+    for mode in ["--open", ""] {
+        let mut cmd = ns.cmd(BIN);
+        cmd.args(["--timeout", "2", "-p", "50,1000-1999", "127.0.0.1", "4"]);
+        if !mode.is_empty() {
+            cmd.arg(mode);
+        }
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(800));
+        // `ip netns exec` execs the scanner, so this pid is the scanner's.
+        let pid = child.id().to_string();
+        let t0 = Instant::now();
+        assert!(
+            Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let o = finish_bounded(child, Duration::from_secs(30));
+        assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
+        assert_eq!(o.status.code(), Some(130), "{}", text(&o.stderr));
+        let (out, err) = (text(&o.stdout), text(&o.stderr));
+        assert!(err.contains("interrupted after checking"), "{err}");
+        if mode == "--open" {
+            let (open, summary) = open_and_summary(&out);
+            assert_eq!(open, BTreeSet::from(["127.0.0.1:50".parse().unwrap()]));
+            assert!(summary.starts_with("1 open, 0 closed, "), "{summary}");
+        } else {
+            assert!(out.contains("50: successfully connected\n"), "{out}");
+            assert!(!out.contains("1999: attempting"), "{out}");
+        }
+    }
+}
+
+#[test]
+fn unknown_host_is_a_usage_error() {
+    // Inside the namespace a failed lookup cannot leave the machine.
+    let ns = netns_or_skip!();
+    let (code, out, err) = scan(&ns, &["no-such-host.invalid", "5"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("unknown host 'no-such-host.invalid'"), "{err}");
+}
+
+#[test]
+fn running_out_of_descriptors_stops_with_a_message_not_closed() {
+    let ns = netns_or_skip!();
+    if let Err(why) = ns.drop_tcp("7001") {
+        eprintln!("SKIPPED: {why}");
+        return;
+    }
+    let _l = Listeners::start(&ns, "127.0.0.1:7002");
+    for mode in ["--all", ""] {
+        let mut cmd = ns.cmd(BIN);
+        cmd.args(["--timeout", "1.5", "-p", "7001,7002", "127.0.0.1", "1"]);
+        if !mode.is_empty() {
+            cmd.arg(mode);
+        }
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // While the only thread waits on the dropped port, leave the process
+        // no descriptor for its next socket.
+        std::thread::sleep(Duration::from_millis(500));
+        let pid = child.id().to_string();
+        let lowered = Command::new("prlimit")
+            .args(["--pid", &pid, "--nofile=3:3"])
+            .status();
+        if !lowered.is_ok_and(|s| s.success()) {
+            let _ = Command::new("kill").arg(&pid).status();
+            eprintln!("SKIPPED: prlimit (util-linux) is not available");
+            return;
+        }
+        let o = finish_bounded(child, Duration::from_secs(60));
+        let (out, err) = (text(&o.stdout), text(&o.stderr));
+        assert_eq!(o.status.code(), Some(1), "{out}{err}");
+        assert!(err.contains("ulimit -n"), "{err}");
+        assert!(
+            !out.contains("7002 closed") && !out.contains("7002: connection failed"),
+            "{out}"
+        );
+        if mode == "--all" {
+            assert!(out.contains("127.0.0.1:7001 filtered\n"), "{out}");
+        }
+    }
+}
