@@ -413,6 +413,7 @@ fn running_out_of_descriptors_stops_with_a_message_not_closed() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        // Every path below ends in `finish_bounded`, which waits for it.
         // While the only thread waits on the dropped port, leave the process
         // no descriptor for its next socket.
         std::thread::sleep(Duration::from_millis(500));
@@ -422,6 +423,7 @@ fn running_out_of_descriptors_stops_with_a_message_not_closed() {
             .status();
         if !lowered.is_ok_and(|s| s.success()) {
             let _ = Command::new("kill").arg(&pid).status();
+            let _ = finish_bounded(child, Duration::from_secs(30));
             eprintln!("SKIPPED: prlimit (util-linux) is not available");
             return;
         }
