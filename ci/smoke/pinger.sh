@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# pinger end to end, loopback only: a small sweep (native ICMP), the
+# tutorial's --via-ping mode, and a bad range. Expects BIN (see ci/smoke.sh).
+set -euo pipefail
+P="${BIN:?set BIN to the directory of the release binaries}/pinger"
+fail() { echo "smoke pinger: $*" >&2; exit 1; }
+
+want=$(for n in 1 2 3 4 5; do echo "Status from  127.0.0.$n is alive"; done)
+
+rc=0
+out=$("$P" -i 50ms 127.0.0.1 127.0.0.5 2>/tmp/pinger-smoke.$$) || rc=$?
+err=$(cat /tmp/pinger-smoke.$$)
+rm -f /tmp/pinger-smoke.$$
+if [ "$rc" = 1 ] && grep -q "no permission" <<<"$err"; then
+    echo "smoke pinger: no ICMP permission here (not root); native sweep skipped: $err"
+else
+    [ "$rc" = 0 ] || fail "native sweep exited $rc: $err"
+    [ "$out" = "$want" ] || fail "native sweep printed: $out"
+    grep -q "^5 addresses: 5 alive" <<<"$err" || fail "summary: $err"
+    "$P" -c 1 ::1 | grep -qx "Status from  ::1 is alive" || fail "::1 not alive"
+fi
+
+if command -v ping >/dev/null; then
+    out=$("$P" --via-ping -i 0.2 127.0.0.1-5 2>/dev/null) || fail "--via-ping exited $?"
+    [ "$out" = "$want" ] || fail "--via-ping printed: $out"
+else
+    echo "smoke pinger: no ping installed; --via-ping skipped"
+fi
+
+rc=0
+err=$("$P" 127.0.0.0/8 2>&1 >/dev/null) || rc=$?
+[ "$rc" = 2 ] || fail "an oversized sweep exited $rc, not 2"
+grep -q -- "--max-addresses" <<<"$err" || fail "oversized sweep message: $err"
+echo "smoke pinger: ok"
