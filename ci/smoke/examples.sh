@@ -80,11 +80,11 @@ status 0 && want "want 34 and 144" [ "$(sort "$OUT" | tr '\n' ' ')" = "144 34 " 
 
 # The racy run may lose any number (0 included: it depends on the scheduler);
 # the fixed ones must lose none.
-run ojo_bank_account --iterations 1000000
+run ojo_bank_account
 status 0 && has "slide: deposit 100 and withdraw 50 on two threads: balance" \
-    && want "racy line" grep -Eq '^racy \(load, then store\): balance -?[0-9]+, expected 50000000: lost [0-9]+ of 2000000 updates$' "$OUT" \
-    && has "lock (Mutex): balance 50000000, expected 50000000: lost 0 of 2000000 updates" \
-    && has "atomic (fetch_add): balance 50000000, expected 50000000: lost 0 of 2000000 updates" \
+    && want "racy line" grep -Eq '^racy \(load, then store\): balance -?[0-9]+, expected 250000000: lost [0-9]+ of 10000000 updates$' "$OUT" \
+    && has "lock (Mutex): balance 250000000, expected 250000000: lost 0 of 10000000 updates" \
+    && has "atomic (fetch_add): balance 250000000, expected 250000000: lost 0 of 10000000 updates" \
     && ok && grep '^racy' "$OUT" | sed 's/^/     /'
 
 run ojo_locks

@@ -7,8 +7,12 @@
 //!
 //! `cargo run -p common --example chun_bar`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 fn bar(text: &str) {
-    println!("{text}");
+    say!("{text}");
 }
 
 fn main() {

@@ -12,6 +12,10 @@
 //!
 //! `cargo run -p common --example chun_daemon`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 use std::time::Duration;
 
 fn main() {
@@ -19,15 +23,15 @@ fn main() {
         .name("service".into())
         .spawn(|| {
             for tick in 1.. {
-                println!("daemon: tick {tick}");
+                say!("daemon: tick {tick}");
                 std::thread::sleep(Duration::from_millis(50));
             }
         })
         .expect("cannot start the daemon thread");
     let worker = std::thread::spawn(|| {
         std::thread::sleep(Duration::from_millis(200));
-        println!("worker: done");
+        say!("worker: done");
     });
     worker.join().expect("worker panicked");
-    println!("main: the non-daemon thread is done; exiting without waiting for the daemon");
+    say!("main: the non-daemon thread is done; exiting without waiting for the daemon");
 }

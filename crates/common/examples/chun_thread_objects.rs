@@ -16,6 +16,10 @@
 //!
 //! `cargo run -p common --example chun_thread_objects`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 use common::Event;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -25,7 +29,7 @@ fn main() {
     let mut threads: Vec<JoinHandle<()>> = Vec::new();
 
     let builder = std::thread::Builder::new().name("worker-1".into());
-    println!("before start: worker-1 is_alive() = False (a Builder, not yet a thread)");
+    say!("before start: worker-1 is_alive() = False (a Builder, not yet a thread)");
     for b in [builder, std::thread::Builder::new().name("worker-2".into())] {
         let release = release.clone();
         let t = b
@@ -35,19 +39,19 @@ fn main() {
     }
     let unnamed = std::thread::spawn(|| ());
     unnamed.join().expect("the unnamed thread panicked");
-    println!(
+    say!(
         "unnamed thread's name: {:?} (Python would say Thread-3)",
         None::<&str>
     );
 
     for t in &threads {
-        println!(
+        say!(
             "after start: {} is_alive() = {}",
             t.thread().name().unwrap_or("?"),
             py_bool(!t.is_finished())
         );
     }
-    println!("enumerate(): {}", enumerate(&threads).join(", "));
+    say!("enumerate(): {}", enumerate(&threads).join(", "));
 
     release.set();
     for t in &threads {
@@ -57,13 +61,13 @@ fn main() {
         }
     }
     for t in &threads {
-        println!(
+        say!(
             "after it ended: {} is_alive() = {}",
             t.thread().name().unwrap_or("?"),
             py_bool(!t.is_finished())
         );
     }
-    println!("enumerate(): {}", enumerate(&threads).join(", "));
+    say!("enumerate(): {}", enumerate(&threads).join(", "));
     for t in threads {
         t.join().expect("a worker panicked");
     }

@@ -13,6 +13,10 @@
 //!
 //! `cargo run -p common --example chun_timer`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 use common::Event;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -55,17 +59,17 @@ fn main() {
     let elapsed = move || format!("{:.1} s", t0.elapsed().as_secs_f64());
     let e = elapsed;
     let first = Timer::start(Duration::from_millis(200), move || {
-        println!("timer 1 fired after {}", e())
+        say!("timer 1 fired after {}", e())
     });
     let e = elapsed;
     let second = Timer::start(Duration::from_millis(500), move || {
-        println!("timer 2 fired after {}", e())
+        say!("timer 2 fired after {}", e())
     });
     std::thread::sleep(Duration::from_millis(100));
     second.cancel();
-    println!("timer 2 cancelled after {}", elapsed());
+    say!("timer 2 cancelled after {}", elapsed());
     let ran = (first.join(), second.join());
-    println!(
+    say!(
         "timer 1 ran: {}, timer 2 ran: {}; done after {}",
         py_bool(ran.0),
         py_bool(ran.1),

@@ -25,6 +25,10 @@
 //!
 //! `cargo run -p common --example ghl3_pool -- --workers 3`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 use clap::Parser;
 use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED};
 use common::{Shutdown, WaitCount};
@@ -159,7 +163,7 @@ fn try_main() -> i32 {
         let name = h.thread().name().unwrap_or("worker").to_string();
         match h.join() {
             Ok(w) => {
-                println!("worker {}: {} items", w.id, w.output.len() + w.failed);
+                say!("worker {}: {} items", w.id, w.output.len() + w.failed);
                 merged.extend(w.output);
                 failed += w.failed;
             }
@@ -167,12 +171,12 @@ fn try_main() -> i32 {
         }
     }
     merged.sort_unstable();
-    println!(
+    say!(
         "results ({} merged after join, in input order):",
         merged.len()
     );
     for (_, line) in &merged {
-        println!("{line}");
+        say!("{line}");
     }
     let processed = merged.len() + failed;
     if !finished || shutdown.is_triggered() {
@@ -181,7 +185,7 @@ fn try_main() -> i32 {
         );
         return EXIT_INTERRUPTED;
     }
-    println!("{total} items: {} done, {failed} failed", merged.len());
+    say!("{total} items: {} done, {failed} failed", merged.len());
     if failed > 0 || processed < total {
         EXIT_FAILURE
     } else {

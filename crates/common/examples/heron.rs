@@ -12,11 +12,14 @@
 //! `cargo run -p common --example heron` (type Enter to quit), or
 //! `cargo run -p common --example heron -- 2 10` for other numbers.
 
+#[path = "shared/out.rs"]
+mod out;
+
 #[path = "shared/heron.rs"]
 mod heron;
 
 use clap::Parser;
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 
 /// Square roots by Heron's method, one thread each; Enter quits.
 #[derive(Parser)]
@@ -31,8 +34,7 @@ fn main() {
     for a in heron::numbers(cli.numbers, &[99.0, 999.0, 1733.0]) {
         std::thread::spawn(move || heron::heron(a));
     }
-    print!("Type something to quit.");
-    let _ = std::io::stdout().flush();
+    out::prompt(format_args!("Type something to quit."));
     // End of input quits too, like any keystroke would.
     let _ = std::io::stdin().lock().read_line(&mut String::new());
 }

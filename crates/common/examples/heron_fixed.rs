@@ -15,6 +15,9 @@
 //!
 //! `cargo run -p common --example heron_fixed`
 
+#[path = "shared/out.rs"]
+mod out;
+
 #[path = "shared/heron.rs"]
 mod heron;
 

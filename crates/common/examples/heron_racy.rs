@@ -18,6 +18,9 @@
 //!
 //! `cargo run -p common --example heron_racy`
 
+#[path = "shared/out.rs"]
+mod out;
+
 #[path = "shared/heron.rs"]
 mod heron;
 

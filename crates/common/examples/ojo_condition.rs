@@ -15,6 +15,10 @@
 //!
 //! `cargo run -p common --example ojo_condition`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -42,7 +46,7 @@ fn main() {
                 }
                 let item = items.pop_front().expect("checked non-empty");
                 drop(items); // cond.release()
-                println!("consumed item {item}");
+                say!("consumed item {item}");
             }
         })
     };
@@ -50,9 +54,9 @@ fn main() {
         std::thread::sleep(Duration::from_millis(5));
         let mut items = shelf.items.lock().unwrap(); // cond.acquire()
         items.push_back(i); // make_an_item_available()
-        println!("produced item {i}");
+        say!("produced item {i}");
         shelf.cond.notify_one(); // cond.notify()
     } // cond.release()
     consumer.join().expect("consumer panicked");
-    println!("all {ITEMS} items consumed");
+    say!("all {ITEMS} items consumed");
 }

@@ -9,14 +9,18 @@
 //!
 //! `cargo run -p common --example ojo_do_some_work`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 fn do_some_work(val: &str) {
-    println!("doing some work in thread");
-    println!("echo: {val}");
+    say!("doing some work in thread");
+    say!("echo: {val}");
 }
 
 fn main() {
     let val = String::from("text");
     let t = std::thread::spawn(move || do_some_work(&val));
     t.join().expect("do_some_work panicked");
-    println!("done");
+    say!("done");
 }

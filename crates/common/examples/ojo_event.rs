@@ -9,6 +9,10 @@
 //!
 //! `cargo run -p common --example ojo_event`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 use common::Event;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,9 +23,9 @@ fn main() {
         .map(|i| {
             let event = event.clone();
             std::thread::spawn(move || {
-                println!("client {i}: waiting for the flag");
+                say!("client {i}: waiting for the flag");
                 event.wait(); // blocks if flag is false
-                println!("client {i}: the flag is set, going on");
+                say!("client {i}: the flag is set, going on");
             })
         })
         .collect();
@@ -29,7 +33,7 @@ fn main() {
         let event = event.clone();
         std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(100));
-            println!("server: set()");
+            say!("server: set()");
             event.set(); // sets the flag to true
         })
     };
@@ -38,9 +42,9 @@ fn main() {
         c.join().expect("a client panicked");
     }
     event.clear(); // resets the flag to false
-    println!("server: clear(); is_set() = {}", py_bool(event.is_set()));
+    say!("server: clear(); is_set() = {}", py_bool(event.is_set()));
     let woken = event.wait_timeout(Duration::from_millis(50));
-    println!(
+    say!(
         "client: wait(0.05) after clear() returned {}",
         py_bool(woken)
     );

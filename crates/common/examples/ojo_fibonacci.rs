@@ -15,6 +15,10 @@
 //!
 //! `cargo run -p common --example ojo_fibonacci`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 use clap::Parser;
 use std::thread::JoinHandle;
 
@@ -42,7 +46,7 @@ impl FibonacciThread {
         for i in 2..=self.num {
             fib[i] = fib[i - 1] + fib[i - 2];
         }
-        println!("{}", fib[self.num]);
+        say!("{}", fib[self.num]);
     }
 
     fn start(self) -> JoinHandle<()> {

@@ -18,6 +18,10 @@
 //!
 //! `cargo run -p common --example ojo_locks`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 use std::sync::{Arc, Barrier, Mutex, TryLockError};
 use std::time::{Duration, Instant};
 
@@ -28,7 +32,7 @@ fn main() {
     let mut shared = lock.lock().unwrap();
     *shared += 1;
     drop(shared);
-    println!("acquire/release: counter = {}", lock.lock().unwrap());
+    say!("acquire/release: counter = {}", lock.lock().unwrap());
 
     // try: ... finally: lock.release() -- the guard is released on unwinding.
     let l = lock.clone();
@@ -44,14 +48,14 @@ fn main() {
     let shared = match lock.lock() {
         Ok(g) => g,
         Err(poisoned) => {
-            println!(
+            say!(
                 "try/finally: a thread panicked holding the lock; the lock was released (and poisoned)"
             );
             poisoned.into_inner()
         }
     };
     assert!(crashed);
-    println!("try/finally: counter = {}", *shared);
+    say!("try/finally: counter = {}", *shared);
     drop(shared);
     lock.clear_poison();
 
@@ -60,7 +64,7 @@ fn main() {
         let mut shared = lock.lock().unwrap();
         *shared += 1;
     } // released here
-    println!("with: counter = {}", lock.lock().unwrap());
+    say!("with: counter = {}", lock.lock().unwrap());
 
     // if lock.acquire(False): ... else: ...
     let held = Arc::new(Barrier::new(2));
@@ -75,8 +79,8 @@ fn main() {
     };
     held.wait();
     match lock.try_lock() {
-        Ok(_) => println!("acquire(False) while another thread holds it: acquired (unexpected)"),
-        Err(_) => println!(
+        Ok(_) => say!("acquire(False) while another thread holds it: acquired (unexpected)"),
+        Err(_) => say!(
             "acquire(False) while another thread holds it: could not acquire lock, do other stuff"
         ),
     }
@@ -85,12 +89,12 @@ fn main() {
     match lock.try_lock() {
         Ok(mut shared) => {
             *shared += 1;
-            println!(
+            say!(
                 "acquire(False) when free: lock acquired, counter = {}",
                 *shared
             );
         }
-        Err(_) => println!("acquire(False) when free: could not acquire lock (unexpected)"),
+        Err(_) => say!("acquire(False) when free: could not acquire lock (unexpected)"),
     }
 
     // if lock.locked(): ... else: lock.acquire()  -- the check goes stale.
@@ -106,7 +110,7 @@ fn main() {
         })
     };
     let free = !locked(&lock);
-    println!(
+    say!(
         "locked() check: the lock is {}",
         if free { "free" } else { "held" }
     );
@@ -117,11 +121,11 @@ fn main() {
     let waited = t0.elapsed();
     drop(guard);
     other.join().unwrap();
-    println!(
+    say!(
         "locked() check: yet acquire() then waited {} ms, because another thread took the lock in between",
         waited.as_millis()
     );
-    println!("locked() check: only try_lock() (acquire(False)) tests and takes in one step");
+    say!("locked() check: only try_lock() (acquire(False)) tests and takes in one step");
 }
 
 /// What Python's `Lock.locked()` answers, emulated: the answer may be wrong

@@ -15,6 +15,10 @@
 //!
 //! `cargo run -p common --example ojo_queue`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 use common::WaitCount;
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::Arc;
@@ -48,7 +52,7 @@ fn producer(queue: &Queue<String>) {
 fn consumer(items: Receiver<String>, unfinished: Arc<WaitCount>) {
     // Ends when every Sender is gone (Python's `while True` never does).
     while let Ok(item) = items.recv() {
-        println!("consumer: got {item}");
+        say!("consumer: got {item}");
         unfinished.decrement(); // queue.task_done()
     }
 }
@@ -66,7 +70,7 @@ fn main() {
     };
     t1.join().expect("producer panicked");
     queue.unfinished.wait_zero(); // queue.join()
-    println!("queue.join() returned: all 10 items processed");
+    say!("queue.join() returned: all 10 items processed");
     drop(queue);
     t2.join().expect("consumer panicked");
 }

@@ -15,6 +15,10 @@
 //!
 //! `cargo run -p common --example ojo_rlock`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 use std::sync::{Mutex, TryLockError};
 
 fn main() {
@@ -23,16 +27,16 @@ fn main() {
     let _first = lock.lock().unwrap();
     match lock.try_lock() {
         Err(TryLockError::WouldBlock) => {
-            println!("Lock: the second acquire() by the same thread would block forever")
+            say!("Lock: the second acquire() by the same thread would block forever")
         }
-        _ => println!("Lock: the second acquire() succeeded (unexpected)"),
+        _ => say!("Lock: the second acquire() succeeded (unexpected)"),
     }
 
     // lock = RLock(); lock.acquire(); lock.acquire()  # this call won't block
     let account = Account::default();
     account.deposit(100);
     account.deposit_twice(50);
-    println!(
+    say!(
         "RLock, restructured: deposit_twice locked once and called the locked helper twice: balance {}",
         account.balance()
     );

@@ -15,6 +15,10 @@
 //!
 //! `cargo run -p common --example ojo_semaphore`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -68,11 +72,11 @@ fn main() {
     // semaphore = threading.Semaphore(); acquire ... release
     let semaphore = Semaphore::new(1);
     semaphore.acquire();
-    println!("Semaphore(): acquired, value {}", semaphore.value());
+    say!("Semaphore(): acquired, value {}", semaphore.value());
     semaphore.release().expect("unbounded");
-    println!("Semaphore(): released, value {}", semaphore.value());
+    say!("Semaphore(): released, value {}", semaphore.value());
     semaphore.release().expect("unbounded");
-    println!(
+    say!(
         "Semaphore(): released once more than acquired, value {} (allowed)",
         semaphore.value()
     );
@@ -98,12 +102,12 @@ fn main() {
     for t in threads {
         t.join().expect("a semaphore thread panicked");
     }
-    println!(
+    say!(
         "BoundedSemaphore({num_permits}): 10 threads, at most {} inside at once (never above {num_permits})",
         most.load(SeqCst)
     );
     match bounded.release() {
-        Ok(()) => println!("BoundedSemaphore({num_permits}): extra release accepted (unexpected)"),
-        Err(e) => println!("BoundedSemaphore({num_permits}): extra release: ValueError: {e}"),
+        Ok(()) => say!("BoundedSemaphore({num_permits}): extra release accepted (unexpected)"),
+        Err(e) => say!("BoundedSemaphore({num_permits}): extra release: ValueError: {e}"),
     }
 }

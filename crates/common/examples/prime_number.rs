@@ -15,6 +15,10 @@
 //!
 //! `printf '17\n12\n0\n' | cargo run -p common --example prime_number`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 #[path = "shared/prime_number.rs"]
 mod prime_number;
 
@@ -31,11 +35,11 @@ struct Cli {
 
 fn run(n: u64, as_written: bool) {
     match prime_number::factor(n, as_written) {
-        Some(c) => println!("{n} is no prime number, because {n} = {c} * {}", n / c),
+        Some(c) => say!("{n} is no prime number, because {n} = {c} * {}", n / c),
         None if n == 1 && !as_written => {
-            println!("1 is no prime number, because primes are greater than 1")
+            say!("1 is no prime number, because primes are greater than 1")
         }
-        None => println!("{n} is a prime number"),
+        None => say!("{n} is a prime number"),
     }
 }
 
@@ -49,7 +53,7 @@ fn main() {
         let _ = x.join();
     }
     if let Err(e) = read {
-        println!();
+        say!();
         common::cli::fail(e);
     }
 }

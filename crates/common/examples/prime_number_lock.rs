@@ -14,6 +14,10 @@
 //!
 //! `printf '17\n12\n0\n' | cargo run -p common --example prime_number_lock`
 
+#[path = "shared/out.rs"]
+mod out;
+use out::say;
+
 #[path = "shared/prime_number.rs"]
 mod prime_number;
 
@@ -53,7 +57,7 @@ fn main() {
     for x in threads {
         let _ = x.join();
     }
-    println!();
+    say!();
     let map = lock(&prime_numbers);
     let entries: Vec<String> = order
         .iter()
@@ -63,7 +67,7 @@ fn main() {
             None => format!("{n}: 'None'"),
         })
         .collect();
-    println!("{{{}}}", entries.join(", "));
+    say!("{{{}}}", entries.join(", "));
     if let Err(e) = read {
         common::cli::fail(e);
     }

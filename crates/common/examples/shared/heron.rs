@@ -1,6 +1,8 @@
 //! Heron's square root as the python-course examples print it, shared by the
 //! three `heron*` examples.
 
+use crate::out::say;
+
 /// Newton's (Heron's) iteration for the square root of `a`, printing each
 /// `old new` pair on one line as Python 3's `print(old, new)` does.
 ///
@@ -8,7 +10,7 @@
 /// after that both are floats, which Python 3 prints as the shortest
 /// round-tripping decimal. Rust's `{:?}` for `f64` is the same format in this
 /// range (Python 2 printed 12 significant digits instead: `25.99`, not
-/// `25.990000000000002`). One `println!` per line: the stdout lock keeps lines
+/// `25.990000000000002`). One `say!` per line: the stdout lock keeps lines
 /// from different threads whole.
 pub fn heron(a: f64) -> f64 {
     const EPS: f64 = 0.0000001;
@@ -17,7 +19,7 @@ pub fn heron(a: f64) -> f64 {
     loop {
         let old = new;
         new = (new + a / new) / 2.0;
-        println!("{old_text} {new:?}");
+        say!("{old_text} {new:?}");
         if (new - old).abs() < EPS {
             return new;
         }

@@ -1,7 +1,7 @@
 //! What the two python-course `PrimeNumber` programs share: the `number: `
 //! input loop and the trial division.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 
 /// Prompts `number: ` and reads lines until a number below 1 or end of input,
 /// calling `start` for each number (Python 3's `int(input("number: "))`).
@@ -10,8 +10,7 @@ pub fn read_numbers(mut start: impl FnMut(u64)) -> Result<(), String> {
     let stdin = std::io::stdin();
     let mut lines = stdin.lock();
     loop {
-        print!("number: ");
-        let _ = std::io::stdout().flush();
+        crate::out::prompt(format_args!("number: "));
         let mut line = String::new();
         match lines.read_line(&mut line) {
             Ok(0) => return Ok(()),
