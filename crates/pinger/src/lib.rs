@@ -205,6 +205,16 @@ impl Slots {
     }
 }
 
+/// How many threads fit under the soft open-file limit when each holds
+/// `fds_per_thread` descriptors (a socket; or ping's pipes), keeping a few
+/// for the process itself. `None` if the limit is unknown or unlimited.
+pub fn threads_within_file_limit(fds_per_thread: usize) -> Option<usize> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    let soft: usize = line.split_whitespace().nth(3)?.parse().ok()?;
+    Some((soft.saturating_sub(16) / fds_per_thread.max(1)).max(1))
+}
+
 /// A random 64-bit token (std's hasher keys are random per process).
 fn random_token() -> u64 {
     RandomState::new().hash_one(std::process::id())

@@ -125,8 +125,20 @@ fn try_main() -> i32 {
     };
     let shutdown =
         Shutdown::install().unwrap_or_else(|e| cli::fail(format!("cannot catch Ctrl-C: {e}")));
+    // Each thread holds a socket, or ping's three pipes: stay under the
+    // open-file limit rather than fail addresses with EMFILE.
+    let mut max_threads = (cli.max_threads as usize).min(targets.len());
+    if let Some(fit) = pinger::threads_within_file_limit(if cli.via_ping { 3 } else { 1 }) {
+        if fit < max_threads {
+            eprintln!(
+                "{}: running at most {fit} threads at once (open file limit, see ulimit -n)",
+                cli::program_name()
+            );
+            max_threads = fit;
+        }
+    }
     let started = Instant::now();
-    let report = pinger::sweep(&targets, &method, cli.max_threads as usize, &shutdown);
+    let report = pinger::sweep(&targets, &method, max_threads, &shutdown);
 
     let mut out = String::new();
     for (target, outcome) in targets.iter().zip(&report.results) {

@@ -488,3 +488,24 @@ fn no_permission_is_one_line_exit_1() {
     );
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn low_open_file_limit_lowers_the_thread_bound() {
+    if !icmp_allowed("low_open_file_limit_lowers_the_thread_bound") {
+        return;
+    }
+    let mut cmd = Command::new("bash");
+    cmd.args([
+        "-c",
+        "ulimit -n 40 && exec \"$0\" -t 256 -i 0 127.0.0.0/26",
+        BIN,
+    ]);
+    let o = run_cmd(cmd, "", Duration::from_secs(60));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), lines(1, 62, "alive"));
+    assert!(
+        stderr(&o).contains("running at most 24 threads"),
+        "{}",
+        stderr(&o)
+    );
+}
