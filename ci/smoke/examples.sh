@@ -3,11 +3,13 @@
 # runs each once and checks its output. Loopback-free (no network at all).
 #
 # Expects `cargo build --release -p common --examples` to have run; the
-# binaries are taken from $EXAMPLES, else ${CARGO_TARGET_DIR:-target}/release/examples.
+# binaries are taken from $EXAMPLES, else $BIN/examples (BIN = the release
+# directory, as for the other smoke scripts), else
+# ${CARGO_TARGET_DIR:-target}/release/examples. About 5 s.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
-EX=${EXAMPLES:-${CARGO_TARGET_DIR:-target}/release/examples}
+EX=${EXAMPLES:-${BIN:-${CARGO_TARGET_DIR:-target}/release}/examples}
 failures=0
 OUT=$(mktemp) ERR=$(mktemp)
 trap 'rm -f "$OUT" "$ERR"' EXIT

@@ -1,7 +1,7 @@
 //! chun-multithreaded-programming.md lines 84-96, "Example": a thread runs
 //! `bar('foo')`, which prints its argument; main joins it.
 //!
-//! Rust changes: `threading.Thread(target=bar, args=('foo',))` and `start()`
+//! Rust changes: creating the `Thread` with `bar` as target and starting it
 //! are one `thread::spawn`; the closure owns its argument. Python 3 semantics
 //! (`print(text)`; the slide is Python 2).
 //!

@@ -1,7 +1,7 @@
 //! python-course-threads.txt, "The thread Module", the first heron example
 //! (characters 7065-7643 of that one-line file): three threads started with
 //! `start_new_thread(heron, (99,))` and friends, and main blocked in
-//! `raw_input("Type something to quit.")` so that the program does not end
+//! `raw_input` (prompting "Type something to quit.") so that the program does not end
 //! (and kill the threads) before they have printed.
 //!
 //! Rust changes: `thread::spawn` and dropping the handle is

@@ -1,8 +1,8 @@
 //! python-course-threads.txt, "Solution ... The solution with locks looks like
 //! this" (characters 9090-10236 of that one-line file): the heron threads
 //! change `num_threads` only while holding a lock, the first one sets
-//! `thread_started`, and main spins first in `while not thread_started: pass`,
-//! then in `while num_threads > 0: pass`.
+//! `thread_started`, and main busy-waits first for the flag, then for the
+//! count to fall to 0.
 //!
 //! Rust changes: the counter under its lock is [`common::WaitCount`] and the
 //! flag is [`common::Event`], so both waits sleep instead of burning a CPU

@@ -1,7 +1,7 @@
 //! python-course-threads.txt, "We expand the previous example with counters
 //! for the threads" (characters 7643-8060 of that one-line file): each heron
 //! thread does `num_threads += 1` at its start and `num_threads -= 1` at its
-//! end, and main spins in `while num_threads > 0: pass`. The text explains why
+//! end, and main busy-waits for `num_threads` to fall to 0. The text explains why
 //! this is wrong twice over (characters 8060-9090): main may test the counter
 //! before any thread has incremented it, and `+=` is a read, an add and a
 //! write, so two threads can both read 0 and both write 1.

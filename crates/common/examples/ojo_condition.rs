@@ -7,11 +7,11 @@
 //! (`acquire`/`release` are the guard; `wait` gives the lock up while asleep
 //! and retakes it). A notify reaches only a thread already waiting: if the
 //! producer notifies before the consumer waits, the wake-up is lost. That is
-//! why the consumer tests the items themselves, under the lock, and waits only
-//! while there are none, exactly the slide's `while not
-//! an_item_is_available()`. The slide's helpers are stand-ins; here the
-//! producer makes 10 numbered items, a little apart, and the consumer takes
-//! all 10. The slide prints nothing; the lines are new.
+//! why the consumer tests the items themselves, under the lock, and waits
+//! only while there are none, exactly as the slide's loop does. The slide's
+//! helpers are stand-ins; here the producer makes 10 numbered items, a little
+//! apart, and the consumer takes all 10. The slide prints nothing; the lines
+//! are new.
 //!
 //! `cargo run -p common --example ojo_condition`
 
@@ -39,7 +39,7 @@ fn main() {
         let shelf = shelf.clone();
         std::thread::spawn(move || {
             for _ in 0..ITEMS {
-                // cond.acquire(); while not an_item_is_available(): cond.wait()
+                // acquire, then wait while no item is available
                 let mut items = shelf.items.lock().unwrap();
                 while items.is_empty() {
                     items = shelf.cond.wait(items).unwrap();

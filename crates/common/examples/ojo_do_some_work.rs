@@ -2,7 +2,7 @@
 //! thread runs `do_some_work("text")`, which prints two lines; main joins it
 //! and prints `done`.
 //!
-//! Rust changes: `threading.Thread(target=..., args=(val,))` plus `start()`
+//! Rust changes: creating the `Thread` (target and args) plus `start()`
 //! is one `thread::spawn` of a `move` closure that owns `val`; `join()` is
 //! `JoinHandle::join`, which also hands back a panic if the thread had one.
 //! The slide's `print (...)` lines are Python 3 compatible already.
