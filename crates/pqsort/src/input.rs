@@ -1,0 +1,134 @@
+//! Test data: a small seeded generator and the input shapes of `--input`.
+
+/// SplitMix64: tiny, fast, and good enough to shuffle and to make test data.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    /// A seed from the clock, for runs without `--seed`.
+    pub fn from_time() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        Rng(nanos ^ u64::from(std::process::id()).rotate_left(32))
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `lo..=hi` (Python's `random.randint`).
+    pub fn randint(&mut self, lo: usize, hi: usize) -> usize {
+        let span = (hi - lo) as u64 + 1;
+        lo + ((u128::from(self.next_u64()) * u128::from(span)) >> 64) as usize
+    }
+}
+
+/// The tutorial's `shufflesort` shuffle: swap each position with a random
+/// one at or after it (Fisher-Yates).
+pub fn shuffle<T>(v: &mut [T], rng: &mut Rng) {
+    for i in 0..v.len() {
+        let r = rng.randint(i, v.len() - 1);
+        v.swap(i, r);
+    }
+}
+
+/// The shape of generated input (`--input`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shape {
+    /// Uniform random 64-bit integers.
+    Random,
+    /// Already ascending.
+    Sorted,
+    /// Descending.
+    Reverse,
+    /// One value repeated.
+    Equal,
+    /// Random picks from 16 distinct values.
+    FewUnique,
+}
+
+impl Shape {
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::Random => "random",
+            Shape::Sorted => "sorted",
+            Shape::Reverse => "reverse",
+            Shape::Equal => "equal",
+            Shape::FewUnique => "few-unique",
+        }
+    }
+}
+
+/// Fills `v` (cleared first) with `n` integers of the given shape.
+pub fn generate(v: &mut Vec<u64>, n: usize, shape: Shape, rng: &mut Rng) {
+    v.clear();
+    match shape {
+        Shape::Random => v.extend((0..n).map(|_| rng.next_u64())),
+        Shape::Sorted => v.extend(0..n as u64),
+        Shape::Reverse => v.extend((0..n as u64).rev()),
+        Shape::Equal => {
+            let x = rng.next_u64();
+            v.resize(n, x);
+        }
+        Shape::FewUnique => {
+            let values: Vec<u64> = (0..16).map(|_| rng.next_u64()).collect();
+            v.extend((0..n).map(|_| values[(rng.next_u64() >> 60) as usize]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_have_their_shape() {
+        let mut rng = Rng::new(1);
+        let mut v = Vec::new();
+        generate(&mut v, 1000, Shape::Sorted, &mut rng);
+        assert!(v.is_sorted() && v.len() == 1000);
+        generate(&mut v, 1000, Shape::Reverse, &mut rng);
+        assert!(v.is_sorted_by(|a, b| a > b));
+        generate(&mut v, 1000, Shape::Equal, &mut rng);
+        assert!(v.iter().all(|x| *x == v[0]));
+        generate(&mut v, 1000, Shape::FewUnique, &mut rng);
+        let mut d = v.clone();
+        d.sort();
+        d.dedup();
+        assert!(d.len() > 1 && d.len() <= 16);
+        generate(&mut v, 1000, Shape::Random, &mut rng);
+        assert!(!v.is_sorted());
+    }
+
+    #[test]
+    fn shuffle_is_a_permutation_and_seeded() {
+        let mut a: Vec<u32> = (0..500).collect();
+        let mut b = a.clone();
+        shuffle(&mut a, &mut Rng::new(7));
+        shuffle(&mut b, &mut Rng::new(7));
+        assert_eq!(a, b);
+        assert_ne!(a, (0..500).collect::<Vec<_>>());
+        a.sort();
+        assert_eq!(a, (0..500).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn randint_stays_in_range() {
+        let mut rng = Rng::new(3);
+        for _ in 0..10_000 {
+            let r = rng.randint(5, 9);
+            assert!((5..=9).contains(&r));
+        }
+        assert_eq!(rng.randint(4, 4), 4);
+    }
+}

@@ -1,0 +1,158 @@
+//! Tool mode's text format: one integer a line in, one integer a line out.
+
+use std::fmt;
+use std::io::{self, Write};
+
+/// A line that is not a 64-bit integer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLine {
+    /// 1-based.
+    pub line: usize,
+    /// The line as read (trimmed, shortened if long).
+    pub text: String,
+    pub why: &'static str,
+}
+
+impl fmt::Display for BadLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {:?} {}", self.line, self.text, self.why)
+    }
+}
+
+/// Parses one integer per line (`\n` or `\r\n`). Surrounding whitespace is
+/// ignored and whitespace-only lines are skipped; anything else that is not
+/// an `i64` (optional sign, decimal digits) is an error naming its line.
+pub fn parse(input: &[u8]) -> Result<Vec<i64>, BadLine> {
+    let mut out = Vec::with_capacity(input.len() / 8);
+    let body = input.strip_suffix(b"\n").unwrap_or(input);
+    if input.is_empty() {
+        return Ok(out);
+    }
+    for (i, line) in body.split(|b| *b == b'\n').enumerate() {
+        let t = line.trim_ascii();
+        if t.is_empty() {
+            continue;
+        }
+        match parse_i64(t) {
+            Ok(x) => out.push(x),
+            Err(why) => {
+                let shown = String::from_utf8_lossy(&t[..t.len().min(40)]).into_owned();
+                let text = if t.len() > 40 { shown + "..." } else { shown };
+                return Err(BadLine {
+                    line: i + 1,
+                    text,
+                    why,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn parse_i64(t: &[u8]) -> Result<i64, &'static str> {
+    const NOT_INT: &str = "is not an integer";
+    let (neg, digits) = match t {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        _ => (false, t),
+    };
+    if digits.is_empty() {
+        return Err(NOT_INT);
+    }
+    // Accumulate negatively so that i64::MIN fits.
+    let mut acc: i64 = 0;
+    let mut overflow = false;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return Err(NOT_INT);
+        }
+        match acc
+            .checked_mul(10)
+            .and_then(|a| a.checked_sub(i64::from(d)))
+        {
+            Some(a) => acc = a,
+            None => overflow = true,
+        }
+    }
+    let value = if neg { Some(acc) } else { acc.checked_neg() };
+    match value {
+        Some(v) if !overflow => Ok(v),
+        _ => Err("is out of range for a 64-bit integer"),
+    }
+}
+
+/// Writes `values` one a line, formatting digits by hand into one buffer
+/// flushed in large chunks.
+pub fn write(values: &[i64], out: &mut impl Write) -> io::Result<()> {
+    const CHUNK: usize = 1 << 16;
+    let mut buf = Vec::with_capacity(CHUNK + 24);
+    for &x in values {
+        push_i64(&mut buf, x);
+        if buf.len() >= CHUNK {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    out.write_all(&buf)?;
+    out.flush()
+}
+
+fn push_i64(buf: &mut Vec<u8>, x: i64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = x.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if x < 0 {
+        buf.push(b'-');
+    }
+    buf.extend_from_slice(&digits[i..]);
+    buf.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_signs_whitespace_and_extremes() {
+        let text = b" 3\n-1\r\n+7\n\n  \t\n-9223372036854775808\n9223372036854775807\n0";
+        assert_eq!(parse(text).unwrap(), vec![3, -1, 7, i64::MIN, i64::MAX, 0]);
+        assert_eq!(parse(b"").unwrap(), Vec::<i64>::new());
+        assert_eq!(parse(b"\n").unwrap(), Vec::<i64>::new());
+        assert_eq!(parse(b"5\n").unwrap(), vec![5]);
+    }
+
+    #[test]
+    fn bad_lines_are_named() {
+        let e = parse(b"1\n2\nabc\n4\n").unwrap_err();
+        assert_eq!((e.line, e.text.as_str()), (3, "abc"));
+        assert_eq!(e.to_string(), "line 3: \"abc\" is not an integer");
+        for bad in ["-", "+", "1.5", "1e3", "0x10", "--1", "1 2", "١"] {
+            let e = parse(format!("0\n{bad}").as_bytes()).unwrap_err();
+            assert_eq!(e.line, 2, "{bad}");
+        }
+        let e = parse(b"9223372036854775808").unwrap_err();
+        assert_eq!(e.why, "is out of range for a 64-bit integer");
+        let e = parse(b"-9223372036854775809").unwrap_err();
+        assert_eq!(e.why, "is out of range for a 64-bit integer");
+        assert!(parse(b"99999999999999999999999999x").is_err());
+    }
+
+    #[test]
+    fn writes_what_it_parses() {
+        let v = vec![i64::MIN, -10, -1, 0, 1, 9, 10, 1234567890, i64::MAX];
+        let mut out = Vec::new();
+        write(&v, &mut out).unwrap();
+        let expect: String = v.iter().map(|x| format!("{x}\n")).collect();
+        assert_eq!(String::from_utf8(out.clone()).unwrap(), expect);
+        assert_eq!(parse(&out).unwrap(), v);
+    }
+}

@@ -1,0 +1,315 @@
+//! The worker pool and its job queue: the tutorial's `pqsort` and `pqsorter`
+//! classes.
+//!
+//! Like the tutorial, a fixed pool of threads takes jobs from one shared
+//! queue, partitions the job's part of the array, and puts the two halves
+//! back on the queue. Unlike the tutorial:
+//!
+//! - A job is not a pair of indices into a shared list but the sub-slice
+//!   itself, `&mut [T]`, cut from the array with `split_at_mut` inside
+//!   `std::thread::scope`. Two jobs never overlap, and the borrow checker
+//!   proves it, so the array needs no lock, no `unsafe`, and the workers run
+//!   truly in parallel (no GIL).
+//! - The tutorial's workers poll `get(True, 1)` until a count of finished
+//!   singletons reaches `len(a)`, so each one lingers up to a second after
+//!   the end. Here an outstanding-job count is decremented when a job is
+//!   done (after its halves were queued); the worker that takes it to zero
+//!   knows nothing is left anywhere and sends one `Stop` per worker.
+//! - Jobs at or below `cutoff` elements are sorted sequentially with
+//!   `sort_unstable`; a job that keeps getting bad splits falls back to it
+//!   too, which bounds the worst case at O(n log n).
+
+use crate::partition::{Split, break_patterns, partition};
+use common::Shutdown;
+use crossbeam_channel::{Receiver, Sender};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// See [`Options::for_len`].
+pub const JOBS_PER_THREAD: usize = 4;
+/// Smaller jobs are not worth a trip through the queue.
+pub const MIN_CUTOFF: usize = 4096;
+
+/// How to sort.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Worker threads (at least 1).
+    pub threads: usize,
+    /// Jobs of at most this many elements are sorted sequentially.
+    pub cutoff: usize,
+}
+
+impl Options {
+    /// `threads` workers with the cut-off that suits `len` elements.
+    ///
+    /// `sort_unstable` is faster per element than one more level of our
+    /// partitions, so partitions go only as deep as load balance needs:
+    /// about [`JOBS_PER_THREAD`] final jobs per worker (the pivots of large
+    /// jobs are sample medians, so the jobs are close in size), and none at
+    /// all for one thread.
+    pub fn for_len(len: usize, threads: usize) -> Self {
+        let threads = threads.max(1);
+        let cutoff = if threads == 1 {
+            len.max(1)
+        } else {
+            // 1.5 times the target size, so that splits a little off the
+            // middle do not cost a whole extra level.
+            (len / (threads * JOBS_PER_THREAD) * 3 / 2).max(MIN_CUTOFF)
+        };
+        Options { threads, cutoff }
+    }
+}
+
+/// Partitions performed by each worker; `visits[0]` is thread 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visits(pub Vec<u64>);
+
+impl Visits {
+    /// All partitions.
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+}
+
+/// The sort was stopped by the shutdown signal; the slice holds the same
+/// elements in some order. Carries the work done until then.
+#[derive(Debug)]
+pub struct Interrupted(pub Visits);
+
+/// A job: a disjoint piece of the array still to sort.
+struct Job<'a, T> {
+    /// If `has_lower`, `v[0]` is already in its final place and is `<=`
+    /// every element after it, and only `v[1..]` is to be sorted.
+    v: &'a mut [T],
+    has_lower: bool,
+    /// Badly unbalanced splits this job may still take before falling back
+    /// to `sort_unstable`.
+    budget: u32,
+}
+
+enum Msg<'a, T> {
+    Sort(Job<'a, T>),
+    Stop,
+}
+
+/// What every worker shares.
+struct Pool<'a, T> {
+    tx: Sender<Msg<'a, T>>,
+    rx: Receiver<Msg<'a, T>>,
+    /// Jobs queued or being worked on.
+    outstanding: AtomicUsize,
+    interrupted: AtomicBool,
+    threads: usize,
+    cutoff: usize,
+    shutdown: &'a Shutdown,
+}
+
+/// Sorts `v` with a pool of `opts.threads` workers fed from one queue.
+///
+/// Returns the partitions each worker performed, or [`Interrupted`] if
+/// `shutdown` was triggered first (workers check it between jobs).
+pub fn sort<T: Ord + Send>(
+    v: &mut [T],
+    opts: Options,
+    shutdown: &Shutdown,
+) -> Result<Visits, Interrupted> {
+    let threads = opts.threads.max(1);
+    if shutdown.is_triggered() {
+        return Err(Interrupted(Visits(vec![0; threads])));
+    }
+    // Whole input already in order (or in reverse): O(n), no partitions.
+    if v.is_sorted() {
+        return Ok(Visits(vec![0; threads]));
+    }
+    if v.is_sorted_by(|a, b| a >= b) {
+        v.reverse();
+        return Ok(Visits(vec![0; threads]));
+    }
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let budget = usize::BITS - v.len().leading_zeros();
+    tx.send(Msg::Sort(Job {
+        v,
+        has_lower: false,
+        budget,
+    }))
+    .expect("receiver alive");
+    let pool = Pool {
+        tx,
+        rx,
+        outstanding: AtomicUsize::new(1),
+        interrupted: AtomicBool::new(false),
+        threads,
+        cutoff: opts.cutoff.max(1),
+        shutdown,
+    };
+    let visits = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads).map(|_| s.spawn(|| pool.worker())).collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("worker panicked"))
+            .collect()
+    });
+    let visits = Visits(visits);
+    if pool.interrupted.load(Ordering::SeqCst) {
+        Err(Interrupted(visits))
+    } else {
+        Ok(visits)
+    }
+}
+
+impl<'a, T: Ord + Send> Pool<'a, T> {
+    /// The tutorial's `pqsorter.run`: take a job, partition, queue the halves.
+    /// Returns how many partitions this worker performed.
+    fn worker(&self) -> u64 {
+        let mut visits = 0;
+        while let Ok(Msg::Sort(job)) = self.rx.recv() {
+            if self.shutdown.is_triggered() {
+                self.stop_all(true);
+                break;
+            }
+            self.run(job, &mut visits);
+            if self.outstanding.fetch_sub(1, Ordering::AcqRel) == 1 {
+                self.stop_all(false);
+            }
+        }
+        visits
+    }
+
+    /// Wakes every worker for good. Each worker takes at most one `Stop`, so
+    /// after `threads` of them nobody can block on an empty queue.
+    fn stop_all(&self, interrupted: bool) {
+        if interrupted {
+            self.interrupted.store(true, Ordering::SeqCst);
+        }
+        for _ in 0..self.threads {
+            let _ = self.tx.send(Msg::Stop);
+        }
+    }
+
+    fn push(&self, v: &'a mut [T], has_lower: bool, budget: u32) {
+        if v.len() - usize::from(has_lower) <= 1 {
+            return; // nothing left to sort: no job
+        }
+        self.outstanding.fetch_add(1, Ordering::AcqRel);
+        self.tx
+            .send(Msg::Sort(Job {
+                v,
+                has_lower,
+                budget,
+            }))
+            .expect("receiver alive");
+    }
+
+    fn run(&self, job: Job<'a, T>, visits: &mut u64) {
+        let Job {
+            v: whole,
+            has_lower,
+            mut budget,
+        } = job;
+        let skip = usize::from(has_lower);
+        let len = whole.len() - skip;
+        if len <= self.cutoff || budget == 0 {
+            whole[skip..].sort_unstable();
+            return;
+        }
+        let (lower, v) = if has_lower {
+            let (l, rest) = whole.split_first_mut().expect("has_lower");
+            (Some(&*l), rest)
+        } else {
+            (None, &mut whole[..])
+        };
+        let split = partition(v, lower);
+        *visits += 1;
+        match split {
+            Split::Equal { equal } => {
+                // whole[..skip + equal] is finished; the last equal element
+                // is the lower bound of the rest.
+                let (_, rest) = whole.split_at_mut(skip + equal - 1);
+                self.push(rest, true, budget);
+            }
+            Split::Pivot { mid } => {
+                let (left, right) = whole.split_at_mut(skip + mid);
+                // left keeps our lower bound (if any); right starts with the
+                // pivot, its lower bound.
+                if mid.min(len - mid - 1) < len / 8 {
+                    budget -= 1;
+                    break_patterns(&mut left[skip..]);
+                    break_patterns(&mut right[1..]);
+                }
+                self.push(left, has_lower, budget);
+                self.push(right, true, budget);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted_by_pool(mut v: Vec<i64>, threads: usize, cutoff: usize) -> Vec<i64> {
+        let opts = Options { threads, cutoff };
+        sort(&mut v, opts, &Shutdown::new()).expect("not interrupted");
+        v
+    }
+
+    #[test]
+    fn sorts_small_cases() {
+        for n in 0..200i64 {
+            let v: Vec<i64> = (0..n).map(|i| (i * 7919 + 13) % 17 - 8).collect();
+            let mut want = v.clone();
+            want.sort();
+            for threads in [1, 3] {
+                assert_eq!(sorted_by_pool(v.clone(), threads, 1), want);
+            }
+        }
+    }
+
+    #[test]
+    fn visits_count_partitions_only() {
+        // Below the cut-off: one sequential sort, no partition.
+        let mut v: Vec<u32> = (0..100).rev().chain(0..5).collect();
+        let visits = sort(
+            &mut v,
+            Options {
+                threads: 2,
+                cutoff: 1000,
+            },
+            &Shutdown::new(),
+        )
+        .unwrap();
+        assert_eq!(visits.total(), 0);
+        assert!(v.is_sorted());
+        // Distinct keys, cut-off 1: every element of a job of 2 or more
+        // becomes a pivot once, and at most n - 1 of them do.
+        let mut v: Vec<u32> = (0..1000).map(|i| (i * 7919) % 1000).collect();
+        let visits = sort(
+            &mut v,
+            Options {
+                threads: 2,
+                cutoff: 1,
+            },
+            &Shutdown::new(),
+        )
+        .unwrap();
+        assert!(v.is_sorted());
+        assert!(visits.total() > 300 && visits.total() < 1000, "{visits:?}");
+    }
+
+    #[test]
+    fn interrupted_before_start_changes_nothing() {
+        let shutdown = Shutdown::new();
+        shutdown.trigger();
+        let mut v = vec![3, 1, 2];
+        assert!(
+            sort(
+                &mut v,
+                Options {
+                    threads: 2,
+                    cutoff: 1
+                },
+                &shutdown
+            )
+            .is_err()
+        );
+    }
+}

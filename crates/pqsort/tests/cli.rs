@@ -1,0 +1,306 @@
+//! Drives the real `pqsort` binary: tutorial mode, tool modes, errors, Ctrl-C.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pqsort");
+
+/// Runs pqsort with `args` and `stdin`, killing it if it takes over 60 s.
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn pqsort");
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = wait_bounded(child, Duration::from_secs(60));
+    feeder.join().unwrap();
+    out
+}
+
+/// Collects the child's output (reading both pipes, so it never blocks on a
+/// full pipe); kills it and fails if it runs longer than `limit`.
+fn wait_bounded(child: std::process::Child, limit: Duration) -> Output {
+    let pid = child.id().to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(out) => out.expect("wait for pqsort"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+            panic!("pqsort did not finish within {limit:?}");
+        }
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8(b.to_vec()).expect("utf-8 output")
+}
+
+/// A temp file removed on drop.
+struct TempFile(PathBuf);
+impl TempFile {
+    fn new(name: &str, contents: &[u8]) -> Self {
+        let p = std::env::temp_dir().join(format!("pqsort-test-{}-{name}", std::process::id()));
+        std::fs::write(&p, contents).unwrap();
+        TempFile(p)
+    }
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Checks the tutorial's report format: for each size, the size line and
+/// one line per thread 1..=threads; returns the visit counts per size.
+fn parse_report(out: &str, sizes: &[usize], threads: usize) -> Vec<Vec<u64>> {
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.len() >= sizes.len() * (threads + 1), "{out}");
+    let mut all = Vec::new();
+    for (k, size) in sizes.iter().enumerate() {
+        let block = &lines[k * (threads + 1)..(k + 1) * (threads + 1)];
+        assert_eq!(block[0], format!("For sorting an array of size {size}"));
+        let visits = block[1..]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let n = l
+                    .strip_prefix(&format!("thread {} visited array ", i + 1))
+                    .and_then(|r| r.strip_suffix(" times"))
+                    .unwrap_or_else(|| panic!("bad line {l:?}"));
+                n.parse::<u64>().expect("a count")
+            })
+            .collect();
+        all.push(visits);
+    }
+    all
+}
+
+#[test]
+fn tutorial_mode_prints_the_tutorial_report() {
+    let out = run(&[], b"");
+    assert!(out.status.success(), "{out:?}");
+    let stdout = text(&out.stdout);
+    let sizes: Vec<usize> = (1..=10).map(|k| 100 * k).collect();
+    assert_eq!(stdout.lines().count(), 10 * 6, "{stdout}");
+    let visits = parse_report(&stdout, &sizes, 5);
+    for (size, v) in sizes.iter().zip(&visits) {
+        let total: u64 = v.iter().sum();
+        // Every partition places at least one pivot, and jobs of 16 or
+        // fewer are not partitioned: between size/16 and size partitions.
+        assert!(
+            total as usize >= size / 16 && (total as usize) < *size,
+            "{size}: {v:?}"
+        );
+    }
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn tutorial_mode_takes_threads_and_cutoff() {
+    let out = run(&["--threads", "3", "--cutoff", "1", "--seed", "5"], b"");
+    assert!(out.status.success(), "{out:?}");
+    let sizes: Vec<usize> = (1..=10).map(|k| 100 * k).collect();
+    let visits = parse_report(&text(&out.stdout), &sizes, 3);
+    // Cut-off 1 on distinct keys: about one partition per two elements at least.
+    assert!(visits[9].iter().sum::<u64>() > 300, "{visits:?}");
+}
+
+#[test]
+fn size_mode_sorts_every_shape_and_reports() {
+    for shape in ["random", "sorted", "reverse", "equal", "few-unique"] {
+        let out = run(
+            &[
+                "--size",
+                "300000",
+                "--threads",
+                "3",
+                "--seed",
+                "1",
+                "--input",
+                shape,
+            ],
+            b"",
+        );
+        assert!(out.status.success(), "{shape}: {out:?}");
+        let stdout = text(&out.stdout);
+        parse_report(&stdout, &[300_000], 3);
+        let last = stdout.lines().last().unwrap();
+        assert!(
+            last.starts_with(&format!(
+                "sorted 300000 {shape} integers with 3 threads in "
+            )) && last.ends_with(" s (checked: in order, same elements)"),
+            "{last}"
+        );
+    }
+}
+
+#[test]
+fn size_mode_handles_empty_and_tiny() {
+    for n in ["0", "1", "2"] {
+        let out = run(&["--size", n], b"");
+        assert!(out.status.success(), "{n}: {out:?}");
+        assert!(text(&out.stdout).contains(&format!("sorted {n} random integers")));
+    }
+}
+
+fn lcg_numbers(n: usize) -> Vec<i64> {
+    let mut x: u64 = 12345;
+    (0..n)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x as i64) >> (x % 60)
+        })
+        .collect()
+}
+
+#[test]
+fn sorts_a_file_like_sort_n() {
+    let nums = lcg_numbers(50_000);
+    let input: String = nums.iter().map(|x| format!("{x}\n")).collect();
+    let f = TempFile::new("file", input.as_bytes());
+    let mut want = nums.clone();
+    want.sort();
+    let want: String = want.iter().map(|x| format!("{x}\n")).collect();
+    for threads in ["1", "4"] {
+        let out = run(&[f.path(), "--threads", threads], b"");
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(text(&out.stdout), want);
+        assert!(out.stderr.is_empty());
+    }
+}
+
+#[test]
+fn sorts_stdin_with_whitespace_signs_and_extremes() {
+    let input = b"  42\n-7\r\n\n+3\n\t-9223372036854775808 \n9223372036854775807\n0";
+    let out = run(&["-"], input);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        text(&out.stdout),
+        "-9223372036854775808\n-7\n0\n3\n42\n9223372036854775807\n"
+    );
+}
+
+#[test]
+fn empty_input_gives_empty_output() {
+    let out = run(&["-"], b"");
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn verbose_reports_partitions_on_stderr() {
+    let nums = lcg_numbers(100_000);
+    let input: String = nums.iter().map(|x| format!("{x}\n")).collect();
+    let out = run(
+        &["-", "-v", "-t", "2", "--cutoff", "1000"],
+        input.as_bytes(),
+    );
+    assert!(out.status.success(), "{out:?}");
+    let err = text(&out.stderr);
+    assert!(err.contains("thread 2 visited array "), "{err}");
+    assert_eq!(text(&out.stdout).lines().count(), 100_000);
+}
+
+#[test]
+fn bad_line_is_named_and_nothing_is_written() {
+    let mut input: String = (0..10_000).map(|x| format!("{x}\n")).collect();
+    input.push_str("12abc\n5\n");
+    let out = run(&["-"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("line 10001") && err.contains("12abc"), "{err}");
+
+    let f = TempFile::new("bad", b"1\n99999999999999999999\n");
+    let out = run(&[f.path()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(f.path()) && err.contains("line 2") && err.contains("out of range"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_file_is_one_line_exit_1() {
+    let out = run(&["/nonexistent/pqsort-input"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr).lines().count(), 1);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn bad_arguments_are_one_line_exit_2() {
+    for args in [
+        &["--threads", "0"][..],
+        &["--size", "abc"],
+        &["--size", "-5"],
+        &["--input", "random"],
+        &["--size", "10", "--input", "zigzag"],
+        &["--size", "10", "somefile"],
+        &["--cutoff", "0"],
+        &["--frobnicate"],
+        &["a", "b"],
+        &["--verbose"],
+    ] {
+        let out = run(args, b"");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        let err = text(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("pqsort: "), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn help_and_version() {
+    let out = run(&["--help"], b"");
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("--size"));
+    let out = run(&["--version"], b"");
+    assert!(out.status.success());
+    assert!(text(&out.stdout).starts_with("pqsort "));
+}
+
+#[test]
+fn ctrl_c_stops_a_long_sort_with_130() {
+    // Cut-off 2 puts millions of tiny jobs through the queue: seconds of
+    // work even in release, so the signal lands before the end.
+    let child = Command::new(BIN)
+        .args(["--size", "20000000", "--cutoff", "2", "--threads", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let t0 = Instant::now();
+    let out = wait_bounded(child, Duration::from_secs(30));
+    assert!(t0.elapsed() < Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(130), "{out:?}");
+    let err = text(&out.stderr);
+    assert!(err.contains("interrupted"), "{err}");
+}
