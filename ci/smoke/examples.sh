@@ -11,6 +11,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 EX=${EXAMPLES:-${BIN:-${CARGO_TARGET_DIR:-target}/release}/examples}
 failures=0
+for name in heron heron_racy heron_fixed prime_number prime_number_lock ojo_do_some_work \
+    ojo_fibonacci ojo_bank_account ojo_locks ojo_rlock ojo_semaphore ojo_event ojo_condition \
+    ojo_queue chun_bar chun_timer chun_daemon chun_thread_objects ghl3_pool; do
+    if [[ ! -x $EX/$name ]]; then
+        echo "examples smoke: $EX/$name not found (run: cargo build --release -p common --examples)" >&2
+        exit 1
+    fi
+done
 OUT=$(mktemp) ERR=$(mktemp)
 trap 'rm -f "$OUT" "$ERR"' EXIT
 
@@ -22,10 +30,6 @@ ok() { echo "ok   $name"; }
 run() {
     name=$1; shift
     local bin="$EX/$name"
-    if [[ ! -x $bin ]]; then
-        echo "FAIL $name: $bin not found (run: cargo build --release -p common --examples)" >&2
-        exit 1
-    fi
     rc=0
     printf '%b' "${INPUT:-}" | timeout 20 "$bin" "$@" >"$OUT" 2>"$ERR" || rc=$?
 }
