@@ -42,7 +42,7 @@ session srvr-threaded 3
 # Ctrl-C with a client connected: exit 130 and the v so far.
 start srvr
 exec 3< <(sleep 5)
-timeout 10 "$BIN/clnt" 127.0.0.1 "$port" <&3 >/dev/null &
+timeout 10 "$BIN/clnt" 127.0.0.1 "$port" <&3 >/dev/null 2>&1 &
 client=$!
 sleep 0.3
 kill -INT "$pid"

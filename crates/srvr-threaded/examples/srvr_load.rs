@@ -86,10 +86,13 @@ fn client(
         let mut before = done.lock().unwrap_or_else(|e| e.into_inner());
         let want = *before + 1;
         let sent = Instant::now();
-        s.write_all(&[letter]).unwrap_or_else(|e| die(&format!("send: {e}")));
+        s.write_all(&[letter])
+            .unwrap_or_else(|e| die(&format!("send: {e}")));
         let mut seen = 0;
         loop {
-            let n = s.read(&mut buf).unwrap_or_else(|e| die(&format!("read: {e}")));
+            let n = s
+                .read(&mut buf)
+                .unwrap_or_else(|e| die(&format!("read: {e}")));
             if n == 0 {
                 die("server closed early");
             }

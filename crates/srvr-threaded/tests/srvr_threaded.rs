@@ -215,13 +215,20 @@ fn idle_timeout_closes_a_silent_client() {
 }
 
 #[test]
-fn ctrl_c_joins_threads_blocked_in_reads() {
-    let srv = start(3, &[]);
+fn ctrl_c_joins_threads_blocked_in_reads_and_writes() {
+    let srv = start(4, &[]);
     let mut a = connect(srv.addr);
     let b = connect(srv.addr);
     send_expect(&mut a, b'o', b"o");
     send_expect(&mut a, b'k', b"ok");
-    std::thread::sleep(Duration::from_millis(100));
+    // A client that sends much and reads nothing: its thread blocks writing
+    // replies once the socket buffers are full.
+    let mut flood = connect(srv.addr);
+    flood
+        .set_write_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    let _ = flood.write_all(&[b'f'; 64 * 1024]);
+    std::thread::sleep(Duration::from_millis(300));
     srv.signal("INT");
     let done = srv.wait(PATIENCE);
     assert_eq!(done.status.code(), Some(130));
@@ -230,14 +237,16 @@ fn ctrl_c_joins_threads_blocked_in_reads() {
         "took {:?}",
         done.waited
     );
-    assert_eq!(done.stdout, final_line(b"ok"));
+    let v = final_v(&done.stdout);
+    assert!(v.len() > 2 && v.starts_with(b"ok") && v[2..].iter().all(|&b| b == b'f'));
     assert!(
         done.stderr
             .iter()
-            .any(|l| l == "srvr-threaded: interrupted with 2 clients connected"),
+            .any(|l| l == "srvr-threaded: interrupted with 3 clients connected"),
         "{:?}",
         done.stderr
     );
+    drop(flood);
     assert!(leave(a).is_empty());
     assert!(leave(b).is_empty());
 }
@@ -294,4 +303,20 @@ fn python_clients_side_by_side() {
     let done = srv.wait(PATIENCE);
     assert!(done.status.success());
     assert_eq!(done.stdout, final_line("aéb".as_bytes()));
+}
+
+#[test]
+fn binds_ipv6_loopback() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("binds_ipv6_loopback: skipped: no ::1 here");
+        return;
+    }
+    let srv = ServerProc::start(BIN, &["--bind", "::1", "0", "1"]);
+    assert!(srv.addr.is_ipv6());
+    let mut c = connect(srv.addr);
+    send_expect(&mut c, b'6', b"6");
+    leave(c);
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success());
+    assert_eq!(done.stdout, final_line(b"6"));
 }

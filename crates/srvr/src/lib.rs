@@ -10,7 +10,7 @@
 //!   instead of the tutorial's `while nclnt > 0: pass` (line 284), which keeps
 //!   a CPU busy the whole session.
 //! - No GIL: client threads really run at once, so the lock around `v` is not
-//!   a precaution against an unlikely interleaving (lines 372-404) but the only
+//!   a precaution against an unlikely interleaving (lines 366-411) but the only
 //!   thing between two letters and a lost update; `Mutex` makes `v`
 //!   unreachable without it. The count needs no second lock of our own: the
 //!   `WaitCount` owns one.
