@@ -8,22 +8,24 @@ use crate::out::say;
 ///
 /// Python starts with the *int* `1`, so its first line shows `1`, not `1.0`;
 /// after that both are floats, which Python 3 prints as the shortest
-/// round-tripping decimal. Rust's `{:?}` for `f64` is the same format in this
-/// range (Python 2 printed 12 significant digits instead: `25.99`, not
-/// `25.990000000000002`). One `say!` per line: the stdout lock keeps lines
-/// from different threads whole.
+/// round-tripping decimal, as [`py_float`] does (Python 2's `print` showed 12
+/// significant digits: `14.8995786841` for `14.899578684109272`). One `say!`
+/// per line: the stdout lock keeps lines from different threads whole.
 pub fn heron(a: f64) -> f64 {
     const EPS: f64 = 0.0000001;
     let mut old_text = "1".to_string();
-    let mut new = 1.0_f64;
+    let (mut older, mut new) = (f64::NAN, 1.0_f64);
     loop {
         let old = new;
         new = (new + a / new) / 2.0;
-        say!("{old_text} {new:?}");
-        if (new - old).abs() < EPS {
+        say!("{old_text} {}", py_float(new));
+        // Not in the tutorial: for a large `a` the last step can flip between
+        // two neighbouring floats more than EPS apart; stop there too.
+        if (new - old).abs() < EPS || new == older {
             return new;
         }
-        old_text = format!("{new:?}");
+        older = old;
+        old_text = py_float(new);
     }
 }
 
@@ -38,5 +40,22 @@ pub fn numbers(given: Vec<f64>, tutorial: &[f64]) -> Vec<f64> {
         tutorial.to_vec()
     } else {
         given
+    }
+}
+
+/// Python 3's `repr` of a float: Rust's `{:?}` (same digits, same switch to
+/// exponent form below 1e-4 and from 1e16) with Python's exponent spelling,
+/// `1e+154` and `1e-07` rather than `1e154` and `1e-7`.
+pub fn py_float(x: f64) -> String {
+    let s = format!("{x:?}");
+    match s.split_once('e') {
+        Some((mantissa, exp)) => {
+            let (sign, digits) = match exp.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', exp),
+            };
+            format!("{mantissa}e{sign}{digits:0>2}")
+        }
+        None => s,
     }
 }
