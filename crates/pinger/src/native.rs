@@ -155,8 +155,10 @@ pub struct Settings {
 const SHUTDOWN_POLL: Duration = Duration::from_millis(50);
 
 /// Sends `settings.count` echo requests to `addr`, one every `interval`, and
-/// counts the replies that arrive within `timeout` of their request. Returns
-/// `None` if shutdown came first.
+/// counts the replies. The address is done when every probe is answered, or
+/// `timeout` after its last request (so each probe gets at least `timeout`;
+/// like ping, a slow reply to an earlier probe still counts). Returns `None`
+/// if shutdown came first.
 pub fn ping(
     addr: IpAddr,
     kind: Kind,
@@ -169,15 +171,25 @@ pub fn ping(
         Ok(s) => s,
         Err(e) => return Some(Outcome::error(format!("cannot open socket: {e}"))),
     };
+    // Until the kernel filter was attached, the socket queued every ICMP
+    // packet on the host: with hundreds of threads sending at once, enough
+    // to fill its buffer and crowd out our own replies. Nothing is ours yet.
+    let mut buf = [0u8; 1500];
+    if kind == Kind::Raw {
+        drain(&socket, &mut buf, |_, _| {});
+    }
     let dest = SocketAddr::new(addr, 0);
-    let raw = kind == Kind::Raw;
-    let ip_header = raw && addr.is_ipv4();
-    let mut sent_at: Vec<Option<Instant>> = vec![None; count];
-    let mut answered = vec![false; count];
-    let (mut sent, mut received) = (0usize, 0usize);
+    let mut replies = Replies {
+        addr,
+        probe,
+        raw: kind == Kind::Raw,
+        answered: vec![false; count],
+        received: 0,
+    };
+    let mut sent = 0usize;
     let mut error = None;
     let mut next_send = Instant::now();
-    let mut buf = [0u8; 1500];
+    let mut last_deadline = None;
     loop {
         if shutdown.is_triggered() {
             return None;
@@ -185,18 +197,26 @@ pub fn ping(
         let now = Instant::now();
         if sent < count && now >= next_send {
             // Sequence numbers are probe numbers; -c is at most 65535.
-            let request = probe.request(sent as u16);
-            if let Err(e) = socket.send_to(&request, dest) {
+            if let Err(e) = socket.send_to(&probe.request(sent as u16), dest) {
                 // No route, or a broadcast address: this probe is lost.
                 error.get_or_insert_with(|| format!("send failed: {e}"));
             }
-            sent_at[sent] = Some(now);
             sent += 1;
             next_send = now + settings.interval;
+            if sent == count {
+                last_deadline = Some(now + settings.timeout);
+            }
             continue;
         }
-        let last_deadline = sent_at[count - 1].map(|t| t + settings.timeout);
-        if sent == count && (received == count || last_deadline.is_some_and(|d| now >= d)) {
+        if replies.received == count {
+            break;
+        }
+        if last_deadline.is_some_and(|d| now >= d) {
+            // A thread starved of CPU can wake after its deadline with the
+            // replies already queued: they came in time, so count them.
+            drain(&socket, &mut buf, |packet, from| {
+                replies.record(packet, from)
+            });
             break;
         }
         let mut wake = now + SHUTDOWN_POLL;
@@ -213,22 +233,7 @@ pub fn ping(
             return Some(Outcome::error(format!("cannot set a timeout: {e}")));
         }
         match socket.recv_from(&mut buf) {
-            Ok((n, from)) => {
-                if from.ip() != addr {
-                    continue;
-                }
-                let Some(seq) = probe.match_reply(&buf[..n], ip_header, raw) else {
-                    continue;
-                };
-                let k = usize::from(seq);
-                let arrived = Instant::now();
-                if let Some(Some(t)) = sent_at.get(k) {
-                    if !answered[k] && arrived.duration_since(*t) <= settings.timeout {
-                        answered[k] = true;
-                        received += 1;
-                    }
-                }
-            }
+            Ok((n, from)) => replies.record(&buf[..n], from),
             Err(e)
                 if matches!(
                     e.kind(),
@@ -246,9 +251,52 @@ pub fn ping(
     }
     Some(Outcome {
         sent: sent as u32,
-        received: received as u32,
+        received: replies.received as u32,
         error,
     })
+}
+
+/// Reads whatever is queued on `socket` without waiting (bounded, in case
+/// packets keep coming), handing each packet to `each`.
+fn drain(socket: &UdpSocket, buf: &mut [u8], mut each: impl FnMut(&[u8], SocketAddr)) {
+    if socket.set_nonblocking(true).is_err() {
+        return;
+    }
+    for _ in 0..100_000 {
+        match socket.recv_from(buf) {
+            Ok((n, from)) => each(&buf[..n], from),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    let _ = socket.set_nonblocking(false);
+}
+
+/// The probes of one address answered so far.
+struct Replies {
+    addr: IpAddr,
+    probe: Probe,
+    raw: bool,
+    answered: Vec<bool>,
+    received: usize,
+}
+
+impl Replies {
+    /// Counts `packet` if it answers one of our probes not yet answered
+    /// (duplicates count once).
+    fn record(&mut self, packet: &[u8], from: SocketAddr) {
+        if from.ip() != self.addr {
+            return;
+        }
+        let ip_header = self.raw && self.addr.is_ipv4();
+        let Some(seq) = self.probe.match_reply(packet, ip_header, self.raw) else {
+            return;
+        };
+        if let Some(seen @ false) = self.answered.get_mut(usize::from(seq)) {
+            *seen = true;
+            self.received += 1;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -274,6 +322,10 @@ mod tests {
                 );
                 return;
             };
+            let mut buf = [0u8; 1500];
+            // Whatever queued before the filters were attached.
+            drain(&ours, &mut buf, |_, _| {});
+            drain(&other, &mut buf, |_, _| {});
             let probe = Probe {
                 v6,
                 token: 99,
@@ -282,20 +334,29 @@ mod tests {
             };
             ours.send_to(&probe.request(0), SocketAddr::new(addr, 0))
                 .unwrap();
-            let mut buf = [0u8; 1500];
             ours.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-            // Our own request never reaches a filtered socket, so the first
-            // packet is the reply.
+            // Our own request never passes the filter: the first packet is
+            // the reply (another test's probe with our identifier is
+            // possible but would not match the token).
             let (n, from) = ours.recv_from(&mut buf).expect("our reply");
             assert_eq!(from.ip(), addr);
             assert_eq!(probe.match_reply(&buf[..n], !v6, true), Some(0));
             other
                 .set_read_timeout(Some(Duration::from_millis(200)))
                 .unwrap();
-            assert!(
-                other.recv_from(&mut buf).is_err(),
-                "{addr}: the other socket got a packet"
-            );
+            while let Ok((n, _)) = other.recv_from(&mut buf) {
+                assert_eq!(
+                    probe.match_reply(&buf[..n], !v6, false),
+                    None,
+                    "{addr}: reply leaked"
+                );
+                let icmp = if v6 { &buf[..n] } else { &buf[20..n] };
+                assert_eq!(
+                    &icmp[4..6],
+                    &[0x22, 0x22],
+                    "{addr}: filter let through {icmp:?}"
+                );
+            }
         }
     }
 }
