@@ -135,6 +135,9 @@ impl Server {
                 Err(e) => return Err(e),
             }
         };
+        // Each reply is one write: send it now, not after the client's ACK of
+        // the previous one (Nagle), which stalls a line of several letters.
+        let _ = stream.set_nodelay(true);
         let stream = Arc::new(stream);
         let mut reg = self.registry();
         if reg.closed {
