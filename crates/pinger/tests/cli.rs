@@ -221,14 +221,14 @@ fn ctrl_c_reports_finished_addresses_and_exits_130() {
     if !icmp_allowed("ctrl_c_reports_finished_addresses_and_exits_130") {
         return;
     }
-    // Two at a time, 0.2 s each: 50 addresses would take about 5 s.
+    // Two at a time, 0.2 s each: 100 addresses would take about 10 s.
     let child = Command::new(BIN)
-        .args(["--max-threads", "2", "127.0.0.1", "127.0.0.50"])
+        .args(["--max-threads", "2", "127.0.0.1", "127.0.0.100"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1000));
+    std::thread::sleep(Duration::from_millis(2000));
     let killed = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -240,14 +240,61 @@ fn ctrl_c_reports_finished_addresses_and_exits_130() {
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     let out = stdout(&o);
     let n = out.lines().count();
-    assert!((1..50).contains(&n), "{n} lines:\n{out}");
+    assert!((1..100).contains(&n), "{n} lines:\n{out}");
     assert!(out.lines().all(|l| l.ends_with(" is alive")), "{out}");
     // The finished ones are reported in address order.
     assert_eq!(out, lines(1, n as u8, "alive"));
     assert!(
-        stderr(&o).starts_with(&format!("interrupted: {n} of 50 addresses finished")),
+        stderr(&o).starts_with(&format!("interrupted: {n} of 100 addresses finished")),
         "{}",
         stderr(&o)
+    );
+}
+
+/// SIGTERM reaches only pinger, not its ping children: it must kill them.
+#[test]
+fn sigterm_with_via_ping_kills_the_pings() {
+    if Command::new("ping").arg("-V").output().is_err() {
+        eprintln!("sigterm_with_via_ping_kills_the_pings: skipped: no ping installed");
+        return;
+    }
+    // -c 3 (1 s apart) marks these pings apart from other tests' ones.
+    let child = Command::new(BIN)
+        .args([
+            "--via-ping",
+            "-c",
+            "3",
+            "--max-threads",
+            "4",
+            "127.0.0.1-40",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let t0 = Instant::now();
+    let o = child.wait_with_output().unwrap();
+    assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("interrupted: 0 of 40"),
+        "{}",
+        stderr(&o)
+    );
+    let left = Command::new("pgrep")
+        .args(["-f", "ping -q -c 3 127.0.0."])
+        .output()
+        .unwrap();
+    assert!(
+        left.stdout.is_empty(),
+        "pings left running: {}",
+        stdout(&left)
     );
 }
 
