@@ -57,10 +57,11 @@ pub fn run(
 
     let worker = || {
         let mut mine = Vec::new();
+        let mut spare = prober.spare();
         while !stopping() {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(&addr) = targets.get(i) else { break };
-            match prober.check(addr, &stopping) {
+            match prober.check_reusing(addr, &mut spare, &stopping) {
                 Ok(outcome) => {
                     if matches!(outcome, Outcome::Open) {
                         open.fetch_add(1, Ordering::Relaxed);

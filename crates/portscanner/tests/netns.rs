@@ -382,6 +382,28 @@ fn ctrl_c_reports_what_was_found_and_exits_130() {
     }
 }
 
+/// With one ephemeral port, connecting to that very port connects the socket
+/// to itself (TCP simultaneous open): no listener, so it must say closed.
+#[test]
+fn connecting_to_itself_is_not_open() {
+    let ns = netns_or_skip!();
+    let set = ns
+        .cmd("sh")
+        .args([
+            "-c",
+            "echo '40000 40000' > /proc/sys/net/ipv4/ip_local_port_range",
+        ])
+        .status()
+        .unwrap();
+    assert!(set.success());
+    let (code, out, err) = scan(&ns, &["--all", "-p", "40000", "127.0.0.1", "1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("127.0.0.1:40000 closed\n"), "{out}");
+    let (code, out, err) = scan(&ns, &["-p", "40000", "127.0.0.1", "1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("40000: connection failed\n"), "{out}");
+}
+
 #[test]
 fn unknown_host_is_a_usage_error() {
     // Inside the namespace a failed lookup cannot leave the machine.
