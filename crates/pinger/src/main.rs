@@ -8,15 +8,19 @@ use std::time::{Duration, Instant};
 const DEFAULT_INTERVAL: Duration = Duration::from_millis(200);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// Pings a range of addresses, a thread per address, and reports which are
-/// alive (python-course's "Pinging with Threads").
-///
-/// Prints `Status from  IP is alive` (or `alive, but N % package loss`, or
-/// `no response`) per address in address order, as the tutorial does, then a
-/// summary on stderr. Exit status: 0 if every address answered, 1 if some did
-/// not (or on a failure), 2 for bad arguments, 130 when interrupted.
+/// Pings a range of addresses, a thread per address (python-course's
+/// "Pinging with Threads").
 #[derive(Parser, Debug)]
-#[command(version, about, long_about = None)]
+#[command(
+    version,
+    about,
+    after_help = "Prints `Status from  IP is alive` (or `alive, but N % package loss`, or \
+                  `no response`) per address in address order, as the tutorial does, then a \
+                  summary on stderr.\n\
+                  Exit status: 0 if every address answered, 1 if some did not (or on a \
+                  failure), 2 for bad arguments, 130 when interrupted.\n\
+                  Sends ICMP echo requests: sweep only networks you are allowed to probe."
+)]
 struct Cli {
     /// Addresses: FIRST LAST (`127.0.0.1 127.0.0.20`), a range (`127.0.0.1-20`,
     /// `::1-::3`), a CIDR block (`127.0.0.0/28`), addresses or host names.
@@ -32,7 +36,9 @@ struct Cli {
     #[arg(short = 'i', long, value_parser = parse_duration)]
     interval: Option<Duration>,
 
-    /// How long to wait for each reply [default: 1; with --via-ping, ping's own]
+    /// Wait at least this long for each reply: an address is done when all
+    /// replies are in, or this long after its last request
+    /// [default: 1; with --via-ping, ping's own]
     #[arg(short = 'W', long, value_parser = parse_positive_duration)]
     timeout: Option<Duration>,
 
