@@ -92,11 +92,12 @@ impl ServerProc {
         }
     }
 
-    /// Sends a signal by name (INT, STOP, CONT) with kill(1).
+    /// Sends a signal by name (INT, STOP, CONT) with the shell's builtin
+    /// kill (no procps needed).
     pub fn signal(&self, sig: &str) {
-        let ok = Command::new("kill")
-            .arg(format!("-{sig}"))
-            .arg(self.pid().to_string())
+        let ok = Command::new("sh")
+            .arg("-c")
+            .arg(format!("kill -{sig} {}", self.pid()))
             .status()
             .expect("run kill")
             .success();
