@@ -462,3 +462,44 @@ fn running_out_of_descriptors_stops_with_a_message_not_closed() {
         }
     }
 }
+
+/// Progress goes to stderr only when stderr is a terminal (`script` gives
+/// the scanner one), and only for scans longer than a second.
+#[test]
+fn progress_only_on_a_terminal() {
+    let ns = netns_or_skip!();
+    if let Err(why) = ns.drop_tcp("20000-20599") {
+        eprintln!("SKIPPED: {why}");
+        return;
+    }
+    let args = [
+        "--open",
+        "--timeout",
+        "0.4",
+        "-p",
+        "19990-20599",
+        "127.0.0.1",
+        "100",
+    ];
+    let (code, out, err) = scan(&ns, &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.is_empty(), "progress on a pipe: {err:?}");
+    assert!(
+        out.starts_with("0 open, 10 closed, 600 filtered, 0 errors in "),
+        "{out}"
+    );
+
+    let line = format!("{BIN} {}", args.join(" "));
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED (terminal half): `script` (util-linux) is not available");
+        return;
+    }
+    let tty = run_bounded(ns.cmd("script").args(["-qec", &line, "/dev/null"]), LIMIT);
+    assert!(tty.status.success());
+    let shown = text(&tty.stdout);
+    assert!(shown.contains("/610 checked ("), "{shown:?}");
+    assert!(
+        shown.contains("0 open, 10 closed, 600 filtered"),
+        "{shown:?}"
+    );
+}
