@@ -8,7 +8,9 @@
 //! What Rust changes:
 //! - Main sleeps on a condvar until the count is zero ([`common::WaitCount`])
 //!   instead of the tutorial's `while nclnt > 0: pass` (line 284), which keeps
-//!   a CPU busy the whole session.
+//!   a CPU busy the whole session. The wake-up cannot be lost: the count is
+//!   tested and slept on under the mutex that each decrement takes, so the
+//!   last decrement cannot slip in between main's test and its sleep.
 //! - No GIL: client threads really run at once, so the lock around `v` is not
 //!   a precaution against an unlikely interleaving (lines 366-411) but the only
 //!   thing between two letters and a lost update; `Mutex` makes `v`
