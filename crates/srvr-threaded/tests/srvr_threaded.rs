@@ -320,3 +320,47 @@ fn binds_ipv6_loopback() {
     assert!(done.status.success());
     assert_eq!(done.stdout, final_line(b"6"));
 }
+
+/// A 1 MiB line at once against a 4 KiB cap: the sender gets exactly one
+/// reply per letter up to the cap, then the end of the stream; one stderr
+/// line; the other client is served before and after.
+#[test]
+fn one_mib_line_hits_the_cap_and_the_server_keeps_running() {
+    const CAP: usize = 4096;
+    let srv = start(2, &["--max-len", "4K"]);
+    let mut other = connect(srv.addr);
+    send_expect(&mut other, b'o', b"o");
+    let flood = connect(srv.addr);
+    let mut writer = flood.try_clone().unwrap();
+    let w = std::thread::spawn(move || {
+        let _ = writer.write_all(&vec![b'x'; 1 << 20]);
+    });
+    let mut reader = flood;
+    let mut checker = ReplyChecker::new("flood", b"x");
+    checker.sent(&vec![b'x'; CAP - 1]);
+    let got = read_all_into(&mut reader, &mut checker);
+    w.join().unwrap();
+    got.unwrap();
+    assert_eq!(
+        checker.replies(),
+        CAP - 1,
+        "one reply per letter up to the cap"
+    );
+    let mut after = vec![b'o'];
+    after.extend(vec![b'x'; CAP - 1]);
+    let mut other_reply = vec![0u8; 0];
+    other.write_all(b"z").unwrap(); // past the cap: closed without a reply
+    use std::io::Read;
+    other.read_to_end(&mut other_reply).unwrap();
+    assert!(other_reply.is_empty());
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success(), "{:?}", done.stderr);
+    assert_eq!(final_v(&done.stdout), after);
+    checker.finish(&after).unwrap();
+    let capped = done
+        .stderr
+        .iter()
+        .filter(|l| l.contains("--max-len 4096"))
+        .count();
+    assert_eq!(capped, 2, "{:?}", done.stderr);
+}
