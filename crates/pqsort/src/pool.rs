@@ -84,6 +84,9 @@ struct Job<'a, T> {
     /// Badly unbalanced splits this job may still take before falling back
     /// to `sort_unstable`.
     budget: u32,
+    /// Partitions above this job: up to `2^depth` jobs run side by side, so
+    /// a large job may use `threads >> depth` threads for its partition.
+    depth: u32,
 }
 
 enum Msg<'a, T> {
@@ -107,7 +110,7 @@ struct Pool<'a, T> {
 ///
 /// Returns the partitions each worker performed, or [`Interrupted`] if
 /// `shutdown` was triggered first (workers check it between jobs).
-pub fn sort<T: Ord + Send>(
+pub fn sort<T: Ord + Send + Sync>(
     v: &mut [T],
     opts: Options,
     shutdown: &Shutdown,
@@ -130,6 +133,7 @@ pub fn sort<T: Ord + Send>(
         v,
         has_lower: false,
         budget,
+        depth: 0,
     }))
     .expect("receiver alive");
     let pool = Pool {
@@ -156,7 +160,7 @@ pub fn sort<T: Ord + Send>(
     }
 }
 
-impl<'a, T: Ord + Send> Pool<'a, T> {
+impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
     /// The tutorial's `pqsorter.run`: take a job, partition, queue the halves.
     /// Returns how many partitions this worker performed.
     fn worker(&self) -> u64 {
@@ -185,7 +189,7 @@ impl<'a, T: Ord + Send> Pool<'a, T> {
         }
     }
 
-    fn push(&self, v: &'a mut [T], has_lower: bool, budget: u32) {
+    fn push(&self, v: &'a mut [T], has_lower: bool, budget: u32, depth: u32) {
         if v.len() - usize::from(has_lower) <= 1 {
             return; // nothing left to sort: no job
         }
@@ -195,6 +199,7 @@ impl<'a, T: Ord + Send> Pool<'a, T> {
                 v,
                 has_lower,
                 budget,
+                depth,
             }))
             .expect("receiver alive");
     }
@@ -204,6 +209,7 @@ impl<'a, T: Ord + Send> Pool<'a, T> {
             v: whole,
             has_lower,
             mut budget,
+            depth,
         } = job;
         let skip = usize::from(has_lower);
         let len = whole.len() - skip;
@@ -217,14 +223,15 @@ impl<'a, T: Ord + Send> Pool<'a, T> {
         } else {
             (None, &mut whole[..])
         };
-        let split = partition(v, lower);
+        let threads = self.threads.checked_shr(depth).unwrap_or(0).max(1);
+        let split = partition(v, lower, threads);
         *visits += 1;
         match split {
             Split::Equal { equal } => {
                 // whole[..skip + equal] is finished; the last equal element
                 // is the lower bound of the rest.
                 let (_, rest) = whole.split_at_mut(skip + equal - 1);
-                self.push(rest, true, budget);
+                self.push(rest, true, budget, depth + 1);
             }
             Split::Pivot { mid } => {
                 let (left, right) = whole.split_at_mut(skip + mid);
@@ -235,8 +242,8 @@ impl<'a, T: Ord + Send> Pool<'a, T> {
                     break_patterns(&mut left[skip..]);
                     break_patterns(&mut right[1..]);
                 }
-                self.push(left, has_lower, budget);
-                self.push(right, true, budget);
+                self.push(left, has_lower, budget, depth + 1);
+                self.push(right, true, budget, depth + 1);
             }
         }
     }

@@ -10,7 +10,11 @@ use std::time::Duration;
 
 /// Sorts on another thread and fails the test if that takes longer than a
 /// generous bound, so that a lost wake-up shows as a failure, not a hang.
-fn pool_sorted<T: Ord + Send + Clone + 'static>(v: &[T], threads: usize, cutoff: usize) -> Vec<T> {
+fn pool_sorted<T: Ord + Send + Sync + Clone + 'static>(
+    v: &[T],
+    threads: usize,
+    cutoff: usize,
+) -> Vec<T> {
     let mut v = v.to_vec();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -127,4 +131,26 @@ fn shutdown_stops_a_long_sort() {
     assert!(t0.elapsed() < Duration::from_secs(30));
     v.sort_unstable();
     assert_eq!(v, want, "elements lost or duplicated");
+}
+
+/// Inputs large enough that the top partitions are shared among threads
+/// (`partition::PAR_MIN_PER_THREAD` elements a thread and more).
+#[test]
+fn large_inputs_with_parallel_partitions() {
+    let n = 3 * crate::partition::PAR_MIN_PER_THREAD * 2 + 17;
+    for shape in [Shape::Random, Shape::FewUnique, Shape::Equal] {
+        let mut v = Vec::new();
+        generate(&mut v, n, shape, &mut Rng::new(11));
+        v[n / 3] = 0; // not sorted even when equal
+        let mut want = v.clone();
+        want.sort_unstable();
+        for threads in [2, 3, 4] {
+            let cutoff = Options::for_len(n, threads).cutoff;
+            assert_eq!(
+                pool_sorted(&v, threads, cutoff),
+                want,
+                "{shape:?} {threads}"
+            );
+        }
+    }
 }

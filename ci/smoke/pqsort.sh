@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Smoke test for pqsort (Matloff 6): tutorial mode, --size on every input
+# shape, sorting stdin, and the error exits. Expects BIN=<dir with binaries>.
+set -euo pipefail
+BIN=${BIN:-target/release}
+PQ="$BIN/pqsort"
+fail() { echo "smoke pqsort: $*" >&2; exit 1; }
+[ -x "$PQ" ] || fail "no binary at $PQ (build with cargo build --release first)"
+
+# Tutorial mode: 10 sizes, 5 threads each.
+out=$("$PQ")
+[ "$(grep -c '^For sorting an array of size [0-9]*$' <<<"$out")" = 10 ] || fail "tutorial: size lines: $out"
+[ "$(grep -cE '^thread [1-5] visited array [0-9]+ times$' <<<"$out")" = 50 ] || fail "tutorial: thread lines"
+head -1 <<<"$out" | grep -qx 'For sorting an array of size 100' || fail "tutorial: first line"
+
+# Tool mode on generated data.
+for shape in random sorted reverse equal few-unique; do
+  "$PQ" --size 1000000 --input "$shape" --seed 1 | tail -1 |
+    grep -q "^sorted 1000000 $shape integers with [0-9]* threads in .* (checked: in order, same elements)$" ||
+    fail "--size --input $shape"
+done
+
+# Sorting integers from stdin, like sort -n.
+got=$(printf ' 10\n-3\n\n+7\n0\n' | "$PQ" - | tr '\n' ' ')
+[ "$got" = "-3 0 7 10 " ] || fail "stdin sort gave '$got'"
+
+# Bad line: exit 1, names the line, writes nothing.
+set +e
+out=$(printf '1\n2\nthree\n' | "$PQ" - 2>/tmp/pqsort-smoke-err.$$); rc=$?
+set -e
+[ "$rc" = 1 ] && [ -z "$out" ] && grep -q 'line 3' /tmp/pqsort-smoke-err.$$ || fail "bad line: rc=$rc out='$out'"
+rm -f /tmp/pqsort-smoke-err.$$
+
+# Bad arguments: exit 2.
+if "$PQ" --threads 0 2>/dev/null; then fail "--threads 0 accepted"; else [ $? = 2 ] || fail "--threads 0: not exit 2"; fi
+echo "smoke pqsort: ok"
