@@ -161,7 +161,8 @@ fn parse_spec(s: &str) -> Result<Spec, String> {
 }
 
 fn single(ip: IpAddr) -> Spec {
-    match ip {
+    // `::ffff:127.0.0.1` is an IPv4 address: ping it over ICMP, not ICMPv6.
+    match ip.to_canonical() {
         IpAddr::V4(a) => Spec::V4(a.into(), a.into()),
         IpAddr::V6(a) => Spec::V6(a.into(), a.into()),
     }
@@ -310,6 +311,14 @@ mod tests {
         let v = vec!["127.0.0.0/24".to_string()];
         assert_eq!(expand(&v, false, 254).unwrap().len(), 254);
         assert!(expand(&v, false, 253).is_err());
+    }
+
+    #[test]
+    fn v4_mapped_is_v4() {
+        assert_eq!(
+            ex(&["::ffff:127.0.0.1", "127.0.0.1"]).unwrap(),
+            ["127.0.0.1"]
+        );
     }
 
     #[test]
