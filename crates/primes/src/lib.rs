@@ -1,1 +1,70 @@
-//! Port of primes (work in progress).
+//! Port of Matloff's `primes.py`, section 5 "The Effect of Timesharing" of
+//! /work/shared/tutorial/matloff-threads-tutorial.md (program at lines
+//! 773-863, its runs at lines 895-935): threads share one crossing-out array
+//! and a `nexti` counter, each takes the next k and crosses out its
+//! multiples, and each reports how many values of k it processed.
+//!
+//! What Rust changes:
+//! * No GIL: the tutorial's threads take turns (its section 5.2 is about
+//!   exactly that); here they run at once, so two threads finish sooner than
+//!   one.
+//! * Ownership: the tutorial needs `nextilock`, `nstartedlock` and a list of
+//!   `donelock`s. Scoped threads and `join` replace the last two (main cannot
+//!   read the array before every thread is done, and no busy wait is needed
+//!   to make sure the threads started), and atomics replace the first: no
+//!   lock is left at all, and no `unsafe`.
+//! * The shared array is atomic words, so two threads clearing bits of one
+//!   word cannot lose each other's writes; [`tutorial`] explains why relaxed
+//!   ordering is enough.
+//!
+//! There is no condition variable in this program (the tutorial's section 4
+//! covers those); [`list`] uses one, with a timed wait so Ctrl-C is never
+//! missed.
+//!
+//! Modules:
+//! * [`tutorial`]: the tutorial's algorithm (the default mode).
+//! * [`segmented`]: `--segmented`, a segmented sieve fast enough to race
+//!   `primesieve`.
+//! * [`wheel`]: the mod-30 wheel, the crossing-out kernel and pre-sieve
+//!   patterns used by [`segmented`].
+//! * [`list`]: `--list`, writing the primes in order.
+
+pub mod list;
+pub mod segmented;
+pub mod tutorial;
+pub mod wheel;
+
+/// Largest n `--segmented` accepts. It would be correct well beyond (up to
+/// about 2^64), but past 10^13 a run takes hours.
+pub const SEGMENTED_MAX_N: u64 = 10_000_000_000_000;
+
+/// Most threads accepted.
+pub const MAX_THREADS: usize = 1024;
+
+/// Parses n: digits (`100000`) or a power-of-ten shorthand (`1e10`, `5e9`).
+///
+/// ```
+/// assert_eq!(primes::parse_n("100000"), Ok(100000));
+/// assert_eq!(primes::parse_n("1e10"), Ok(10_000_000_000));
+/// assert!(primes::parse_n("1e99").is_err());
+/// assert!(primes::parse_n("-5").is_err());
+/// assert!(primes::parse_n("abc").is_err());
+/// ```
+pub fn parse_n(s: &str) -> Result<u64, String> {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let too_big = || format!("{s} is too large");
+    let (mant, exp) = match s.split_once(['e', 'E']) {
+        Some((m, e)) if digits(m) && digits(e) => (m, e),
+        _ if digits(s) => (s, "0"),
+        _ => return Err("expected a whole number >= 0, like 100000 or 1e10".into()),
+    };
+    let mut x: u64 = mant.parse().map_err(|_| too_big())?;
+    let exp: u32 = exp.parse().map_err(|_| too_big())?;
+    for _ in 0..exp {
+        if x == 0 {
+            break;
+        }
+        x = x.checked_mul(10).ok_or_else(too_big)?;
+    }
+    Ok(x)
+}

@@ -1,7 +1,133 @@
-fn main() {
-    let _ = common::cli::parse_from::<Cli, _, _>(std::env::args_os());
+use clap::Parser;
+use common::Shutdown;
+use common::cli::{self, EXIT_INTERRUPTED};
+use primes::{MAX_THREADS, SEGMENTED_MAX_N, list, segmented, tutorial};
+use std::io::Write;
+
+/// Matloff's threaded prime sieve (primes.py N NTHREADS), plus a fast
+/// segmented sieve. Prints one line per thread and then the count.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// Count the primes up to N (digits, or shorthand like 1e10).
+    #[arg(value_parser = primes::parse_n)]
+    n: u64,
+    /// Threads to use [default: the number of CPUs].
+    nthreads: Option<usize>,
+    /// Fast mode: segmented wheel sieve; threads report segments processed.
+    #[arg(long, short = 's')]
+    segmented: bool,
+    /// Print the primes, one per line, on stdout (implies --segmented; the
+    /// report goes to stderr).
+    #[arg(long, short = 'l')]
+    list: bool,
+    /// Segment size in KiB of wheel (30 numbers a byte) for --segmented
+    /// [default: 512, or 64 with --list].
+    #[arg(long, value_name = "KIB", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    segment_kib: Option<u32>,
 }
 
-#[derive(clap::Parser)]
-#[command(version, about)]
-struct Cli {}
+fn main() {
+    std::process::exit(try_main());
+}
+
+fn try_main() -> i32 {
+    let cli: Cli = cli::parse();
+    let threads = match cli.nthreads {
+        None => num_cpus::get().clamp(1, MAX_THREADS),
+        Some(0) => cli::usage_error("NTHREADS must be at least 1"),
+        Some(t) if t > MAX_THREADS => {
+            cli::usage_error(format!("NTHREADS must be at most {MAX_THREADS}"))
+        }
+        Some(t) => t,
+    };
+    let segmented = cli.segmented || cli.list;
+    if segmented && cli.n > SEGMENTED_MAX_N {
+        cli::usage_error(format!(
+            "N must be at most 1e13 with --segmented (larger runs take hours), got {}",
+            cli.n
+        ));
+    }
+    if !segmented && cli.n > tutorial::MAX_N {
+        cli::usage_error(format!(
+            "N must be at most 1e11 in tutorial mode (it needs N/8 bytes); try --segmented, got {}",
+            cli.n
+        ));
+    }
+    if !segmented && cli.segment_kib.is_some() {
+        cli::usage_error("--segment-kib needs --segmented");
+    }
+    let shutdown = match Shutdown::install() {
+        Ok(s) => s,
+        Err(e) => cli::fail(format!("cannot install the Ctrl-C handler: {e}")),
+    };
+    if segmented {
+        run_segmented(&cli, threads, &shutdown)
+    } else {
+        run_tutorial(cli.n, threads, &shutdown)
+    }
+}
+
+fn run_tutorial(n: u64, threads: usize, shutdown: &Shutdown) -> i32 {
+    let on_exit = |t: usize, nk: u64| println!("thread {t} exiting; processed {nk} values of k");
+    match tutorial::run(n, threads, &on_exit, shutdown) {
+        Err(e) => cli::fail(e),
+        Ok(tutorial::Outcome { count: Some(c), .. }) => {
+            println!("there are {c} primes");
+            0
+        }
+        Ok(tutorial::Outcome { count: None, .. }) => {
+            eprintln!(
+                "{}: interrupted before every k was processed; no count",
+                cli::program_name()
+            );
+            EXIT_INTERRUPTED
+        }
+    }
+}
+
+fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
+    let default_kib = if cli.list { 64 } else { 512 };
+    let cfg = segmented::Config {
+        segment_bytes: cli.segment_kib.unwrap_or(default_kib) as usize * 1024,
+        ..Default::default()
+    };
+    // With --list, stdout carries the primes and the report moves to stderr.
+    let report = |line: String| {
+        if cli.list {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    };
+    let on_exit = |t: usize, s: u64| report(format!("thread {t} exiting; processed {s} segments"));
+    let (outcome, write_error) = if cli.list {
+        let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+        let sink = list::Ordered::new(out, 2 * threads as u64, shutdown);
+        let outcome = segmented::run(cli.n, threads, cfg, Some(&sink), &on_exit, shutdown);
+        (outcome, sink.finish().err())
+    } else {
+        let outcome = segmented::run(cli.n, threads, cfg, None, &on_exit, shutdown);
+        (outcome, std::io::stdout().flush().err())
+    };
+    if let Some(e) = write_error {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return 0; // the reader had enough (| head): not an error
+        }
+        cli::fail(format!("cannot write the primes: {e}"));
+    }
+    match outcome {
+        segmented::Outcome { count: Some(c), .. } => {
+            report(format!("there are {c} primes"));
+            0
+        }
+        segmented::Outcome { partial, .. } => {
+            let what = match partial {
+                Some((x, c)) => format!("there are {c} primes up to {x} (all that was finished)"),
+                None => "no segment was finished".into(),
+            };
+            eprintln!("{}: interrupted; {what}", cli::program_name());
+            EXIT_INTERRUPTED
+        }
+    }
+}

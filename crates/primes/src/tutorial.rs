@@ -1,0 +1,206 @@
+//! Tutorial mode: Matloff's algorithm, kept whole.
+//!
+//! One crossing-out array for 0..=n shared by every thread, and one shared
+//! "next k" counter. Each thread takes `k = nexti++` until `k > sqrt(n)`,
+//! counts every k it took, and crosses out k's multiples if k is still
+//! marked. Two free speed-ups that keep the printed meaning: the array is one
+//! bit per number, and crossing starts at k*k (smaller multiples have a
+//! smaller factor, crossed out by another k).
+//!
+//! The tutorial guards `nexti` with a lock and the array with the GIL. Here
+//! both are atomics, so there is no lock and no `unsafe`:
+//!
+//! * `nexti` is an `AtomicU64::fetch_add`: the read-modify-write alone hands
+//!   each k to exactly one thread, whatever the ordering.
+//! * the array is `AtomicU64` words cleared with `fetch_and`, so two threads
+//!   clearing different bits of one word cannot undo each other.
+//!
+//! All of it is `Ordering::Relaxed`. Nothing a thread does needs to be seen
+//! by another thread *while* sieving: a stale "k is still marked" only costs
+//! a redundant pass over k's multiples (the result is the same). The one
+//! moment every write must be visible is the final count, and that edge comes
+//! from `join`: a thread's whole run happens-before `join` returns on it, so
+//! main's count, after joining every thread, sees every bit cleared.
+
+use common::Shutdown;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// Largest n tutorial mode accepts: its array takes n/8 bytes (12.5 GB here).
+pub const MAX_N: u64 = 100_000_000_000;
+
+/// What one run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Values of k each thread took, indexed by thread number.
+    pub ks: Vec<u64>,
+    /// pi(n), or `None` if Ctrl-C stopped the sieve part-way.
+    pub count: Option<u64>,
+}
+
+/// Why a run could not start.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The n/8-byte array could not be allocated.
+    NoMemory(u64),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::NoMemory(bytes) => write!(
+                f,
+                "cannot allocate the {bytes}-byte crossing-out array (try --segmented)"
+            ),
+        }
+    }
+}
+
+/// Runs the tutorial's sieve on 0..=n with `threads` threads.
+/// `on_exit(t, nk)` runs as thread `t` finishes (the tutorial's
+/// "thread T exiting; processed NK values of k").
+///
+/// Note n = 0: the tutorial's program answers -1 there (it subtracts 2 for
+/// the never-crossed 0 and 1 from a one-entry array); this port answers 0.
+pub fn run(
+    n: u64,
+    threads: usize,
+    on_exit: &(dyn Fn(usize, u64) + Sync),
+    shutdown: &Shutdown,
+) -> Result<Outcome, Error> {
+    assert!(threads >= 1 && n <= MAX_N);
+    let words = (n / 64 + 1) as usize;
+    let mut bits: Vec<AtomicU64> = Vec::new();
+    bits.try_reserve_exact(words)
+        .map_err(|_| Error::NoMemory(8 * words as u64))?;
+    bits.extend((0..words).map(|_| AtomicU64::new(!0)));
+
+    let lim = n.isqrt(); // k > sqrt(n) exactly when k > isqrt(n)
+    let nexti = AtomicU64::new(2);
+    let ks: Vec<u64> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (bits, nexti) = (&bits, &nexti);
+                s.spawn(move || {
+                    let mut nk = 0;
+                    while !shutdown.is_triggered() {
+                        let k = nexti.fetch_add(1, Relaxed);
+                        if k > lim {
+                            break;
+                        }
+                        nk += 1;
+                        if is_marked(bits, k) {
+                            cross_out(bits, k, n);
+                        }
+                    }
+                    on_exit(t, nk);
+                    nk
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    if nexti.load(Relaxed) <= lim {
+        // Stopped before every k was taken: any count would be wrong.
+        return Ok(Outcome { ks, count: None });
+    }
+    // After the joins main owns the array again; read it as plain words.
+    let words: Vec<u64> = bits.into_iter().map(AtomicU64::into_inner).collect();
+    Ok(Outcome {
+        ks,
+        count: Some(count_marked(&words, n)),
+    })
+}
+
+fn is_marked(bits: &[AtomicU64], k: u64) -> bool {
+    bits[(k / 64) as usize].load(Relaxed) >> (k % 64) & 1 == 1
+}
+
+/// Crosses out k*k, k*k + k, ... up to n.
+fn cross_out(bits: &[AtomicU64], k: u64, n: u64) {
+    let Some(mut i) = k.checked_mul(k).filter(|&sq| sq <= n) else {
+        return;
+    };
+    if k < 64 {
+        // Several multiples share a word: gather them into one mask, one
+        // atomic operation per word.
+        while i <= n {
+            let w = i / 64;
+            let mut mask = 0u64;
+            while i <= n && i / 64 == w {
+                mask |= 1 << (i % 64);
+                i += k;
+            }
+            bits[w as usize].fetch_and(!mask, Relaxed);
+        }
+    } else {
+        // One multiple per word. Most are already crossed out by a smaller
+        // factor; a plain load finds that far cheaper than a locked RMW.
+        while i <= n {
+            let (word, bit) = (&bits[(i / 64) as usize], 1u64 << (i % 64));
+            if word.load(Relaxed) & bit != 0 {
+                word.fetch_and(!bit, Relaxed);
+            }
+            i += k;
+        }
+    }
+}
+
+/// Marked bits for 2..=n (0 and 1 are never crossed out, so skip them).
+fn count_marked(words: &[u64], n: u64) -> u64 {
+    if n < 2 {
+        return 0;
+    }
+    let last = (n / 64) as usize;
+    let mut total: u64 = words[..last].iter().map(|w| w.count_ones() as u64).sum();
+    let tail = n % 64; // bits 0..=tail of the last word are <= n
+    let keep = if tail == 63 {
+        !0
+    } else {
+        (1u64 << (tail + 1)) - 1
+    };
+    total += (words[last] & keep).count_ones() as u64;
+    total - 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segmented::small_primes;
+
+    fn pi(n: u64, threads: usize) -> Outcome {
+        run(n, threads, &|_, _| {}, &Shutdown::new()).unwrap()
+    }
+
+    #[test]
+    fn every_n_up_to_3000_and_k_totals() {
+        let primes = small_primes(3000);
+        for n in 0..=3000u64 {
+            let want = primes.partition_point(|&p| p <= n) as u64;
+            let out = pi(n, 1 + (n % 4) as usize);
+            assert_eq!(out.count, Some(want), "n={n}");
+            // Every k from 2 to isqrt(n) is taken by exactly one thread.
+            assert_eq!(out.ks.iter().sum::<u64>(), n.isqrt().saturating_sub(1));
+        }
+    }
+
+    #[test]
+    fn tutorial_runs() {
+        // The tutorial's session: 9 values of k for n = 100 in total.
+        let out = pi(100, 2);
+        assert_eq!(out.count, Some(25));
+        assert_eq!(out.ks.iter().sum::<u64>(), 9);
+        assert_eq!(pi(1_000_000, 2).count, Some(78498));
+    }
+
+    #[test]
+    fn interrupted_run_gives_no_count() {
+        let s = Shutdown::new();
+        s.trigger();
+        let out = run(1_000_000, 2, &|_, _| {}, &s).unwrap();
+        assert_eq!(out.count, None);
+        assert_eq!(out.ks, vec![0, 0]);
+    }
+}

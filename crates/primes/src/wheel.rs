@@ -1,0 +1,353 @@
+//! The mod-30 wheel: one byte stands for 30 numbers, one bit for each of the
+//! eight residues coprime to 30 (1, 7, 11, 13, 17, 19, 23, 29), so multiples
+//! of 2, 3 and 5 take no space and no time.
+//!
+//! A sieving prime `p = 30a + r` crosses out `p * m` for `m` coprime to 30.
+//! Going once round the wheel of `m` (eight values, `m` up by 30) moves exactly
+//! `p` bytes, and the eight byte offsets and bit masks inside one turn depend
+//! only on `a` and on which of the eight classes `r` is. So [`cross`] is
+//! monomorphised per class: the masks become immediates and the inner loop
+//! clears eight bits per turn with no table look-ups (primesieve's
+//! "EratSmall" idea).
+
+/// The residues mod 30 that the eight bits of a byte stand for, plus 31 (the
+/// first residue of the next turn) to close the wheel.
+pub const RESIDUES: [u64; 9] = [1, 7, 11, 13, 17, 19, 23, 29, 31];
+
+/// Bit index of residue `x` (0..30), or `NONE` if `x` shares a factor with 30.
+const NONE: u8 = 255;
+const BIT_OF: [u8; 30] = {
+    let mut t = [NONE; 30];
+    let mut j = 0;
+    while j < 8 {
+        t[RESIDUES[j] as usize] = j as u8;
+        j += 1;
+    }
+    t
+};
+
+/// For `m % 30`, the wheel index of the smallest `m' >= m` coprime to 30
+/// (an index of 8 would be 31, but every `m % 30` below 30 has one <= 29).
+const NEXT_INDEX: [u8; 30] = {
+    let mut t = [0u8; 30];
+    let mut x = 0;
+    while x < 30 {
+        let mut j = 0;
+        while RESIDUES[j] < x as u64 {
+            j += 1;
+        }
+        t[x] = j as u8;
+        x += 1;
+    }
+    t
+};
+
+/// The bit (0..8) that number `x` occupies, if it is coprime to 30.
+pub fn bit_of(x: u64) -> Option<u32> {
+    match BIT_OF[(x % 30) as usize] {
+        NONE => None,
+        b => Some(u32::from(b)),
+    }
+}
+
+/// `(r * RESIDUES[j]) / 30` for the class `r = RESIDUES[ri]`: the part of the
+/// byte offset of `p * m_j` that does not scale with `a = p / 30`.
+const fn carry(ri: usize, j: usize) -> u64 {
+    (RESIDUES[ri] * RESIDUES[j]) / 30
+}
+
+/// The mask that clears the bit of `p * m_j` for `p` in class `ri`.
+const fn mask(ri: usize, j: usize) -> u8 {
+    let b = BIT_OF[((RESIDUES[ri] * RESIDUES[j]) % 30) as usize];
+    !(1u8 << b)
+}
+
+/// `MASKS[ri][j]`: [`mask`] as a table, for the one-at-a-time loops.
+const MASKS: [[u8; 8]; 8] = {
+    let mut t = [[0u8; 8]; 8];
+    let mut ri = 0;
+    while ri < 8 {
+        let mut j = 0;
+        while j < 8 {
+            t[ri][j] = mask(ri, j);
+            j += 1;
+        }
+        ri += 1;
+    }
+    t
+};
+
+/// Going from `p * m_j` to the next multiple moves `a * STEP_A[j] +
+/// STEP_C[ri][j]` bytes (`a = p / 30`).
+const STEP_A: [usize; 8] = [6, 4, 2, 4, 2, 4, 6, 2];
+const STEP_C: [[usize; 8]; 8] = {
+    let mut t = [[0usize; 8]; 8];
+    let mut ri = 0;
+    while ri < 8 {
+        let mut j = 0;
+        while j < 8 {
+            t[ri][j] = (carry(ri, j + 1) - carry(ri, j)) as usize;
+            j += 1;
+        }
+        ri += 1;
+    }
+    t
+};
+
+/// A sieving prime and where it crosses out next: byte `pos` (relative to
+/// the start of the next buffer handed to [`cross`]) at wheel index `j`.
+#[derive(Clone, Copy, Debug)]
+pub struct Sieving {
+    pub p: u64,
+    pub pos: u64,
+    pub j: u8,
+    /// Which of the eight classes `p % 30` is (index into [`RESIDUES`]).
+    pub class: u8,
+}
+
+impl Sieving {
+    /// Positions `p` to cross out its first multiple `>= max(p*p, 30*lo)`
+    /// that is coprime to 30; `pos` is relative to byte `lo`.
+    pub fn new(p: u64, lo: u64) -> Self {
+        let class = BIT_OF[(p % 30) as usize];
+        debug_assert!(class != NONE && p >= 7);
+        let mut s = Sieving {
+            p,
+            pos: 0,
+            j: 0,
+            class,
+        };
+        s.start_at(lo);
+        s
+    }
+
+    /// Re-positions for a buffer that starts at byte `lo`.
+    pub fn start_at(&mut self, lo: u64) {
+        let p = self.p;
+        let m = p.max((30 * lo).div_ceil(p));
+        let (c, j) = (m / 30, NEXT_INDEX[(m % 30) as usize]);
+        let ri = self.class as usize;
+        let byte = p * c + (p / 30) * RESIDUES[j as usize] + CARRY[ri][j as usize];
+        self.pos = byte - lo;
+        self.j = j;
+    }
+}
+
+const CARRY: [[u64; 9]; 8] = {
+    let mut t = [[0u64; 9]; 8];
+    let mut ri = 0;
+    while ri < 8 {
+        let mut j = 0;
+        while j < 9 {
+            t[ri][j] = carry(ri, j);
+            j += 1;
+        }
+        ri += 1;
+    }
+    t
+};
+
+/// Crosses out `s`'s multiples in `buf`, then leaves `s.pos` relative to the
+/// end of `buf` (the start of the next buffer).
+#[inline]
+pub fn cross(buf: &mut [u8], s: &mut Sieving) {
+    match s.class {
+        0 => cross_class::<0>(buf, s),
+        1 => cross_class::<1>(buf, s),
+        2 => cross_class::<2>(buf, s),
+        3 => cross_class::<3>(buf, s),
+        4 => cross_class::<4>(buf, s),
+        5 => cross_class::<5>(buf, s),
+        6 => cross_class::<6>(buf, s),
+        _ => cross_class::<7>(buf, s),
+    }
+}
+
+fn cross_class<const RI: usize>(buf: &mut [u8], s: &mut Sieving) {
+    let len = buf.len();
+    let Ok(mut i) = usize::try_from(s.pos) else {
+        s.pos -= len as u64;
+        return;
+    };
+    let a = (s.p / 30) as usize;
+    // Byte offset of p * m_j within one turn of the wheel.
+    let off = |j: usize| a * RESIDUES[j] as usize + carry(RI, j) as usize;
+    let step = |j: usize| a * STEP_A[j] + STEP_C[RI][j];
+    let mut j = s.j as usize;
+
+    // Finish the current turn, one multiple at a time.
+    while j != 0 {
+        if i >= len {
+            s.pos = (i - len) as u64;
+            s.j = j as u8;
+            return;
+        }
+        buf[i] &= MASKS[RI][j];
+        i += step(j);
+        j = (j + 1) & 7;
+    }
+    // Whole turns: eight multiples at fixed offsets, then on by p bytes.
+    // The offsets are clamped to d7 (a no-op: they are increasing) so the
+    // compiler can see every index is inside `w` and drop the bounds checks.
+    let d7 = off(7) - a;
+    let d = |j: usize| (off(j) - a).min(d7);
+    let (d1, d2, d3, d4, d5, d6) = (d(1), d(2), d(3), d(4), d(5), d(6));
+    let p = s.p as usize;
+    while i + d7 < len {
+        let w = &mut buf[i..=i + d7];
+        w[0] &= mask(RI, 0);
+        w[d1] &= mask(RI, 1);
+        w[d2] &= mask(RI, 2);
+        w[d3] &= mask(RI, 3);
+        w[d4] &= mask(RI, 4);
+        w[d5] &= mask(RI, 5);
+        w[d6] &= mask(RI, 6);
+        w[d7] &= mask(RI, 7);
+        i += p;
+    }
+    // The start of the last, partial turn.
+    while i < len {
+        buf[i] &= MASKS[RI][j];
+        i += step(j);
+        j = (j + 1) & 7;
+    }
+    s.pos = (i - len) as u64;
+    s.j = j as u8;
+}
+
+/// A pre-sieve pattern: the bytes of the wheel with the multiples of a few
+/// small primes already crossed out. Because those primes are coprime to 30,
+/// the pattern repeats every `product` bytes, so a segment starts as a copy
+/// of it instead of being crossed out prime by prime.
+pub struct Pattern {
+    bytes: Vec<u8>,
+}
+
+impl Pattern {
+    pub fn new(primes: &[u64]) -> Self {
+        let len: u64 = primes.iter().product();
+        let mut bytes = vec![0xffu8; len as usize];
+        for &q in primes {
+            // Every multiple of q coprime to 30, from q * 1 (in byte q / 30)
+            // on; byte 0 of the pattern stands for any byte whose index is a
+            // multiple of the period.
+            let mut s = Sieving {
+                p: q,
+                pos: q / 30,
+                j: 0,
+                class: BIT_OF[(q % 30) as usize],
+            };
+            cross(&mut bytes, &mut s);
+        }
+        Pattern { bytes }
+    }
+
+    /// Writes the pattern into `buf`, which starts at absolute byte `lo`.
+    pub fn copy_into(&self, buf: &mut [u8], lo: u64) {
+        let mut off = (lo % self.bytes.len() as u64) as usize;
+        for chunk in buf.chunks_mut(self.bytes.len()) {
+            let first = (self.bytes.len() - off).min(chunk.len());
+            let (a, b) = chunk.split_at_mut(first);
+            a.copy_from_slice(&self.bytes[off..off + first]);
+            b.copy_from_slice(&self.bytes[..b.len()]);
+            off = (off + chunk.len()) % self.bytes.len();
+        }
+    }
+
+    /// ANDs the pattern into `buf`, which starts at absolute byte `lo`.
+    pub fn and_into(&self, buf: &mut [u8], lo: u64) {
+        let mut off = (lo % self.bytes.len() as u64) as usize;
+        let mut rest = buf;
+        while !rest.is_empty() {
+            let n = (self.bytes.len() - off).min(rest.len());
+            let (head, tail) = rest.split_at_mut(n);
+            for (d, s) in head.iter_mut().zip(&self.bytes[off..off + n]) {
+                *d &= *s;
+            }
+            rest = tail;
+            off = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers_left(buf: &[u8], lo: u64) -> Vec<u64> {
+        let mut v = Vec::new();
+        for (b, &byte) in buf.iter().enumerate() {
+            for (j, r) in RESIDUES[..8].iter().enumerate() {
+                if byte >> j & 1 == 1 {
+                    v.push(30 * (lo + b as u64) + r);
+                }
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn tables_agree_with_arithmetic() {
+        for x in 0..30u64 {
+            let j = NEXT_INDEX[x as usize] as usize;
+            assert!(RESIDUES[j] >= x);
+            assert!(j == 0 || RESIDUES[j - 1] < x);
+        }
+        for (ri, rp) in RESIDUES[..8].iter().enumerate() {
+            for (j, rm) in RESIDUES[..8].iter().enumerate() {
+                let prod = rp * rm;
+                assert_eq!(bit_of(prod), Some((!mask(ri, j)).trailing_zeros()));
+                assert_eq!(STEP_A[j] as u64, RESIDUES[j + 1] - RESIDUES[j]);
+            }
+        }
+    }
+
+    #[test]
+    fn cross_in_pieces_matches_direct_crossing() {
+        // Every prime class, several sizes, buffers cut at awkward places.
+        for p in [
+            7u64, 11, 13, 17, 19, 23, 29, 31, 37, 61, 97, 211, 1009, 30011,
+        ] {
+            for lo in [0u64, 1, 5, 77, 1000] {
+                let total = 3000usize;
+                let mut whole = vec![0xffu8; total];
+                let mut s = Sieving::new(p, lo);
+                cross(&mut whole, &mut s);
+                let expect: Vec<u64> = numbers_left(&vec![0xff; total], lo)
+                    .into_iter()
+                    .filter(|&x| !(x % p == 0 && x >= p * p))
+                    .collect();
+                assert_eq!(numbers_left(&whole, lo), expect, "p={p} lo={lo}");
+                for piece in [1usize, 2, 7, 64, 1000] {
+                    let mut cut = vec![0xffu8; total];
+                    let mut s = Sieving::new(p, lo);
+                    for c in cut.chunks_mut(piece) {
+                        cross(c, &mut s);
+                    }
+                    assert_eq!(cut, whole, "p={p} lo={lo} piece={piece}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn patterns_cross_out_their_primes() {
+        let pat = Pattern::new(&[7, 11]);
+        for lo in [0u64, 3, 76, 77, 200] {
+            let mut buf = vec![0u8; 500];
+            pat.copy_into(&mut buf, lo);
+            for x in numbers_left(&buf, lo) {
+                assert!(x % 7 != 0 && x % 11 != 0, "{x}");
+            }
+            let mut ones = vec![0xffu8; 500];
+            pat.and_into(&mut ones, lo);
+            assert_eq!(ones, buf);
+            let kept = numbers_left(&buf, lo).len();
+            let want = numbers_left(&vec![0xff; 500], lo)
+                .into_iter()
+                .filter(|x| x % 7 != 0 && x % 11 != 0)
+                .count();
+            assert_eq!(kept, want);
+        }
+    }
+}
