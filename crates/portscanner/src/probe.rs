@@ -4,15 +4,16 @@
 //! a tool must not: a refused connect (closed) is not a timeout (filtered), and
 //! running out of file descriptors says nothing about the port at all. So
 //! `EMFILE`/`ENFILE` never become an [`Outcome`]: the prober waits for one of
-//! its own sockets to close and tries again, and gives up with a message
-//! naming `ulimit -n` when none of its sockets is open (the limit is below
-//! what one check needs) or the shortage lasts too long.
+//! its own sockets to close and tries again (each of them closes within the
+//! connect timeout, or when its thread runs out of work), and gives up with a
+//! message naming `ulimit -n` only when none of its sockets was open while it
+//! tried: then the limit is below what a single check needs.
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What one connect said about a port.
 #[derive(Debug)]
@@ -35,9 +36,6 @@ pub enum Stop {
     /// Shutdown was asked for while waiting for a descriptor.
     Interrupted,
 }
-
-/// A shortage that lasts this long is treated as permanent.
-const GIVE_UP_AFTER: Duration = Duration::from_secs(20);
 
 /// Makes connects and counts its open sockets, shared by every scanning thread.
 #[derive(Debug)]
@@ -119,13 +117,12 @@ impl Prober {
         addr: SocketAddr,
         stopping: &dyn Fn() -> bool,
     ) -> Result<io::Result<Socket>, Stop> {
-        let since = Instant::now();
         let mut hopeless = 0;
         let mut pause = Duration::from_micros(200);
         loop {
             // Counted before it exists, so a thread that sees zero knows that
             // no socket of ours is open or about to be.
-            self.open_sockets.fetch_add(1, Ordering::SeqCst);
+            let before = self.open_sockets.fetch_add(1, Ordering::SeqCst);
             let err =
                 match Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)) {
                     Ok(s) => {
@@ -138,14 +135,20 @@ impl Prober {
                     }
                     Err(e) => e,
                 };
-            let others = self.open_sockets.fetch_sub(1, Ordering::SeqCst) - 1;
+            let after = self.open_sockets.fetch_sub(1, Ordering::SeqCst) - 1;
             if !is_out_of_fds(&err) {
                 return Ok(Err(err));
             }
-            // Zero of ours open three times running: the limit is below what
-            // this process needs for a single check.
-            hopeless = if others == 0 { hopeless + 1 } else { 0 };
-            if hopeless >= 3 || since.elapsed() > GIVE_UP_AFTER {
+            // None of ours open before or after the attempt, three times
+            // running: nothing of ours will free a descriptor. (If one was,
+            // waiting is safe: every socket closes within the connect timeout
+            // or when its thread finishes.)
+            hopeless = if before == 0 && after == 0 {
+                hopeless + 1
+            } else {
+                0
+            };
+            if hopeless >= 3 {
                 return Err(Stop::OutOfFds(format!(
                     "out of file descriptors ({err}); raise the limit with `ulimit -n` \
                      or use a smaller MAXTHREADS"
