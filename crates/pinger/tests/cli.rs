@@ -479,6 +479,29 @@ fn datagram_socket_path() {
         lines(1, 6, "alive") + "Status from  ::1 is alive\n"
     );
 
+    // The unprivileged case proper: as nobody, auto can only get datagram.
+    let o = ns.exec(
+        &[
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            BIN,
+            "127.0.0.1-3",
+            "::1",
+        ],
+        "",
+    );
+    if stderr(&o).contains("setpriv") {
+        eprintln!("{test}: skipped the run as nobody: {}", stderr(&o).trim());
+    } else {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            stdout(&o),
+            lines(1, 3, "alive") + "Status from  ::1 is alive\n"
+        );
+    }
+
     let rules = "icmp type echo-request numgen random mod 2 == 0 drop\n\
                  icmpv6 type echo-request numgen random mod 2 == 0 drop";
     if !ns.nft_input(test, rules) {
