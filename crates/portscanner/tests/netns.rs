@@ -503,3 +503,38 @@ fn progress_only_on_a_terminal() {
         "{shown:?}"
     );
 }
+
+/// With the namespace's local routes gone, every connect fails at once with
+/// "network is unreachable": an error, counted apart from closed and filtered.
+#[test]
+fn errors_are_kept_apart_from_closed() {
+    let ns = netns_or_skip!();
+    let flushed = Command::new("ip")
+        .args(["-n", &ns.name, "route", "flush", "table", "local"])
+        .status()
+        .unwrap();
+    assert!(flushed.success());
+    let (code, out, err) = scan(&ns, &["--all", "-p", "1-3", "127.0.0.1", "2"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    for (i, l) in lines[..3].iter().enumerate() {
+        let prefix = format!("127.0.0.1:{} error: ", i + 1);
+        assert!(
+            l.starts_with(&prefix) && l.contains("(os error 101)"),
+            "{l}"
+        );
+    }
+    assert!(
+        lines[3].starts_with("0 open, 0 closed, 0 filtered, 3 errors in "),
+        "{out}"
+    );
+
+    let (code, out, err) = scan(&ns, &["--open", "-p", "1-3", "127.0.0.1", "2"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("0 open, 0 closed, 0 filtered, 3 errors in "),
+        "{out}"
+    );
+    assert!(err.contains("3 errors, the first: 127.0.0.1:1: "), "{err}");
+}
