@@ -89,7 +89,7 @@ pub fn run(
                         }
                         nk += 1;
                         if is_marked(bits, k) {
-                            cross_out(bits, k, n);
+                            cross_out(bits, k, n, shutdown);
                         }
                     }
                     on_exit(t, nk);
@@ -118,18 +118,27 @@ fn is_marked(bits: &[AtomicU64], k: u64) -> bool {
     bits[(k / 64) as usize].load(Relaxed) >> (k % 64) & 1 == 1
 }
 
-/// Crosses out k*k, k*k + k, ... up to n.
-fn cross_out(bits: &[AtomicU64], k: u64, n: u64) {
+/// Crosses out k*k, k*k + k, ... up to n, in stretches of 2^24 numbers with
+/// a look at `shutdown` between them (one k can take seconds for large n).
+fn cross_out(bits: &[AtomicU64], k: u64, n: u64, shutdown: &Shutdown) {
     let Some(mut i) = k.checked_mul(k).filter(|&sq| sq <= n) else {
         return;
     };
+    while i <= n && !shutdown.is_triggered() {
+        let end = n.min(i.saturating_add(1 << 24));
+        i = cross_out_upto(bits, k, i, end);
+    }
+}
+
+/// Crosses out i, i + k, ... up to `end`; returns the first multiple past it.
+fn cross_out_upto(bits: &[AtomicU64], k: u64, mut i: u64, end: u64) -> u64 {
     if k < 64 {
         // Several multiples share a word: gather them into one mask, one
         // atomic operation per word.
-        while i <= n {
+        while i <= end {
             let w = i / 64;
             let mut mask = 0u64;
-            while i <= n && i / 64 == w {
+            while i <= end && i / 64 == w {
                 mask |= 1 << (i % 64);
                 i += k;
             }
@@ -138,7 +147,7 @@ fn cross_out(bits: &[AtomicU64], k: u64, n: u64) {
     } else {
         // One multiple per word. Most are already crossed out by a smaller
         // factor; a plain load finds that far cheaper than a locked RMW.
-        while i <= n {
+        while i <= end {
             let (word, bit) = (&bits[(i / 64) as usize], 1u64 << (i % 64));
             if word.load(Relaxed) & bit != 0 {
                 word.fetch_and(!bit, Relaxed);
@@ -146,6 +155,7 @@ fn cross_out(bits: &[AtomicU64], k: u64, n: u64) {
             i += k;
         }
     }
+    i
 }
 
 /// Marked bits for 2..=n (0 and 1 are never crossed out, so skip them).

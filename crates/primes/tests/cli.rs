@@ -1,0 +1,274 @@
+//! The real binary: output lines, arguments, --list, Ctrl-C.
+
+use assert_cmd::Command;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_primes");
+
+fn primes(args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args).timeout(Duration::from_secs(120));
+    c
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = primes(args).assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+/// Checks the tutorial's shape: one `thread T exiting; processed N <unit>`
+/// line per thread (any order), then the count. Returns the N's by thread.
+fn parse_report(text: &str, threads: usize, unit: &str, count: u64) -> Vec<u64> {
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), threads + 1, "{text}");
+    assert_eq!(lines[threads], format!("there are {count} primes"));
+    let mut per = vec![None; threads];
+    for line in &lines[..threads] {
+        let rest = line.strip_prefix("thread ").expect(line);
+        let (t, rest) = rest.split_once(" exiting; processed ").expect(line);
+        let n = rest.strip_suffix(&format!(" {unit}")).expect(line);
+        let t: usize = t.parse().unwrap();
+        assert!(per[t].is_none(), "thread {t} twice");
+        per[t] = Some(n.parse::<u64>().unwrap());
+    }
+    per.into_iter().map(Option::unwrap).collect()
+}
+
+#[test]
+fn tutorial_command_from_the_design_card() {
+    let text = stdout_of(&["100000", "2"]);
+    let ks = parse_report(&text, 2, "values of k", 9592);
+    assert_eq!(ks.iter().sum::<u64>(), 315); // k = 2..=316
+}
+
+#[test]
+fn tutorial_small_n() {
+    for (n, want, ks) in [("0", 0, 0), ("1", 0, 0), ("2", 1, 0), ("100", 25, 9)] {
+        let text = stdout_of(&[n, "2"]);
+        let got = parse_report(&text, 2, "values of k", want);
+        assert_eq!(got.iter().sum::<u64>(), ks, "n={n}");
+    }
+}
+
+#[test]
+fn more_threads_than_values_of_k() {
+    // k = 2 and 3 only; six threads get none and still report.
+    let text = stdout_of(&["10", "8"]);
+    let ks = parse_report(&text, 8, "values of k", 4);
+    assert_eq!(ks.iter().sum::<u64>(), 2);
+    assert!(ks.iter().filter(|&&k| k == 0).count() >= 6);
+}
+
+#[test]
+fn default_thread_count_is_the_cpu_count() {
+    let text = stdout_of(&["1000"]);
+    parse_report(&text, num_cpus::get(), "values of k", 168);
+}
+
+#[test]
+fn segmented_mode_reports_segments() {
+    // 1 KiB segments: 10^6 / 30 / 1024 -> 33 segments.
+    let text = stdout_of(&["--segmented", "--segment-kib", "1", "1000000", "3"]);
+    let segs = parse_report(&text, 3, "segments", 78498);
+    assert_eq!(segs.iter().sum::<u64>(), 33);
+    let text = stdout_of(&["-s", "1e7"]);
+    parse_report(&text, num_cpus::get(), "segments", 664_579);
+    for (n, want) in [
+        ("0", 0),
+        ("1", 0),
+        ("2", 1),
+        ("3", 2),
+        ("10", 4),
+        ("100", 25),
+    ] {
+        parse_report(&stdout_of(&["-s", n, "5"]), 5, "segments", want);
+    }
+}
+
+#[test]
+fn segment_boundaries_through_the_cli() {
+    // With 1 KiB segments each covers 30 * 1024 numbers.
+    let span = 30 * 1024u64;
+    let limit = 3 * span + 1;
+    let mut prime = vec![true; limit as usize + 1];
+    let mut pi = vec![0u64; limit as usize + 1];
+    for i in 2..=limit as usize {
+        if prime[i] {
+            for m in (i * i..=limit as usize).step_by(i) {
+                prime[m] = false;
+            }
+        }
+        pi[i] = pi[i - 1] + u64::from(prime[i]);
+    }
+    for x in [
+        span - 1,
+        span,
+        span + 1,
+        2 * span - 1,
+        2 * span + 1,
+        3 * span + 1,
+    ] {
+        let text = stdout_of(&["-s", "--segment-kib", "1", &x.to_string(), "2"]);
+        parse_report(&text, 2, "segments", pi[x as usize]);
+    }
+}
+
+#[test]
+fn list_writes_the_primes_and_reports_on_stderr() {
+    let out = primes(&["--list", "100", "2"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let listed: Vec<u64> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.parse().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83,
+            89, 97
+        ]
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    parse_report(&err, 2, "segments", 25);
+}
+
+#[test]
+fn list_in_order_across_many_segments() {
+    let out = primes(&["--list", "--segment-kib", "1", "2000000", "4"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let listed: Vec<u64> = text.lines().map(|l| l.parse().unwrap()).collect();
+    assert_eq!(listed.len(), 148_933);
+    assert!(listed.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(listed.last(), Some(&1_999_993));
+}
+
+fn one_line_usage_error(args: &[&str]) {
+    let out = primes(args).assert().code(2).get_output().clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    assert!(err.starts_with("primes: "), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn bad_arguments_are_one_line_exit_2() {
+    for args in [
+        &["abc"][..],
+        &["-5"],
+        &["1e99"],
+        &[],
+        &["100", "0"],
+        &["100", "abc"],
+        &["100", "-1"],
+        &["100", "100000"],
+        &["1e12"],
+        &["-s", "1e14"],
+        &["--segment-kib", "4", "100"],
+        &["-s", "--segment-kib", "0", "100"],
+        &["100", "2", "3"],
+    ] {
+        one_line_usage_error(args);
+    }
+}
+
+#[test]
+fn help_and_version() {
+    primes(&["--help"]).assert().success();
+    primes(&["--version"]).assert().success();
+}
+
+/// Starts the binary, lets it get going, sends SIGINT, waits (bounded).
+fn interrupt(args: &[&str]) -> (i32, String, String) {
+    let mut child = std::process::Command::new(BIN)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let code = wait_bounded(&mut child, Duration::from_secs(30));
+    let mut out = String::new();
+    let mut err = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    (code, out, err)
+}
+
+fn wait_bounded(child: &mut Child, limit: Duration) -> i32 {
+    let t0 = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code().expect("exited, not killed");
+        }
+        if t0.elapsed() > limit {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("did not stop within {limit:?} of Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn ctrl_c_in_tutorial_mode() {
+    let (code, out, err) = interrupt(&["1e10", "2"]);
+    assert_eq!(code, 130, "{err}");
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.contains("exiting; processed"))
+            .count(),
+        2
+    );
+    assert!(!out.contains("there are"), "{out}");
+    assert!(err.contains("interrupted"), "{err}");
+}
+
+#[test]
+fn ctrl_c_in_segmented_mode() {
+    let (code, out, err) = interrupt(&["-s", "1e13", "2"]);
+    assert_eq!(code, 130, "{err}");
+    assert_eq!(out.lines().filter(|l| l.ends_with(" segments")).count(), 2);
+    assert!(err.contains("interrupted"), "{err}");
+}
+
+#[test]
+fn closed_output_ends_list_quietly() {
+    let mut child = std::process::Command::new(BIN)
+        .args(["--list", "1e12", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    assert_eq!(first, "2\n");
+    drop(reader); // like `| head -1`
+    let code = wait_bounded(&mut child, Duration::from_secs(30));
+    assert_eq!(code, 0);
+}
