@@ -81,7 +81,8 @@ hyperfine -N -w 1 -r "$RUNS" --export-markdown "$table" \
     -n "nmap -sT -T5" "ip netns exec $NS nmap -n -sT -T5 -p1-65535 127.0.0.1" \
     -n "nmap -sT -T5 --min-rate 100000 --max-retries 0" \
     "ip netns exec $NS nmap -n -sT -T5 --min-rate 100000 --max-retries 0 -p1-65535 127.0.0.1" \
-    -n "portscanner --open (256 threads)" "ip netns exec $NS $SCAN --open -p 1-65535 127.0.0.1" \
+    -n "portscanner --open (default 1000 threads)" "ip netns exec $NS $SCAN --open -p 1-65535 127.0.0.1" \
+    -n "portscanner --open (256 threads)" "ip netns exec $NS $SCAN --open -p 1-65535 127.0.0.1 256" \
     -n "portscanner --open (4 threads)" "ip netns exec $NS $SCAN --open -p 1-65535 127.0.0.1 4" \
     >/dev/null 2>&1
 echo
@@ -97,12 +98,12 @@ add rule inet pscanbench out oifname "lo" tcp dport 20000-20999 drop
 NFT
 hyperfine -N -w 1 -r 3 --export-markdown "$table" \
     -n "nmap -sT -T5" "ip netns exec $NS nmap -n -sT -T5 -p1-65535 127.0.0.1" \
-    -n "portscanner --open (defaults: 256 threads, 1 s timeout)" \
+    -n "portscanner --open (defaults: 1000 threads, 1 s timeout)" \
     "ip netns exec $NS $SCAN --open -p 1-65535 127.0.0.1" \
-    -n "portscanner --open --timeout 0.3 (256 threads)" \
-    "ip netns exec $NS $SCAN --open --timeout 0.3 -p 1-65535 127.0.0.1" \
+    -n "portscanner --open (256 threads, 1 s timeout)" \
+    "ip netns exec $NS $SCAN --open -p 1-65535 127.0.0.1 256" \
     -n "portscanner --open --timeout 0.3 (1000 threads)" \
-    "ip netns exec $NS $SCAN --open --timeout 0.3 -p 1-65535 127.0.0.1 1000" \
+    "ip netns exec $NS $SCAN --open --timeout 0.3 -p 1-65535 127.0.0.1" \
     >/dev/null
 echo
 echo "The same with ports 20000-20999 dropped (filtered):"

@@ -37,8 +37,29 @@ use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-/// MAXTHREADS when the command line gives none.
-pub const DEFAULT_MAXTHREADS: usize = 256;
+/// MAXTHREADS when the command line gives none, if descriptors allow.
+pub const DEFAULT_MAXTHREADS: usize = 1000;
+
+/// The default MAXTHREADS: [`DEFAULT_MAXTHREADS`], or fewer when the soft
+/// `ulimit -n` (read from `/proc/self/limits`) leaves less than that plus a
+/// margin, since each thread holds one socket. Filtered ports cost a whole
+/// `--timeout` each, so the more connects in flight the better.
+pub fn default_maxthreads() -> usize {
+    let soft = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+            let soft = line
+                .trim_start_matches("Max open files")
+                .split_whitespace()
+                .next()?;
+            Some(soft.parse::<usize>().unwrap_or(usize::MAX)) // "unlimited"
+        });
+    match soft {
+        Some(n) => DEFAULT_MAXTHREADS.min(n.saturating_sub(32)).max(1),
+        None => 256,
+    }
+}
 
 /// Which output the run prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,7 +2,7 @@ use clap::Parser;
 use common::Shutdown;
 use common::cli::{EXIT_FAILURE, usage_error};
 use portscanner::spec::{self, Family};
-use portscanner::{Config, DEFAULT_MAXTHREADS, Mode, tool::Show};
+use portscanner::{Config, Mode, tool::Show};
 
 /// Checks which TCP ports accept connections (Matloff's portscanner.py).
 ///
@@ -11,7 +11,8 @@ use portscanner::{Config, DEFAULT_MAXTHREADS, Mode, tool::Show};
 #[command(version, about)]
 struct Cli {
     /// Hosts to scan (names, IPv4, IPv6), then MAXTHREADS, the most threads
-    /// alive at once (the tutorial's `host maxthreads`; default 256).
+    /// alive at once (the tutorial's `host maxthreads`; default 1000, fewer if
+    /// `ulimit -n` is low).
     #[arg(value_name = "HOST", required = true)]
     args: Vec<String>,
 
@@ -80,7 +81,7 @@ fn try_main() -> i32 {
     let cfg = Config {
         hosts,
         ports,
-        maxthreads: maxthreads.unwrap_or(DEFAULT_MAXTHREADS),
+        maxthreads: maxthreads.unwrap_or_else(portscanner::default_maxthreads),
         timeout,
         mode,
     };
