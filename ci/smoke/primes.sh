@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Smoke test for primes (Matloff 5): tutorial mode, --segmented, --list and
+# the usage errors. Expects BIN=<dir with binaries>.
+set -euo pipefail
+BIN=${BIN:-target/release}
+P="$BIN/primes"
+fail() { echo "smoke primes: $*" >&2; exit 1; }
+[ -x "$P" ] || fail "no binary at $P (build with cargo build --release first)"
+
+# Tutorial mode, the design card's command: two thread lines, then the count.
+out=$("$P" 100000 2)
+[ "$(grep -cE '^thread [01] exiting; processed [0-9]+ values of k$' <<<"$out")" = 2 ] || fail "tutorial thread lines: $out"
+[ "$(tail -1 <<<"$out")" = "there are 9592 primes" ] || fail "tutorial count: $out"
+ks=$(awk '/values of k$/ { s += $(NF - 3) } END { print s }' <<<"$out")
+[ "$ks" = 315 ] || fail "tutorial: values of k add up to $ks, not 315"
+
+# Fast mode.
+out=$("$P" --segmented 1e8 2)
+[ "$(grep -cE '^thread [01] exiting; processed [0-9]+ segments$' <<<"$out")" = 2 ] || fail "segmented thread lines: $out"
+[ "$(tail -1 <<<"$out")" = "there are 5761455 primes" ] || fail "segmented count: $out"
+
+# --list: primes on stdout, in order; report on stderr.
+got=$("$P" --list 30 2>/dev/null | paste -sd' ')
+[ "$got" = "2 3 5 7 11 13 17 19 23 29" ] || fail "--list 30 gave '$got'"
+[ "$("$P" --list 1e7 2>/dev/null | wc -l)" = 664579 ] || fail "--list 1e7 count"
+[ "$("$P" --list 1e7 2>/dev/null | tail -1)" = 9999991 ] || fail "--list 1e7 last prime"
+
+# Bad arguments: one line, exit 2.
+for args in "abc" "-5" "1e99" "" "100 0"; do
+  set +e
+  # shellcheck disable=SC2086
+  err=$("$P" $args 2>&1 >/dev/null); rc=$?
+  set -e
+  [ "$rc" = 2 ] || fail "'$args': exit $rc, not 2"
+  [ "$(wc -l <<<"$err")" = 1 ] || fail "'$args': not one line: $err"
+done
+echo "smoke primes: ok"

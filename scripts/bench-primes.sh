@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# primes against its peer, side by side in one run:
+#  1. counting primes to N=1e10: Debian's `primesieve N -c -tT` vs
+#     `primes --segmented N T`, for T = 2 and 1 (hyperfine medians), and the
+#     peak RSS of each (GNU time's "Maximum resident set size");
+#  2. tutorial mode at 1e9, 1 thread vs 2 threads (the GIL-free speedup).
+# Run from the workspace root. Installs hyperfine, primesieve and GNU time
+# with apt-get when they are missing. Env: N (1e10), TUT_N (1e9), RUNS (5),
+# TUT_RUNS (3), NICE (e.g. -10 on a machine shared with builds; needs root).
+set -euo pipefail
+
+N=${N:-1e10}
+TUT_N=${TUT_N:-1e9}
+RUNS=${RUNS:-5}
+TUT_RUNS=${TUT_RUNS:-3}
+NICE=${NICE:-0}
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+
+need=()
+command -v hyperfine >/dev/null || need+=(hyperfine)
+command -v primesieve >/dev/null || need+=(primesieve)
+[ -x /usr/bin/time ] || need+=(time)
+if ((${#need[@]})); then
+    echo "installing ${need[*]}" >&2
+    apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+cargo build -q --release -p primes
+P="$TARGET_DIR/release/primes"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "nproc: $(nproc); cpu: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+echo "load before: $(uptime | sed 's/.*load average: //')"
+echo "primesieve: $(primesieve --version | head -1)"
+
+# Same answer first.
+want=$(primesieve "$N" -c -q)
+got=$("$P" --segmented "$N" 2 | sed -n 's/^there are \([0-9]*\) primes$/\1/p')
+[ "$want" = "$got" ] || { echo "bench-primes: primesieve says $want, primes says $got" >&2; exit 1; }
+echo "pi($N) = $got (both agree)"
+
+echo
+echo "## Counting primes to $N"
+nice -n "$NICE" hyperfine -N --warmup 1 --runs "$RUNS" --style basic --export-markdown "$tmp/seg.md" \
+    "primesieve $N -c -q -t2" \
+    "$P --segmented $N 2" \
+    "primesieve $N -c -q -t1" \
+    "$P --segmented $N 1" >/dev/null
+sed "s|$TARGET_DIR/release/||g" "$tmp/seg.md"
+
+echo
+echo "## Peak RSS (GNU time, one run each)"
+echo "| Command | Max RSS (KiB) |"
+echo "|:---|---:|"
+for cmd in "primesieve $N -c -q -t2" "$P --segmented $N 2" "primesieve $N -c -q -t1" "$P --segmented $N 1"; do
+    # shellcheck disable=SC2086
+    rss=$(/usr/bin/time -f '%M' $cmd 2>&1 >/dev/null | tail -1)
+    echo "| \`${cmd#"$TARGET_DIR/release/"}\` | $rss |"
+done
+
+echo
+echo "## Tutorial mode (the tutorial's algorithm) at $TUT_N"
+nice -n "$NICE" hyperfine -N --runs "$TUT_RUNS" --style basic --export-markdown "$tmp/tut.md" \
+    "$P $TUT_N 1" \
+    "$P $TUT_N 2" >/dev/null
+sed "s|$TARGET_DIR/release/||g" "$tmp/tut.md"
+echo "load after: $(uptime | sed 's/.*load average: //')"
