@@ -1,9 +1,10 @@
-//! Tool mode: a fixed pool of MAXTHREADS threads, each taking the next
-//! address from a shared counter and connecting with a timeout.
+//! Tool mode: a pool of up to MAXTHREADS threads, each taking the next
+//! address from a shared counter and connecting with a timeout. The pool
+//! starts small and doubles while most of its threads wait on slow connects.
 //!
 //! A pool rather than the tutorial's thread per port: starting and joining
 //! 65535 threads costs more than the connects themselves on loopback, where a
-//! refused connect takes microseconds. With blocking `connect_timeout` the
+//! refused connect takes microseconds. With blocking connects the
 //! number of connects in flight is the number of threads, so MAXTHREADS also
 //! bounds the file descriptors used (one socket per thread).
 
@@ -11,9 +12,17 @@ use crate::probe::{Outcome, Prober, Stop};
 use common::Shutdown;
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
+
+/// Workers the pool starts with.
+const RAMP_START: usize = 8;
+/// How often the pool looks whether its workers are stuck.
+const RAMP_TICK: Duration = Duration::from_millis(2);
+/// A connect running longer than this counts as stuck (a loopback or LAN
+/// answer takes well under a millisecond).
+const SLOW: Duration = Duration::from_millis(5);
 
 /// What to print per port.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,13 +64,26 @@ pub fn run(
     );
     let stopping = || shutdown.is_triggered() || fatal.get().is_some();
 
-    let worker = || {
+    let wanted = threads.min(targets.len()).max(1);
+    // When each worker's current connect began (ns since t0; 0 = none):
+    // how the pool sees that checks are slow and more threads would help.
+    let busy: Vec<AtomicU64> = (0..wanted).map(|_| AtomicU64::new(0)).collect();
+    let now_ns = || {
+        u64::try_from(t0.elapsed().as_nanos())
+            .unwrap_or(u64::MAX)
+            .max(1)
+    };
+
+    let worker = |k: usize| {
         let mut mine = Vec::new();
         let mut spare = prober.spare();
         while !stopping() {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(&addr) = targets.get(i) else { break };
-            match prober.check_reusing(addr, &mut spare, &stopping) {
+            busy[k].store(now_ns(), Ordering::Relaxed);
+            let checked = prober.check_reusing(addr, &mut spare, &stopping);
+            busy[k].store(0, Ordering::Relaxed);
+            match checked {
                 Ok(outcome) => {
                     if matches!(outcome, Outcome::Open) {
                         open.fetch_add(1, Ordering::Relaxed);
@@ -82,31 +104,57 @@ pub fn run(
     };
 
     std::thread::scope(|s| {
-        let wanted = threads.min(targets.len()).max(1);
-        let mut workers = Vec::with_capacity(wanted);
-        for _ in 0..wanted {
-            let spawned = std::thread::Builder::new()
-                .stack_size(128 * 1024)
-                .spawn_scoped(s, worker);
-            match spawned {
-                Ok(h) => workers.push(h),
-                // Fewer threads than asked (ulimit -u): scan with those.
-                Err(e) if !workers.is_empty() => {
-                    eprintln!(
-                        "{}: started only {} of {wanted} threads: {e}",
-                        common::cli::program_name(),
-                        workers.len()
-                    );
-                    break;
-                }
-                Err(e) => {
-                    let _ = fatal.set(format!("cannot start a thread: {e}"));
-                    break;
-                }
-            }
-        }
         if std::io::stderr().is_terminal() {
             s.spawn(|| progress(targets.len(), &done, &open, &finished, t0));
+        }
+        // Start a few workers and double them while most are stuck in slow
+        // connects, up to `wanted`. Refused connects on a near host take
+        // microseconds and a handful of threads keep both cores busy (more
+        // only contend); filtered ports hold a thread for the whole timeout,
+        // and then only many threads help.
+        let mut workers = Vec::with_capacity(wanted);
+        let mut target = wanted.min(RAMP_START);
+        loop {
+            while workers.len() < target {
+                let k = workers.len();
+                let worker = &worker;
+                let spawned = std::thread::Builder::new()
+                    .stack_size(128 * 1024)
+                    .spawn_scoped(s, move || worker(k));
+                match spawned {
+                    Ok(h) => workers.push(h),
+                    // Fewer threads than asked (ulimit -u): scan with those.
+                    Err(e) if !workers.is_empty() => {
+                        eprintln!(
+                            "{}: started only {} of {wanted} threads: {e}",
+                            common::cli::program_name(),
+                            workers.len()
+                        );
+                        target = workers.len();
+                    }
+                    Err(e) => {
+                        let _ = fatal.set(format!("cannot start a thread: {e}"));
+                        target = 0;
+                    }
+                }
+            }
+            if target == wanted || workers.is_empty() {
+                break;
+            }
+            std::thread::sleep(RAMP_TICK);
+            if next.load(Ordering::Relaxed) >= targets.len() || stopping() {
+                break;
+            }
+            let now = now_ns();
+            let slow = u64::try_from(SLOW.as_nanos()).unwrap_or(u64::MAX);
+            let stuck = busy[..workers.len()]
+                .iter()
+                .map(|b| b.load(Ordering::Relaxed))
+                .filter(|&since| since != 0 && now.saturating_sub(since) > slow)
+                .count();
+            if stuck * 2 >= workers.len() {
+                target = (workers.len() * 2).min(wanted);
+            }
         }
         for w in workers {
             // A worker that panicked loses its results; the others still count.

@@ -538,3 +538,29 @@ fn errors_are_kept_apart_from_closed() {
     );
     assert!(err.contains("3 errors, the first: 127.0.0.1:1: "), "{err}");
 }
+
+/// The pool starts with a few threads and grows while they sit on dropped
+/// ports: 600 filtered ports at 0.5 s each would take 37 s on 8 threads.
+#[test]
+fn pool_grows_for_filtered_ports() {
+    let ns = netns_or_skip!();
+    if let Err(why) = ns.drop_tcp("20000-20599") {
+        eprintln!("SKIPPED: {why}");
+        return;
+    }
+    let t0 = Instant::now();
+    let (code, out, err) = scan(
+        &ns,
+        &["--open", "--timeout", "0.5", "-p", "1-30000", "127.0.0.1"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("0 open, 29400 closed, 600 filtered, 0 errors in "),
+        "{out}"
+    );
+    assert!(
+        t0.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        t0.elapsed()
+    );
+}
