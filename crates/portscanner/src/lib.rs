@@ -1,4 +1,4 @@
-//! Matloff's port scanner (matloff-threads-tutorial.md lines 625-735, section
+//! Matloff's port scanner (matloff-threads-tutorial.md lines 625-753, section
 //! 4.2 "Event Example", `portscanner.py host maxthreads`), and a TCP connect
 //! scanner built on the same parts.
 //!
@@ -12,9 +12,9 @@
 //!   the list lock before `wait()`, so a `set()` can come first; main here
 //!   re-reads the list after a short timed wait (see [`tutorial`]).
 //! - The lock the tutorial takes around `tlist` is still needed (main appends,
-//!   scanners remove themselves), but the thread list can no longer be read
-//!   without it: `Mutex<Vec<_>>` owns the data, so the compiler rejects the
-//!   tutorial's unlocked `print ... scanner.tlist`.
+//!   scanners remove themselves), but the list can no longer be read without
+//!   it: `Mutex<Vec<_>>` owns the data, so the tutorial's unlocked
+//!   `print ... scanner.tlist` (line 704) does not compile; main locks to print.
 //! - Connects have a timeout (`--timeout`, 1 s): the Python blocks about two
 //!   minutes on a port whose packets are dropped.
 //!

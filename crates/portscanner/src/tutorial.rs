@@ -1,15 +1,17 @@
 //! Tutorial mode: a thread per port, at most MAXTHREADS alive, main waiting
-//! on an [`Event`] when at the limit (matloff-threads-tutorial.md lines 625-735).
+//! on an [`Event`] when at the limit (matloff-threads-tutorial.md lines 625-753).
 //!
 //! The shape is the tutorial's: a lock-guarded list of live scanners; main
 //! prints `attempting check`, and if the list is full prints `need to wait` and
 //! waits on the event; a scanner that leaves the list at MAXTHREADS-1 does
 //! `set()` then `clear()`. Two wake-ups can be lost on the way:
 //!
-//! 1. `set(); clear()` runs before the woken main looks at the flag. A plain
+//! 1. `set(); clear()` (lines 683-684) runs before the woken main looks at the flag. A plain
 //!    `while !flag { condvar.wait() }` sees it false and sleeps forever;
 //!    [`common::Event`] counts generations, so a parked waiter returns.
-//! 2. The tutorial releases the list lock *before* it calls `wait()`. If the
+//!    (Python's `Event.wait` returns on the notify, so this one is Rust's.)
+//! 2. The tutorial releases the list lock *before* it calls `wait()` (lines
+//!    727-730). If the
 //!    last scanner leaves in that gap, the `set()` comes before anyone waits
 //!    and no later exit brings the count back to MAXTHREADS-1: with
 //!    MAXTHREADS 1 the Python hangs whenever the connect wins that race. Main
