@@ -6,17 +6,17 @@
 //! waits on the event; a scanner that leaves the list at MAXTHREADS-1 does
 //! `set()` then `clear()`. Two wake-ups can be lost on the way:
 //!
-//! 1. `set(); clear()` (lines 683-684) runs before the woken main looks at the flag. A plain
-//!    `while !flag { condvar.wait() }` sees it false and sleeps forever;
-//!    [`common::Event`] counts generations, so a parked waiter returns.
-//!    (Python's `Event.wait` returns on the notify, so this one is Rust's.)
+//! 1. `set(); clear()` (lines 683-684) runs before the woken main looks at
+//!    the flag. A plain `while !flag { condvar.wait() }` sees it false and
+//!    sleeps forever; [`common::Event`] counts generations, so a parked
+//!    waiter returns. (Python's `Event.wait` returns on the notify, so this
+//!    trap is Rust's.)
 //! 2. The tutorial releases the list lock *before* it calls `wait()` (lines
-//!    727-730). If the
-//!    last scanner leaves in that gap, the `set()` comes before anyone waits
-//!    and no later exit brings the count back to MAXTHREADS-1: with
-//!    MAXTHREADS 1 the Python hangs whenever the connect wins that race. Main
-//!    here waits with a short timeout and re-reads the list, so a lost `set()`
-//!    costs [`RECHECK`] instead of the whole run.
+//!    727-730). If the last scanner leaves in that gap, its `set()` comes
+//!    before anyone waits and no later exit brings the count back to
+//!    MAXTHREADS-1: with MAXTHREADS 1 the Python hangs whenever the connect
+//!    wins that race. Main here waits with a short timeout and re-reads the
+//!    list, so a lost `set()` costs [`RECHECK`] instead of the whole run.
 
 use crate::out::Out;
 use crate::probe::{Outcome, Prober, Stop};
