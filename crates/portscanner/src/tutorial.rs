@@ -14,9 +14,10 @@
 //! 2. The tutorial releases the list lock *before* it calls `wait()` (lines
 //!    727-730). If the last scanner leaves in that gap, its `set()` comes
 //!    before anyone waits and no later exit brings the count back to
-//!    MAXTHREADS-1: with MAXTHREADS 1 the Python hangs whenever the connect
-//!    wins that race. Main here waits with a short timeout and re-reads the
-//!    list, so a lost `set()` costs [`RECHECK`] instead of the whole run.
+//!    MAXTHREADS-1: with MAXTHREADS 1, main then waits forever. (CPython
+//!    rarely loses this race, as main usually keeps the GIL across the gap;
+//!    real threads lose it.) Main here waits with a short timeout and
+//!    re-reads the list, so a lost `set()` costs [`RECHECK`], not the run.
 
 use crate::out::Out;
 use crate::probe::{Outcome, Prober, Stop};
