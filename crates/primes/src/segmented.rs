@@ -7,7 +7,7 @@
 //! of the sieving primes' positions: nothing shared is written while sieving.
 //! Inside a segment:
 //!
-//! 1. the buffer starts as a copy of pre-sieve patterns (multiples of 7..=67
+//! 1. the buffer starts as a copy of pre-sieve patterns (multiples of 7..=163
 //!    already gone);
 //! 2. primes below `block_bytes / 4` cross out one L1-sized block at a time;
 //! 3. larger primes cross out over the whole segment (few hits each);
@@ -41,7 +41,7 @@ impl Default for Config {
 }
 
 /// Groups of pre-sieved primes; each group's product is its pattern length.
-const PRESIEVE: [&[u64]; 9] = [
+const PRESIEVE: [&[u64]; 15] = [
     &[7, 11, 13, 17],
     &[19, 23, 29],
     &[31, 37, 41],
@@ -51,9 +51,15 @@ const PRESIEVE: [&[u64]; 9] = [
     &[73, 79],
     &[83, 89],
     &[97, 101],
+    &[103, 107],
+    &[109, 113],
+    &[127, 131],
+    &[137, 139],
+    &[149, 151],
+    &[157, 163],
 ];
 /// The largest pre-sieved prime.
-const PRESIEVE_MAX: u64 = 101;
+const PRESIEVE_MAX: u64 = 163;
 
 /// Receives the primes of each segment, in any order; see [`crate::list`].
 pub trait Sink: Sync {
@@ -245,11 +251,7 @@ fn sieve_segment(
     split: usize,
     block: usize,
 ) -> usize {
-    let (first, rest) = ctx.patterns.split_first().expect("patterns");
-    first.copy_into(buf, lo);
-    for pat in rest {
-        pat.and_into(buf, lo);
-    }
+    wheel::presieve(ctx.patterns, buf, lo);
     // The patterns crossed out the pre-sieved primes themselves (bytes 0..=3),
     // and 1 is not prime.
     if lo == 0 {
