@@ -69,7 +69,11 @@ impl WaitCount {
     /// Sleeps until the count is zero.
     pub fn wait_zero(&self) {
         let n = self.lock();
-        drop(self.zero.wait_while(n, |n| *n > 0).unwrap_or_else(|e| e.into_inner()));
+        drop(
+            self.zero
+                .wait_while(n, |n| *n > 0)
+                .unwrap_or_else(|e| e.into_inner()),
+        );
     }
 
     /// Sleeps until the count is zero (`true`) or `shutdown` is triggered

@@ -195,7 +195,10 @@ mod tests {
             // Bounded: a lost wake-up fails here instead of hanging in join.
             let woken_by = Instant::now() + Duration::from_secs(30);
             while woke.load(Ordering::SeqCst) < WAITERS {
-                assert!(Instant::now() < woken_by, "round {round}: a wake-up was lost");
+                assert!(
+                    Instant::now() < woken_by,
+                    "round {round}: a wake-up was lost"
+                );
                 thread::yield_now();
             }
             for h in handles {
