@@ -90,6 +90,12 @@ pub fn parse_timeout(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// The most threads a run may ask for. Each thread maps a stack, a guard
+/// page and a signal stack; tens of thousands of them hit `vm.max_map_count`
+/// (65530 by default), and then std aborts inside the new thread. 10000
+/// connects in flight already settle 10000 filtered ports per timeout.
+pub const MAX_THREADS: usize = 10_000;
+
 /// Splits the positional arguments `HOST... [MAXTHREADS]`: with two or more,
 /// a last argument made of digits is MAXTHREADS (the tutorial's
 /// `portscanner.py host maxthreads`).
@@ -108,9 +114,9 @@ pub fn split_positionals(args: &[String]) -> Result<(&[String], Option<usize>), 
                 && last.bytes().all(|b| b.is_ascii_digit()) =>
         {
             match last.parse::<usize>() {
-                Ok(n) if n >= 1 => Ok((hosts, Some(n))),
+                Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok((hosts, Some(n))),
                 _ => Err(format!(
-                    "MAXTHREADS must be a whole number of at least 1, not '{last}'"
+                    "MAXTHREADS must be a whole number from 1 to {MAX_THREADS}, not '{last}'"
                 )),
             }
         }
@@ -220,6 +226,8 @@ mod tests {
         let a = v(&["h", "g", "500"]);
         assert_eq!(split_positionals(&a).unwrap(), (&a[..2], Some(500)));
         assert!(split_positionals(&v(&["h", "99999999999999999999999"])).is_err());
+        assert!(split_positionals(&v(&["h", "10000"])).is_ok());
+        assert!(split_positionals(&v(&["h", "10001"])).is_err());
     }
 
     #[test]

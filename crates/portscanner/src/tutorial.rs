@@ -91,7 +91,7 @@ pub fn run(
         }
     };
 
-    let mut handles = Vec::with_capacity(targets.len());
+    let mut handles: Vec<JoinHandle<()>> = Vec::new();
     let mut started = 0;
     'ports: for &addr in targets {
         if stopping() {
@@ -117,11 +117,15 @@ pub fn run(
             None => break,
         }
         started += 1;
+        if handles.len() >= 2 * sc.maxthreads.min(targets.len()) + 64 {
+            // An exited thread keeps its stack mapped until joined; 65535 of
+            // them exhaust vm.max_map_count, so join the finished ones now.
+            let (done, live) = handles.drain(..).partition(|h| h.is_finished());
+            handles = live;
+            join_all(done);
+        }
     }
-    for h in handles {
-        // A scanner that panicked has already printed why; the rest still count.
-        let _ = h.join();
-    }
+    join_all(handles);
     if let Some(msg) = sc.fatal.get() {
         Ending::Failed(msg.clone())
     } else if shutdown.is_triggered() {
@@ -131,6 +135,13 @@ pub fn run(
         }
     } else {
         Ending::Done
+    }
+}
+
+fn join_all(handles: Vec<JoinHandle<()>>) {
+    for h in handles {
+        // A scanner that panicked has already printed why; the rest still count.
+        let _ = h.join();
     }
 }
 

@@ -267,6 +267,12 @@ fn tutorial_mode_ranges_far_larger_than_maxthreads() {
             "MAXTHREADS {threads}"
         );
     }
+    // The whole range: 65535 threads one after another (an exited thread
+    // keeps its stack mapped until joined, so they must be joined as we go).
+    let (code, out, err) = scan(&ns, &["-p-", "127.0.0.1", "3"]);
+    assert_eq!(code, 0, "{err}");
+    let all: Vec<u16> = (1..=65535).collect();
+    assert_eq!(check_tutorial(&out, 3, &all), l.ports());
 }
 
 #[test]
