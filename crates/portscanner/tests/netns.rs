@@ -288,6 +288,17 @@ fn default_is_the_tutorials_ports_and_lines() {
     let (code, out, _) = scan(&ns, &["-p", "22,23", "localhost", "1"]);
     assert_eq!(code, 0);
     assert_eq!(check_tutorial(&out, 1, &[22, 23]), BTreeSet::from([22]));
+    // Several hosts: the lines name addr:port.
+    let (code, out, err) = scan(&ns, &["-p", "22", "127.0.0.1", "::1", "2"]);
+    assert_eq!(code, 0, "{err}");
+    for line in [
+        "127.0.0.1:22: attempting check",
+        "127.0.0.1:22: successfully connected",
+        "[::1]:22: starting check",
+        "[::1]:22: connection failed",
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line:?} missing:\n{out}");
+    }
 }
 
 #[test]
