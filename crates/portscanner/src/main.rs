@@ -8,11 +8,15 @@ use portscanner::{Config, Mode, tool::Show};
 ///
 /// Without --open/--all it prints the tutorial's lines for ports 1-99.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(
+    version,
+    about,
+    override_usage = "portscanner [OPTIONS] <HOST>... [MAXTHREADS]"
+)]
 struct Cli {
     /// Hosts to scan (names, IPv4, IPv6), then MAXTHREADS, the most threads
-    /// alive at once (the tutorial's `host maxthreads`; default 1000, fewer if
-    /// `ulimit -n` is low).
+    /// alive at once, 1 to 10000 (the tutorial's `host maxthreads`; default
+    /// 1000, fewer if `ulimit -n` is low).
     #[arg(value_name = "HOST", required = true)]
     args: Vec<String>,
 
