@@ -377,8 +377,9 @@ fn ctrl_c_reports_what_was_found_and_exits_130() {
         let pid = child.id().to_string();
         let t0 = Instant::now();
         assert!(
-            Command::new("kill")
-                .args(["-INT", &pid])
+            // bash's builtin: procps (the `kill` binary) may be missing.
+            Command::new("bash")
+                .args(["-c", "kill -INT \"$1\"", "bash", &pid])
                 .status()
                 .unwrap()
                 .success()
@@ -461,7 +462,9 @@ fn running_out_of_descriptors_stops_with_a_message_not_closed() {
             .args(["--pid", &pid, "--nofile=3:3"])
             .status();
         if !lowered.is_ok_and(|s| s.success()) {
-            let _ = Command::new("kill").arg(&pid).status();
+            let _ = Command::new("bash")
+                .args(["-c", "kill \"$1\"", "bash", &pid])
+                .status();
             let _ = finish_bounded(child, Duration::from_secs(30));
             eprintln!("SKIPPED: prlimit (util-linux) is not available");
             return;
