@@ -164,6 +164,17 @@ impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
     /// The tutorial's `pqsorter.run`: take a job, partition, queue the halves.
     /// Returns how many partitions this worker performed.
     fn worker(&self) -> u64 {
+        // If this worker panics (a panicking `Ord`), the others must not
+        // wait forever for its jobs: stop them, and the scope re-raises it.
+        struct OnPanic<'p, 'a, T: Ord + Send + Sync>(&'p Pool<'a, T>);
+        impl<T: Ord + Send + Sync> Drop for OnPanic<'_, '_, T> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    self.0.stop_all(true);
+                }
+            }
+        }
+        let _guard = OnPanic(self);
         let mut visits = 0;
         while let Ok(Msg::Sort(job)) = self.rx.recv() {
             if self.shutdown.is_triggered() {

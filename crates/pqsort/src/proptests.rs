@@ -154,3 +154,43 @@ fn large_inputs_with_parallel_partitions() {
         }
     }
 }
+
+/// A comparison that panics ends the sort with that panic instead of
+/// leaving the other workers waiting for the dead one's jobs.
+#[test]
+fn a_panicking_comparison_does_not_hang_the_pool() {
+    #[derive(PartialEq, Eq)]
+    struct Touchy(u32);
+    impl PartialOrd for Touchy {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for Touchy {
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            assert!(self.0 != 4242 && other.0 != 4242, "touched 4242");
+            self.0.cmp(&other.0)
+        }
+    }
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut v: Vec<Touchy> = (0..20_000u32)
+            .map(|i| Touchy((i * 7919) % 20_000))
+            .collect();
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            sort(
+                &mut v,
+                Options {
+                    threads: 4,
+                    cutoff: 8,
+                },
+                &Shutdown::new(),
+            )
+        }));
+        let _ = tx.send(r.is_err());
+    });
+    let panicked = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("sort hung after a panic");
+    assert!(panicked);
+}
