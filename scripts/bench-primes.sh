@@ -30,6 +30,16 @@ P="$TARGET_DIR/release/primes"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# Medians from hyperfine's JSON, with the ratio to the first command.
+medians() {
+    echo "| Command | Median [s] | vs first |"
+    echo "|:---|---:|---:|"
+    awk -F': ' -v strip="$TARGET_DIR/release/" '
+        /"command"/ { c = $2; gsub(/^"|",?$/, "", c); sub(strip, "", c) }
+        /"median"/ { m = $2; sub(/,$/, "", m); if (!b) b = m
+                     printf "| `%s` | %.3f | %.2f |\n", c, m, m / b }' "$1"
+}
+
 echo "nproc: $(nproc); cpu: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
 echo "load before: $(uptime | sed 's/.*load average: //')"
 echo "primesieve: $(primesieve --version | head -1)"
@@ -42,12 +52,14 @@ echo "pi($N) = $got (both agree)"
 
 echo
 echo "## Counting primes to $N"
-nice -n "$NICE" hyperfine -N --warmup 1 --runs "$RUNS" --style basic --export-markdown "$tmp/seg.md" \
+nice -n "$NICE" hyperfine -N --warmup 1 --runs "$RUNS" --style basic --export-markdown "$tmp/seg.md" --export-json "$tmp/seg.json" \
     "primesieve $N -c -q -t2" \
     "$P --segmented $N 2" \
     "primesieve $N -c -q -t1" \
     "$P --segmented $N 1" >/dev/null
 sed "s|$TARGET_DIR/release/||g" "$tmp/seg.md"
+echo
+medians "$tmp/seg.json"
 
 echo
 echo "## Peak RSS (GNU time, one run each)"
@@ -61,8 +73,10 @@ done
 
 echo
 echo "## Tutorial mode (the tutorial's algorithm) at $TUT_N"
-nice -n "$NICE" hyperfine -N --runs "$TUT_RUNS" --style basic --export-markdown "$tmp/tut.md" \
+nice -n "$NICE" hyperfine -N --runs "$TUT_RUNS" --style basic --export-markdown "$tmp/tut.md" --export-json "$tmp/tut.json" \
     "$P $TUT_N 1" \
     "$P $TUT_N 2" >/dev/null
 sed "s|$TARGET_DIR/release/||g" "$tmp/tut.md"
+echo
+medians "$tmp/tut.json"
 echo "load after: $(uptime | sed 's/.*load average: //')"

@@ -68,12 +68,19 @@ fn try_main() -> i32 {
     }
 }
 
+/// Prints a report line on stdout. A closed stdout (`| head -1`) is not worth
+/// a panic: the line is dropped and the run goes on.
+fn say(line: String) {
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
 fn run_tutorial(n: u64, threads: usize, shutdown: &Shutdown) -> i32 {
-    let on_exit = |t: usize, nk: u64| println!("thread {t} exiting; processed {nk} values of k");
+    let on_exit =
+        |t: usize, nk: u64| say(format!("thread {t} exiting; processed {nk} values of k"));
     match tutorial::run(n, threads, &on_exit, shutdown) {
         Err(e) => cli::fail(e),
         Ok(tutorial::Outcome { count: Some(c), .. }) => {
-            println!("there are {c} primes");
+            say(format!("there are {c} primes"));
             0
         }
         Ok(tutorial::Outcome { count: None, .. }) => {
@@ -97,7 +104,7 @@ fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
         if cli.list {
             eprintln!("{line}");
         } else {
-            println!("{line}");
+            say(line);
         }
     };
     let on_exit = |t: usize, s: u64| report(format!("thread {t} exiting; processed {s} segments"));

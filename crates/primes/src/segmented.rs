@@ -274,10 +274,16 @@ fn sieve_segment(
         s.start_at(lo);
     }
     let (small, large) = sieving[..active].split_at_mut(split.min(active));
-    for blk in buf.chunks_mut(block) {
+    // One L1 block at a time: each small prime crosses out the whole turns
+    // that start in the block (spilling a little into the next), and the
+    // partial turn at the segment's end last.
+    for end in (block..buf.len()).step_by(block) {
         for s in small.iter_mut() {
-            wheel::cross(blk, s);
+            wheel::cross_upto(buf, s, end);
         }
+    }
+    for s in small.iter_mut() {
+        wheel::cross(buf, s);
     }
     for s in large.iter_mut() {
         wheel::cross(buf, s);

@@ -151,22 +151,38 @@ const CARRY: [[u64; 9]; 8] = {
 /// end of `buf` (the start of the next buffer).
 #[inline]
 pub fn cross(buf: &mut [u8], s: &mut Sieving) {
+    dispatch(buf, s, usize::MAX, true);
+}
+
+/// Crosses out `s`'s multiples in `buf` up to and including the whole turn
+/// of the wheel that starts before byte `limit` (so it may write up to `p`
+/// bytes past `limit`), and leaves `s.pos` relative to the start of `buf`.
+/// Sieving an L1-sized block at a time this way costs no partial turns at
+/// the block edges; a final [`cross`] over the same `buf` finishes it.
+#[inline]
+pub fn cross_upto(buf: &mut [u8], s: &mut Sieving, limit: usize) {
+    dispatch(buf, s, limit, false);
+}
+
+fn dispatch(buf: &mut [u8], s: &mut Sieving, limit: usize, finish: bool) {
     match s.class {
-        0 => cross_class::<0>(buf, s),
-        1 => cross_class::<1>(buf, s),
-        2 => cross_class::<2>(buf, s),
-        3 => cross_class::<3>(buf, s),
-        4 => cross_class::<4>(buf, s),
-        5 => cross_class::<5>(buf, s),
-        6 => cross_class::<6>(buf, s),
-        _ => cross_class::<7>(buf, s),
+        0 => cross_class::<0>(buf, s, limit, finish),
+        1 => cross_class::<1>(buf, s, limit, finish),
+        2 => cross_class::<2>(buf, s, limit, finish),
+        3 => cross_class::<3>(buf, s, limit, finish),
+        4 => cross_class::<4>(buf, s, limit, finish),
+        5 => cross_class::<5>(buf, s, limit, finish),
+        6 => cross_class::<6>(buf, s, limit, finish),
+        _ => cross_class::<7>(buf, s, limit, finish),
     }
 }
 
-fn cross_class<const RI: usize>(buf: &mut [u8], s: &mut Sieving) {
+fn cross_class<const RI: usize>(buf: &mut [u8], s: &mut Sieving, limit: usize, finish: bool) {
     let len = buf.len();
     let Ok(mut i) = usize::try_from(s.pos) else {
-        s.pos -= len as u64;
+        if finish {
+            s.pos -= len as u64;
+        }
         return;
     };
     let a = (s.p / 30) as usize;
@@ -174,13 +190,15 @@ fn cross_class<const RI: usize>(buf: &mut [u8], s: &mut Sieving) {
     let off = |j: usize| a * RESIDUES[j] as usize + carry(RI, j) as usize;
     let step = |j: usize| a * STEP_A[j] + STEP_C[RI][j];
     let mut j = s.j as usize;
+    let done = |s: &mut Sieving, i: usize, j: usize| {
+        s.pos = if finish { i - len } else { i } as u64;
+        s.j = j as u8;
+    };
 
     // Finish the current turn, one multiple at a time.
     while j != 0 {
         if i >= len {
-            s.pos = (i - len) as u64;
-            s.j = j as u8;
-            return;
+            return done(s, i, j);
         }
         buf[i] &= MASKS[RI][j];
         i += step(j);
@@ -193,7 +211,8 @@ fn cross_class<const RI: usize>(buf: &mut [u8], s: &mut Sieving) {
     let d = |j: usize| (off(j) - a).min(d7);
     let (d1, d2, d3, d4, d5, d6) = (d(1), d(2), d(3), d(4), d(5), d(6));
     let p = s.p as usize;
-    while i + d7 < len {
+    let end = limit.min(len.saturating_sub(d7));
+    while i < end {
         let w = &mut buf[i..=i + d7];
         w[0] &= mask(RI, 0);
         w[d1] &= mask(RI, 1);
@@ -205,14 +224,15 @@ fn cross_class<const RI: usize>(buf: &mut [u8], s: &mut Sieving) {
         w[d7] &= mask(RI, 7);
         i += p;
     }
-    // The start of the last, partial turn.
-    while i < len {
-        buf[i] &= MASKS[RI][j];
-        i += step(j);
-        j = (j + 1) & 7;
+    if finish {
+        // The start of the last, partial turn.
+        while i < len {
+            buf[i] &= MASKS[RI][j];
+            i += step(j);
+            j = (j + 1) & 7;
+        }
     }
-    s.pos = (i - len) as u64;
-    s.j = j as u8;
+    done(s, i, j)
 }
 
 /// A pre-sieve pattern: the bytes of the wheel with the multiples of a few
@@ -334,6 +354,17 @@ mod tests {
                     .filter(|&x| !(x % p == 0 && x >= p * p))
                     .collect();
                 assert_eq!(numbers_left(&whole, lo), expect, "p={p} lo={lo}");
+                for limit in [1usize, 50, 333, 2999] {
+                    let mut blocks = vec![0xffu8; total];
+                    let mut s = Sieving::new(p, lo);
+                    let mut at = limit;
+                    while at < total {
+                        cross_upto(&mut blocks, &mut s, at);
+                        at += limit;
+                    }
+                    cross(&mut blocks, &mut s);
+                    assert_eq!(blocks, whole, "p={p} lo={lo} limit={limit}");
+                }
                 for piece in [1usize, 2, 7, 64, 1000] {
                     let mut cut = vec![0xffu8; total];
                     let mut s = Sieving::new(p, lo);
