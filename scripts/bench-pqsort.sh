@@ -37,7 +37,7 @@ echo
 echo "## Tool mode: $LINES integers, one a line, file to stdout"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-awk -v n="$LINES" 'BEGIN { srand(7); for (i = 0; i < n; i++) printf "%d\n", int((rand() - 0.5) * 2^52) }' >"$tmp/in.txt"
+awk -v n="$LINES" 'BEGIN { srand(7); for (i = 0; i < n; i++) printf "%.0f\n", int((rand() - 0.5) * 2^52) }' >"$tmp/in.txt"
 pq="$TARGET_DIR/release/pqsort"
 "$pq" --threads "$THREADS" "$tmp/in.txt" >"$tmp/pq.txt"
 sort -n "$tmp/in.txt" >"$tmp/sort.txt"

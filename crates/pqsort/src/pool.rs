@@ -24,8 +24,6 @@ use common::Shutdown;
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-/// See [`Options::for_len`].
-pub const JOBS_PER_THREAD: usize = 4;
 /// Smaller jobs are not worth a trip through the queue.
 pub const MIN_CUTOFF: usize = 4096;
 
@@ -42,19 +40,27 @@ impl Options {
     /// `threads` workers with the cut-off that suits `len` elements.
     ///
     /// `sort_unstable` is faster per element than one more level of our
-    /// partitions, so partitions go only as deep as load balance needs:
-    /// about [`JOBS_PER_THREAD`] final jobs per worker (the pivots of large
-    /// jobs are sample medians, so the jobs are close in size), and none at
-    /// all for one thread.
+    /// partitions, so partitions go only as deep as load balance needs: the
+    /// pivots of large jobs are sample medians, so a job splits into halves
+    /// of nearly equal size, and `2^k` final jobs dealt to `threads` workers
+    /// are balanced within 15% once `2^k` is at least twice `threads` and
+    /// spreads evenly enough (4 jobs for 2 threads, 8 for 3, 32 for 5). With
+    /// one thread there is nothing to balance: one `sort_unstable`.
     pub fn for_len(len: usize, threads: usize) -> Self {
         let threads = threads.max(1);
-        let cutoff = if threads == 1 {
-            len.max(1)
-        } else {
-            // 1.5 times the target size, so that splits a little off the
-            // middle do not cost a whole extra level.
-            (len / (threads * JOBS_PER_THREAD) * 3 / 2).max(MIN_CUTOFF)
-        };
+        if threads == 1 {
+            return Options {
+                threads,
+                cutoff: len.max(1),
+            };
+        }
+        let mut jobs = 2 * threads.next_power_of_two();
+        while jobs.div_ceil(threads) * threads * 100 > jobs * 115 {
+            jobs *= 2;
+        }
+        // 1.5 times the target size, so that splits a little off the
+        // middle do not cost a whole extra level.
+        let cutoff = (len / jobs * 3 / 2).max(MIN_CUTOFF);
         Options { threads, cutoff }
     }
 }
@@ -149,7 +155,7 @@ pub fn sort<T: Ord + Send + Sync>(
         let workers: Vec<_> = (0..threads).map(|_| s.spawn(|| pool.worker())).collect();
         workers
             .into_iter()
-            .map(|w| w.join().expect("worker panicked"))
+            .map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
     let visits = Visits(visits);
@@ -311,6 +317,21 @@ mod tests {
         .unwrap();
         assert!(v.is_sorted());
         assert!(visits.total() > 300 && visits.total() < 1000, "{visits:?}");
+    }
+
+    #[test]
+    fn default_cutoff_gives_balanced_job_counts() {
+        let n = 1 << 24;
+        assert_eq!(Options::for_len(n, 1).cutoff, n);
+        // Final jobs are about n / cutoff * 1.5 in number.
+        for (threads, jobs) in [(2, 4), (3, 8), (4, 8), (5, 32), (8, 16), (16, 32)] {
+            assert_eq!(
+                Options::for_len(n, threads).cutoff,
+                n / jobs * 3 / 2,
+                "{threads}"
+            );
+        }
+        assert_eq!(Options::for_len(1000, 4).cutoff, MIN_CUTOFF);
     }
 
     #[test]
