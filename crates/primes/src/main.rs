@@ -10,9 +10,10 @@ use std::io::Write;
 #[command(version, about, long_about = None)]
 struct Cli {
     /// Count the primes up to N (digits, or shorthand like 1e10).
-    #[arg(value_parser = primes::parse_n)]
+    #[arg(value_parser = primes::parse_n, allow_negative_numbers = true)]
     n: u64,
     /// Threads to use [default: the number of CPUs].
+    #[arg(allow_negative_numbers = true)]
     nthreads: Option<usize>,
     /// Fast mode: segmented wheel sieve; threads report segments processed.
     #[arg(long, short = 's')]

@@ -2,15 +2,16 @@
 //!
 //! The numbers up to n live on the mod-30 wheel ([`crate::wheel`]): one byte
 //! per 30 numbers. That range is cut into segments of `segment_bytes` (about
-//! the L2 cache), handed out one at a time from an atomic counter, so a fast
-//! thread simply takes more. Each thread owns its segment buffer and its copy
-//! of the sieving primes' positions: nothing shared is written while sieving.
-//! Inside a segment:
+//! the L2 cache), handed out in runs of consecutive segments from an atomic
+//! counter, so a fast thread simply takes more runs. Each thread owns its
+//! segment buffer and its copy of the sieving primes' positions (carried from
+//! one segment of a run to the next): nothing shared is written while
+//! sieving. Inside a segment:
 //!
-//! 1. the buffer starts as a copy of pre-sieve patterns (multiples of 7..=163
-//!    already gone);
+//! 1. the buffer starts as the AND of pre-sieve patterns (multiples of
+//!    7..=163 already gone);
 //! 2. primes below `block_bytes / 4` cross out one L1-sized block at a time;
-//! 3. larger primes cross out over the whole segment (few hits each);
+//! 3. larger primes cross out over the whole segment (fewer hits each);
 //! 4. the primes left are counted with popcount (or, with a [`Sink`], handed
 //!    on in order).
 //!
