@@ -272,3 +272,12 @@ fn closed_output_ends_list_quietly() {
     let code = wait_bounded(&mut child, Duration::from_secs(30));
     assert_eq!(code, 0);
 }
+
+/// Big n, too slow for a debug build in CI:
+/// `cargo test --release -p primes -- --ignored` (about 10-20 s on 2 cores).
+#[test]
+#[ignore]
+fn segmented_pi_1e11() {
+    let text = stdout_of(&["-s", "1e11", "2"]);
+    parse_report(&text, 2, "segments", 4_118_054_813);
+}
