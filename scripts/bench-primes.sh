@@ -30,14 +30,17 @@ P="$TARGET_DIR/release/primes"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Medians from hyperfine's JSON, with the ratio to the first command.
+# Medians from hyperfine's JSON, with the ratio to the first command, and the
+# mean user CPU time (on a busy machine the wall time of 2 threads can lose
+# to 1 while the CPU time shows the work is the same).
 medians() {
-    echo "| Command | Median [s] | vs first |"
-    echo "|:---|---:|---:|"
+    echo "| Command | Median [s] | vs first | User CPU [s] |"
+    echo "|:---|---:|---:|---:|"
     awk -F': ' -v strip="$TARGET_DIR/release/" '
         /"command"/ { c = $2; gsub(/^"|",?$/, "", c); sub(strip, "", c) }
-        /"median"/ { m = $2; sub(/,$/, "", m); if (!b) b = m
-                     printf "| `%s` | %.3f | %.2f |\n", c, m, m / b }' "$1"
+        /"median"/ { m = $2; sub(/,$/, "", m); if (!b) b = m }
+        /"user"/ { u = $2; sub(/,$/, "", u)
+                   printf "| `%s` | %.3f | %.2f | %.2f |\n", c, m, m / b, u }' "$1"
 }
 
 echo "nproc: $(nproc); cpu: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
