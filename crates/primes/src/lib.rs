@@ -17,9 +17,11 @@
 //!   word cannot lose each other's writes; [`tutorial`] explains why relaxed
 //!   ordering is enough.
 //!
-//! There is no condition variable in this program (the tutorial's section 4
-//! covers those); [`list`] uses one, with a timed wait so Ctrl-C is never
-//! missed.
+//! The tutorial's program has no condition variable. [`list`] has one, to
+//! keep threads that run ahead of the writer waiting: it re-checks its
+//! condition under the mutex before every wait (a notify sent while nobody
+//! waits is simply lost, so a thread that waited without checking could
+//! sleep forever), and it waits with a timeout so Ctrl-C is noticed.
 //!
 //! Modules:
 //! * [`tutorial`]: the tutorial's algorithm (the default mode).
