@@ -132,7 +132,7 @@ mod tests {
             segment_bytes: 5,
             block_bytes: 2,
         };
-        let out = run(20_000, 4, cfg, Some(&sink), &|_, _| {}, &shutdown);
+        let out = run(20_000, 4, cfg, Some(&sink), &|_, _| {}, &shutdown).unwrap();
         assert_eq!(out.count, Some(2262));
         let text = String::from_utf8(sink.finish().unwrap()).unwrap();
         let got: Vec<u64> = text.lines().map(|l| l.parse().unwrap()).collect();
@@ -156,7 +156,7 @@ mod tests {
             segment_bytes: 5,
             block_bytes: 2,
         };
-        let out = run(1_000_000, 2, cfg, Some(&sink), &|_, _| {}, &shutdown);
+        let out = run(1_000_000, 2, cfg, Some(&sink), &|_, _| {}, &shutdown).unwrap();
         assert_eq!(out.count, None);
         let err = sink.finish().err().expect("a write error");
         assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);

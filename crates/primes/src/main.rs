@@ -113,9 +113,11 @@ fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
         let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
         let sink = list::Ordered::new(out, 2 * threads as u64, shutdown);
         let outcome = segmented::run(cli.n, threads, cfg, Some(&sink), &on_exit, shutdown);
+        let outcome = outcome.unwrap_or_else(|e| cli::fail(e));
         (outcome, sink.finish().err())
     } else {
         let outcome = segmented::run(cli.n, threads, cfg, None, &on_exit, shutdown);
+        let outcome = outcome.unwrap_or_else(|e| cli::fail(e));
         (outcome, std::io::stdout().flush().err())
     };
     if let Some(e) = write_error {

@@ -81,6 +81,16 @@ pub struct Outcome {
     pub partial: Option<(u64, u64)>,
 }
 
+/// The OS refused to start thread number `.0`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpawnError(pub usize, pub String);
+
+impl std::fmt::Display for SpawnError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot start thread {}: {}", self.0, self.1)
+    }
+}
+
 /// Primes up to `limit`, by a plain odd-only sieve (limit is at most a few
 /// million here).
 pub fn small_primes(limit: u64) -> Vec<u64> {
@@ -114,7 +124,7 @@ pub fn run(
     sink: Option<&dyn Sink>,
     on_exit: &(dyn Fn(usize, u64) + Sync),
     shutdown: &Shutdown,
-) -> Outcome {
+) -> Result<Outcome, SpawnError> {
     assert!(threads >= 1 && cfg.segment_bytes >= 1 && cfg.block_bytes >= 1);
     let total_bytes = n / 30 + 1; // byte n / 30 holds n
     let seg = cfg.segment_bytes as u64;
@@ -139,22 +149,35 @@ pub fn run(
         base: &base,
         patterns: &patterns,
     };
-    let results: Vec<Vec<(u64, u64)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let (ctx, next, stop) = (&ctx, &next, &stop);
-                s.spawn(move || {
-                    let done = worker(ctx, next, nseg, run_len, stop, sink, shutdown);
-                    on_exit(t, done.len() as u64);
-                    done
-                })
-            })
-            .collect();
-        handles
+    let (results, spawn_error) = std::thread::scope(|s| {
+        let mut handles = Vec::with_capacity(threads);
+        let mut spawn_error = None;
+        for t in 0..threads {
+            let (ctx, next, stop) = (&ctx, &next, &stop);
+            let spawned = std::thread::Builder::new().spawn_scoped(s, move || {
+                let done = worker(ctx, next, nseg, run_len, stop, sink, shutdown);
+                on_exit(t, done.len() as u64);
+                done
+            });
+            match spawned {
+                Ok(h) => handles.push(h),
+                Err(e) => {
+                    // The threads already started stop after their segment.
+                    stop.store(true, Ordering::Relaxed);
+                    spawn_error = Some(SpawnError(t, e.to_string()));
+                    break;
+                }
+            }
+        }
+        let results: Vec<Vec<(u64, u64)>> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+            .collect();
+        (results, spawn_error)
     });
+    if let Some(e) = spawn_error {
+        return Err(e);
+    }
 
     let segments = results.iter().map(|r| r.len() as u64).collect();
     let mut counts = vec![None; nseg as usize];
@@ -164,22 +187,22 @@ pub fn run(
     let small = [2u64, 3, 5].iter().filter(|&&q| q <= n).count() as u64;
     if counts.iter().all(Option::is_some) && !stop.load(Ordering::Relaxed) {
         let total = small + counts.iter().flatten().sum::<u64>();
-        return Outcome {
+        return Ok(Outcome {
             segments,
             count: Some(total),
             partial: None,
-        };
+        });
     }
     let done: Vec<u64> = counts.iter().map_while(|c| *c).collect();
     let partial = (!done.is_empty()).then(|| {
         let upto = (30 * done.len() as u64 * seg - 1).min(n);
         (upto, small + done.iter().sum::<u64>())
     });
-    Outcome {
+    Ok(Outcome {
         segments,
         count: None,
         partial,
-    }
+    })
 }
 
 struct Ctx<'a> {
@@ -373,6 +396,7 @@ mod tests {
 
     fn pi(n: u64, threads: usize, cfg: Config) -> u64 {
         run(n, threads, cfg, None, &|_, _| {}, &Shutdown::new())
+            .unwrap()
             .count
             .expect("not stopped")
     }
@@ -454,7 +478,7 @@ mod tests {
             }
         }
         let sink = Collect(Default::default());
-        let out = run(n, 2, cfg, Some(&sink), &|_, _| {}, &Shutdown::new());
+        let out = run(n, 2, cfg, Some(&sink), &|_, _| {}, &Shutdown::new()).unwrap();
         let mut got = sink.0.into_inner().unwrap();
         got.sort();
         let all: Vec<u64> = got.into_iter().flat_map(|(_, v)| v).collect();
@@ -466,7 +490,7 @@ mod tests {
     fn stopped_run_reports_a_true_prefix() {
         let shutdown = Shutdown::new();
         shutdown.trigger();
-        let out = run(1_000_000, 2, Config::default(), None, &|_, _| {}, &shutdown);
+        let out = run(1_000_000, 2, Config::default(), None, &|_, _| {}, &shutdown).unwrap();
         assert_eq!(out.count, None);
         assert_eq!(out.partial, None);
         assert_eq!(out.segments, vec![0, 0]);

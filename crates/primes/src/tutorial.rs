@@ -23,7 +23,7 @@
 //! main's count, after joining every thread, sees every bit cleared.
 
 use common::Shutdown;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 
 /// Largest n tutorial mode accepts: its array takes n/8 bytes (12.5 GB here).
 pub const MAX_N: u64 = 100_000_000_000;
@@ -42,6 +42,8 @@ pub struct Outcome {
 pub enum Error {
     /// The n/8-byte array could not be allocated.
     NoMemory(u64),
+    /// The OS refused to start thread number `.0`.
+    Spawn(usize, String),
 }
 
 impl std::fmt::Display for Error {
@@ -51,6 +53,7 @@ impl std::fmt::Display for Error {
                 f,
                 "cannot allocate the {bytes}-byte crossing-out array (try --segmented)"
             ),
+            Error::Spawn(t, e) => write!(f, "cannot start thread {t}: {e}"),
         }
     }
 }
@@ -76,32 +79,46 @@ pub fn run(
 
     let lim = n.isqrt(); // k > sqrt(n) exactly when k > isqrt(n)
     let nexti = AtomicU64::new(2);
-    let ks: Vec<u64> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let (bits, nexti) = (&bits, &nexti);
-                s.spawn(move || {
-                    let mut nk = 0;
-                    while !shutdown.is_triggered() {
-                        let k = nexti.fetch_add(1, Relaxed);
-                        if k > lim {
-                            break;
-                        }
-                        nk += 1;
-                        if is_marked(bits, k) {
-                            cross_out(bits, k, n, shutdown);
-                        }
+    // Set if a thread cannot be started: the others stop too.
+    let abort = AtomicBool::new(false);
+    let (ks, spawn_error) = std::thread::scope(|s| {
+        let mut handles = Vec::with_capacity(threads);
+        let mut spawn_error = None;
+        for t in 0..threads {
+            let (bits, nexti, abort) = (&bits, &nexti, &abort);
+            let spawned = std::thread::Builder::new().spawn_scoped(s, move || {
+                let mut nk = 0;
+                while !shutdown.is_triggered() && !abort.load(Relaxed) {
+                    let k = nexti.fetch_add(1, Relaxed);
+                    if k > lim {
+                        break;
                     }
-                    on_exit(t, nk);
-                    nk
-                })
-            })
-            .collect();
-        handles
+                    nk += 1;
+                    if is_marked(bits, k) {
+                        cross_out(bits, k, n, shutdown);
+                    }
+                }
+                on_exit(t, nk);
+                nk
+            });
+            match spawned {
+                Ok(h) => handles.push(h),
+                Err(e) => {
+                    abort.store(true, Relaxed);
+                    spawn_error = Some(Error::Spawn(t, e.to_string()));
+                    break;
+                }
+            }
+        }
+        let ks: Vec<u64> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+            .collect();
+        (ks, spawn_error)
     });
+    if let Some(e) = spawn_error {
+        return Err(e);
+    }
     if nexti.load(Relaxed) <= lim {
         // Stopped before every k was taken: any count would be wrong.
         return Ok(Outcome { ks, count: None });

@@ -42,7 +42,7 @@ fn tutorial_pi(n: u64, threads: usize) -> u64 {
 }
 
 fn segmented_pi(n: u64, threads: usize, cfg: segmented::Config) -> u64 {
-    let out = segmented::run(n, threads, cfg, None, &|_, _| {}, &Shutdown::new());
+    let out = segmented::run(n, threads, cfg, None, &|_, _| {}, &Shutdown::new()).unwrap();
     let nseg = (n / 30 + 1).div_ceil(cfg.segment_bytes as u64);
     assert_eq!(out.segments.iter().sum::<u64>(), nseg);
     out.count.unwrap()
