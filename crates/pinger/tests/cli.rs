@@ -3,7 +3,7 @@
 //! Tests that need ICMP permission, root or `ip netns` print why they skip.
 
 use std::io::{Read, Write};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -18,6 +18,11 @@ fn run_cmd(mut cmd: Command, input: &str, limit: Duration) -> Output {
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(input.as_bytes()).unwrap();
     drop(stdin);
+    finish_bounded(child, limit)
+}
+
+/// Collects a piped child's output, killing it (and failing) after `limit`.
+fn finish_bounded(mut child: Child, limit: Duration) -> Output {
     let mut out = child.stdout.take().unwrap();
     let mut err = child.stderr.take().unwrap();
     let out_t = std::thread::spawn(move || {
@@ -38,7 +43,7 @@ fn run_cmd(mut cmd: Command, input: &str, limit: Duration) -> Output {
         if Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("{cmd:?} did not finish within {limit:?}");
+            panic!("child did not finish within {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(10));
     };
@@ -47,6 +52,45 @@ fn run_cmd(mut cmd: Command, input: &str, limit: Duration) -> Output {
         stdout: out_t.join().unwrap(),
         stderr: err_t.join().unwrap(),
     }
+}
+
+/// Waits (bounded) until `pid` runs at least `threads` threads: pinger's
+/// Ctrl-C handler thread exists once the handler is installed, so a signal
+/// sent earlier would kill it outright (a loaded CI machine can take longer
+/// than any fixed sleep to get there).
+fn wait_for_threads(pid: u32, threads: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let n = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Threads:"))
+            .and_then(|n| n.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        if n >= threads {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "pid {pid} never reached {threads} threads"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Sends `signal` with bash's builtin `kill` (procps may be missing).
+fn signal(pid: u32, signal: &str) {
+    let sent = Command::new("bash")
+        .args([
+            "-c",
+            "kill -s \"$1\" \"$2\"",
+            "bash",
+            signal,
+            &pid.to_string(),
+        ])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -s {signal} {pid} failed");
 }
 
 fn pinger(args: &[&str]) -> Output {
@@ -228,14 +272,12 @@ fn ctrl_c_reports_finished_addresses_and_exits_130() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(2000));
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    // The handler thread and a worker or two: some addresses under way.
+    wait_for_threads(child.id(), 3);
+    std::thread::sleep(Duration::from_millis(1000));
+    signal(child.id(), "INT");
     let t0 = Instant::now();
-    let o = child.wait_with_output().unwrap();
+    let o = finish_bounded(child, Duration::from_secs(30));
     assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     let out = stdout(&o);
@@ -272,14 +314,11 @@ fn sigterm_with_via_ping_kills_the_pings() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(800));
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    wait_for_threads(child.id(), 3);
+    std::thread::sleep(Duration::from_millis(500));
+    signal(child.id(), "TERM");
     let t0 = Instant::now();
-    let o = child.wait_with_output().unwrap();
+    let o = finish_bounded(child, Duration::from_secs(30));
     assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     assert!(
@@ -287,15 +326,15 @@ fn sigterm_with_via_ping_kills_the_pings() {
         "{}",
         stderr(&o)
     );
-    let left = Command::new("pgrep")
-        .args(["-f", "ping -q -c 3 127.0.0."])
-        .output()
-        .unwrap();
-    assert!(
-        left.stdout.is_empty(),
-        "pings left running: {}",
-        stdout(&left)
-    );
+    // Without pgrep (procps may be missing): read every process's command line.
+    let left: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .filter(|c| c.contains("ping -q -c 3 127.0.0."))
+        .collect();
+    assert!(left.is_empty(), "pings left running: {left:?}");
 }
 
 /// A network namespace with `lo` up, deleted on drop (also when a test fails).
