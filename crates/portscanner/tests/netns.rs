@@ -11,7 +11,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use support::{BIN, Netns, finish_bounded, run_bounded, text};
+use support::{BIN, Netns, finish_bounded, run_bounded, text, wait_for_threads};
 
 const LIMIT: Duration = Duration::from_secs(90);
 
@@ -372,8 +372,10 @@ fn ctrl_c_reports_what_was_found_and_exits_130() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(800));
         // `ip netns exec` execs the scanner, so this pid is the scanner's.
+        // The handler's thread and a scanner: port 50 is checked at once.
+        wait_for_threads(child.id(), 3);
+        std::thread::sleep(Duration::from_millis(500));
         let pid = child.id().to_string();
         let t0 = Instant::now();
         assert!(

@@ -54,6 +54,30 @@ pub fn finish_bounded(mut child: Child, limit: Duration) -> Output {
     }
 }
 
+/// Waits (bounded) until `pid` runs at least `threads` threads. The Ctrl-C
+/// handler's thread exists once the handler is installed: a signal sent
+/// before that kills the scanner outright, and a loaded CI machine can take
+/// longer than any fixed sleep to get there.
+pub fn wait_for_threads(pid: u32, threads: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let n = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Threads:"))
+            .and_then(|n| n.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        if n >= threads {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "pid {pid} never reached {threads} threads"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
