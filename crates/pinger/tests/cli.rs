@@ -93,6 +93,25 @@ fn signal(pid: u32, signal: &str) {
     assert!(sent.success(), "kill -s {signal} {pid} failed");
 }
 
+/// Starts pinger with `args`, sends `sig` `after` it is running (handler
+/// thread and a worker up), and checks that it stops soon with exit 130.
+fn interrupted(args: &[&str], after: Duration, sig: &str) -> Output {
+    let child = Command::new(BIN)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_threads(child.id(), 3);
+    std::thread::sleep(after);
+    signal(child.id(), sig);
+    let t0 = Instant::now();
+    let o = finish_bounded(child, Duration::from_secs(30));
+    assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    o
+}
+
 fn pinger(args: &[&str]) -> Output {
     let mut cmd = Command::new(BIN);
     cmd.args(args);
@@ -266,20 +285,11 @@ fn ctrl_c_reports_finished_addresses_and_exits_130() {
         return;
     }
     // Two at a time, 0.2 s each: 100 addresses would take about 10 s.
-    let child = Command::new(BIN)
-        .args(["--max-threads", "2", "127.0.0.1", "127.0.0.100"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The handler thread and a worker or two: some addresses under way.
-    wait_for_threads(child.id(), 3);
-    std::thread::sleep(Duration::from_millis(1000));
-    signal(child.id(), "INT");
-    let t0 = Instant::now();
-    let o = finish_bounded(child, Duration::from_secs(30));
-    assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let o = interrupted(
+        &["--max-threads", "2", "127.0.0.1", "127.0.0.100"],
+        Duration::from_millis(1000),
+        "INT",
+    );
     let out = stdout(&o);
     let n = out.lines().count();
     assert!((1..100).contains(&n), "{n} lines:\n{out}");
@@ -301,26 +311,18 @@ fn sigterm_with_via_ping_kills_the_pings() {
         return;
     }
     // -c 3 (1 s apart) marks these pings apart from other tests' ones.
-    let child = Command::new(BIN)
-        .args([
+    let o = interrupted(
+        &[
             "--via-ping",
             "-c",
             "3",
             "--max-threads",
             "4",
             "127.0.0.1-40",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_threads(child.id(), 3);
-    std::thread::sleep(Duration::from_millis(500));
-    signal(child.id(), "TERM");
-    let t0 = Instant::now();
-    let o = finish_bounded(child, Duration::from_secs(30));
-    assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+        ],
+        Duration::from_millis(500),
+        "TERM",
+    );
     assert!(
         stderr(&o).starts_with("interrupted: 0 of 40"),
         "{}",
@@ -448,27 +450,24 @@ fn dropped_echo_gives_no_response() {
 fn random_drop_gives_partial_loss_raw() {
     let test = "random_drop_gives_partial_loss_raw";
     let Some(ns) = Netns::new(test) else { return };
+    partial_loss(&ns, test, "raw", "127.0.0.1-4", 4);
+}
+
+/// Drops half the echo requests at random in `ns`, then pings `v4_range`
+/// (`v4_count` addresses) and ::1 through `socket`: every address must show
+/// a loss strictly between 0 and 100 %. 40 probes each: all or none surviving a fair coin is 2^-39.
+fn partial_loss(ns: &Netns, test: &str, socket: &str, v4_range: &str, v4_count: usize) {
     let rules = "icmp type echo-request numgen random mod 2 == 0 drop\n\
                  icmpv6 type echo-request numgen random mod 2 == 0 drop";
     if !ns.nft_input(test, rules) {
         return;
     }
-    // 40 probes each: all or none surviving a fair coin is 2^-39.
     let o = ns.pinger(&[
-        "--socket",
-        "raw",
-        "-c",
-        "40",
-        "-i",
-        "5ms",
-        "-W",
-        "0.5",
-        "127.0.0.1-4",
-        "::1",
+        "--socket", socket, "-c", "40", "-i", "5ms", "-W", "0.5", v4_range, "::1",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let loss = loss_values(&stdout(&o));
-    assert_eq!(loss.len(), 5, "{}", stdout(&o));
+    assert_eq!(loss.len(), v4_count + 1, "{}", stdout(&o));
     assert!(loss.iter().all(|p| (1..100).contains(p)), "{loss:?}");
 }
 
@@ -541,27 +540,7 @@ fn datagram_socket_path() {
         );
     }
 
-    let rules = "icmp type echo-request numgen random mod 2 == 0 drop\n\
-                 icmpv6 type echo-request numgen random mod 2 == 0 drop";
-    if !ns.nft_input(test, rules) {
-        return;
-    }
-    let o = ns.pinger(&[
-        "--socket",
-        "dgram",
-        "-c",
-        "40",
-        "-i",
-        "5ms",
-        "-W",
-        "0.5",
-        "127.0.0.1-3",
-        "::1",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let loss = loss_values(&stdout(&o));
-    assert_eq!(loss.len(), 4, "{}", stdout(&o));
-    assert!(loss.iter().all(|p| (1..100).contains(p)), "{loss:?}");
+    partial_loss(&ns, test, "dgram", "127.0.0.1-3", 3);
 }
 
 #[test]
