@@ -93,35 +93,38 @@ impl Config {
     }
 }
 
+/// How a run ended, in either mode.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ending {
+    Done,
+    /// Shutdown: `checked` of the `of` addresses got a verdict.
+    Interrupted {
+        checked: usize,
+        of: usize,
+    },
+    /// A one-line reason (out of descriptors, no threads).
+    Failed(String),
+}
+
 /// Runs the scan and returns the exit code: 0 done, 1 failed (message
 /// printed), 130 interrupted (what was found so far printed).
 pub fn run(cfg: &Config, shutdown: &Shutdown) -> i32 {
     let targets = cfg.targets();
     let several = targets.first().map(SocketAddr::ip) != targets.last().map(SocketAddr::ip);
-    let prog = common::cli::program_name();
-    let (failed, interrupted) = match cfg.mode {
-        Mode::Tutorial => {
-            match tutorial::run(&targets, several, cfg.maxthreads, cfg.timeout, shutdown) {
-                tutorial::Ending::Done => (None, None),
-                tutorial::Ending::Interrupted { checked, of } => (None, Some((checked, of))),
-                tutorial::Ending::Failed(m) => (Some(m), None),
-            }
-        }
-        Mode::Tool(show) => {
-            match tool::run(&targets, cfg.maxthreads, cfg.timeout, show, shutdown) {
-                tool::Ending::Done => (None, None),
-                tool::Ending::Interrupted { checked, of } => (None, Some((checked, of))),
-                tool::Ending::Failed(m) => (Some(m), None),
-            }
-        }
+    let ending = match cfg.mode {
+        Mode::Tutorial => tutorial::run(&targets, several, cfg.maxthreads, cfg.timeout, shutdown),
+        Mode::Tool(show) => tool::run(&targets, cfg.maxthreads, cfg.timeout, show, shutdown),
     };
-    if let Some(msg) = failed {
-        eprintln!("{prog}: {msg}");
-        EXIT_FAILURE
-    } else if let Some((checked, of)) = interrupted {
-        eprintln!("{prog}: interrupted after checking {checked} of {of} ports");
-        EXIT_INTERRUPTED
-    } else {
-        0
+    let prog = common::cli::program_name();
+    match ending {
+        Ending::Done => 0,
+        Ending::Interrupted { checked, of } => {
+            eprintln!("{prog}: interrupted after checking {checked} of {of} ports");
+            EXIT_INTERRUPTED
+        }
+        Ending::Failed(msg) => {
+            eprintln!("{prog}: {msg}");
+            EXIT_FAILURE
+        }
     }
 }

@@ -8,6 +8,7 @@
 //! number of connects in flight is the number of threads, so MAXTHREADS also
 //! bounds the file descriptors used (one socket per thread).
 
+use crate::Ending;
 use crate::probe::{Outcome, Prober, Stop};
 use common::Shutdown;
 use std::io::{IsTerminal, Write};
@@ -31,14 +32,6 @@ pub enum Show {
     Open,
     /// Every port with its outcome (`--all`).
     All,
-}
-
-/// How a tool-mode run ended.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Ending {
-    Done,
-    Interrupted { checked: usize, of: usize },
-    Failed(String),
 }
 
 /// Scans `targets` with `threads` threads, prints the result lines and the

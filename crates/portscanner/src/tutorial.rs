@@ -19,6 +19,7 @@
 //!    real threads lose it.) Main here waits with a short timeout and
 //!    re-reads the list, so a lost `set()` costs [`RECHECK`], not the run.
 
+use crate::Ending;
 use crate::out::Out;
 use crate::probe::{Outcome, Prober, Stop};
 use common::{Event, Shutdown};
@@ -49,14 +50,6 @@ struct Scanners {
     out: Out,
     /// Set once when descriptors or threads run out for good.
     fatal: OnceLock<String>,
-}
-
-/// What a tutorial-mode run ended with.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Ending {
-    Done,
-    Interrupted { checked: usize, of: usize },
-    Failed(String),
 }
 
 /// Checks each of `targets` on a thread of its own, at most `maxthreads`
