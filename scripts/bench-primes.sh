@@ -65,6 +65,24 @@ echo
 medians "$tmp/seg.json"
 
 echo
+echo "## Best of $RUNS alternating runs (robust to other load on a shared machine)"
+echo "| Command | Best wall [s] | vs first |"
+echo "|:---|---:|---:|"
+cmds=("primesieve $N -c -q -t2" "$P --segmented $N 2" "primesieve $N -c -q -t1" "$P --segmented $N 1")
+for ((r = 0; r < RUNS; r++)); do
+    for i in "${!cmds[@]}"; do
+        # shellcheck disable=SC2086
+        /usr/bin/time -f "$i %e" ${cmds[$i]} 2>&1 >/dev/null | tail -1
+    done
+done >"$tmp/alt.txt"
+for i in "${!cmds[@]}"; do
+    best=$(awk -v i="$i" '$1 == i && (b == "" || $2 < b) { b = $2 } END { print b }' "$tmp/alt.txt")
+    [ "$i" = 0 ] && first=$best
+    awk -v c="${cmds[$i]#"$TARGET_DIR/release/"}" -v b="$best" -v f="$first" \
+        'BEGIN { printf "| `%s` | %.2f | %.2f |\n", c, b, b / f }'
+done
+
+echo
 echo "## Peak RSS (GNU time, one run each)"
 echo "| Command | Max RSS (KiB) |"
 echo "|:---|---:|"
