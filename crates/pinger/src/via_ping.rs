@@ -94,7 +94,9 @@ pub fn ping(ping: &Path, addr: IpAddr, args: PingArgs, shutdown: &Shutdown) -> O
     if let Some(w) = args.timeout {
         cmd.arg("-W").arg(w.as_secs_f64().to_string());
     }
+    // iputils translates its summary line; the parser reads the English one.
     cmd.arg(addr.to_string())
+        .env("LC_ALL", "C")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
