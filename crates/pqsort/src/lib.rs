@@ -1,7 +1,7 @@
 //! Matloff, "Tutorial on Threads Programming with Python", section 6 "The
-//! Queue Module" (`matloff-threads-tutorial.md` lines 943-1157): `pqsort.py`,
+//! Queue Module" (`matloff-threads-tutorial.md` lines 942-1156): `pqsort.py`,
 //! an in-place quicksort by a fixed pool of worker threads fed from a
-//! `Queue` of sub-ranges still to sort; its output is at lines 1160-1219.
+//! `Queue` of sub-ranges still to sort; its output is at lines 1159-1220.
 //!
 //! What Rust changes:
 //! - No GIL. The tutorial's own disclaimer says its threads give no speedup;
@@ -14,12 +14,16 @@
 //! - No polling. The tutorial's workers wake every second (`get(True, 1)`) to
 //!   compare a locked singleton count with `len(a)`; here an outstanding-job
 //!   count tells the last worker that everything is in place, and it sends
-//!   each worker a stop message, so all exit at once.
-//! - No quadratic cases: median-of-three (ninther) pivots instead of the
+//!   each worker a stop message, so all exit at once. A message cannot be
+//!   lost the way a condvar notify sent before anyone waits is: it stays in
+//!   the queue until a worker takes it.
+//! - No quadratic cases: median-of-three (ninther, sample median) pivots instead of the
 //!   first element, pattern breaking with a `sort_unstable` fallback after
 //!   repeated bad splits, and equal keys gathered in one pass. Jobs at or
 //!   below a cut-off are sorted sequentially; the visit counts are the
 //!   partitions each thread performed.
+//! - The first partitions are not left to one core: a large job at depth `d`
+//!   is partitioned by `threads >> d` threads at once.
 //!
 //! Modules:
 //! - [`pool`]: the job queue and the worker threads (`pqsort`, `pqsorter`).

@@ -24,12 +24,34 @@ impl fmt::Display for BadLine {
 /// an `i64` (optional sign, decimal digits) is an error naming its line.
 pub fn parse(input: &[u8]) -> Result<Vec<i64>, BadLine> {
     let mut out = Vec::with_capacity(input.len() / 8);
-    let body = input.strip_suffix(b"\n").unwrap_or(input);
-    if input.is_empty() {
-        return Ok(out);
-    }
-    for (i, line) in body.split(|b| *b == b'\n').enumerate() {
-        let t = line.trim_ascii();
+    let n = input.len();
+    let (mut pos, mut line) = (0, 0);
+    while pos < n {
+        line += 1;
+        // Fast path, in one pass: optional sign, 1 to 18 digits, then the
+        // end of the line. Anything else takes the careful path below.
+        let neg = input[pos] == b'-';
+        let digits = pos + usize::from(neg || input[pos] == b'+');
+        let (mut p, mut acc) = (digits, 0i64);
+        while p < n && p - digits < 18 {
+            let d = input[p].wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            acc = acc * 10 + i64::from(d);
+            p += 1;
+        }
+        if p > digits && (p == n || input[p] == b'\n') {
+            out.push(if neg { -acc } else { acc });
+            pos = p + 1;
+            continue;
+        }
+        let end = input[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(n, |k| pos + k);
+        let t = input[pos..end].trim_ascii();
+        pos = end + 1;
         if t.is_empty() {
             continue;
         }
@@ -38,11 +60,7 @@ pub fn parse(input: &[u8]) -> Result<Vec<i64>, BadLine> {
             Err(why) => {
                 let shown = String::from_utf8_lossy(&t[..t.len().min(40)]).into_owned();
                 let text = if t.len() > 40 { shown + "..." } else { shown };
-                return Err(BadLine {
-                    line: i + 1,
-                    text,
-                    why,
-                });
+                return Err(BadLine { line, text, why });
             }
         }
     }
@@ -58,6 +76,18 @@ fn parse_i64(t: &[u8]) -> Result<i64, &'static str> {
     };
     if digits.is_empty() {
         return Err(NOT_INT);
+    }
+    if digits.len() <= 18 {
+        // Fast path: 18 digits always fit, no overflow checks needed.
+        let mut acc: i64 = 0;
+        for &b in digits {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return Err(NOT_INT);
+            }
+            acc = acc * 10 + i64::from(d);
+        }
+        return Ok(if neg { -acc } else { acc });
     }
     // Accumulate negatively so that i64::MIN fits.
     let mut acc: i64 = 0;
@@ -98,17 +128,35 @@ pub fn write(values: &[i64], out: &mut impl Write) -> io::Result<()> {
     out.flush()
 }
 
+/// "00", "01", ..., "99": two digits per division, as the itoa crate does.
+const PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
 fn push_i64(buf: &mut Vec<u8>, x: i64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut n = x.unsigned_abs();
-    loop {
+    while n >= 100 {
+        let r = (n % 100) as usize;
+        n /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[2 * r..2 * r + 2]);
+    }
+    if n >= 10 {
+        let r = n as usize;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&PAIRS[2 * r..2 * r + 2]);
+    } else {
         i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+        digits[i] = b'0' + n as u8;
     }
     if x < 0 {
         buf.push(b'-');
@@ -128,6 +176,12 @@ mod tests {
         assert_eq!(parse(b"").unwrap(), Vec::<i64>::new());
         assert_eq!(parse(b"\n").unwrap(), Vec::<i64>::new());
         assert_eq!(parse(b"5\n").unwrap(), vec![5]);
+        // 18 digits (fast path), 19 digits (checked path), leading zeros.
+        assert_eq!(
+            parse(b"-999999999999999999\n1000000000000000000\n-0007").unwrap(),
+            vec![-999_999_999_999_999_999, 1_000_000_000_000_000_000, -7]
+        );
+        assert_eq!(parse(b"00000000000000000000000000042").unwrap(), vec![42]);
     }
 
     #[test]
@@ -135,6 +189,11 @@ mod tests {
         let e = parse(b"1\n2\nabc\n4\n").unwrap_err();
         assert_eq!((e.line, e.text.as_str()), (3, "abc"));
         assert_eq!(e.to_string(), "line 3: \"abc\" is not an integer");
+        // Skipped blank lines and CRLF endings still count as lines.
+        let e = parse(b"1\r\n\n  \n-\r\n").unwrap_err();
+        assert_eq!((e.line, e.text.as_str()), (4, "-"));
+        let e = parse(b"12345678901234567890123\n").unwrap_err();
+        assert_eq!(e.line, 1);
         for bad in ["-", "+", "1.5", "1e3", "0x10", "--1", "1 2", "١"] {
             let e = parse(format!("0\n{bad}").as_bytes()).unwrap_err();
             assert_eq!(e.line, 2, "{bad}");
@@ -148,7 +207,24 @@ mod tests {
 
     #[test]
     fn writes_what_it_parses() {
-        let v = vec![i64::MIN, -10, -1, 0, 1, 9, 10, 1234567890, i64::MAX];
+        let mut v = vec![
+            i64::MIN,
+            -10,
+            -1,
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            101,
+            1234567890,
+            i64::MAX,
+        ];
+        v.extend((0..19).flat_map(|k| {
+            let p = 10i64.pow(k);
+            [p - 1, p, p + 1, -p, -(p - 1)]
+        }));
         let mut out = Vec::new();
         write(&v, &mut out).unwrap();
         let expect: String = v.iter().map(|x| format!("{x}\n")).collect();
