@@ -195,7 +195,8 @@ fn interrupt(args: &[&str]) -> (i32, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
+    wait_for_sigint_handler(child.id());
+    std::thread::sleep(Duration::from_millis(300));
     let killed = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -219,6 +220,25 @@ fn interrupt(args: &[&str]) -> (i32, String, String) {
     (code, out, err)
 }
 
+/// Waits (up to 20 s) until the process catches SIGINT, so the signal is
+/// not delivered before the handler is installed (it would just kill it).
+fn wait_for_sigint_handler(pid: u32) {
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_secs(20) {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let caught = status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigCgt:"))
+            .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+            .unwrap_or(0);
+        if caught & (1 << (2 - 1)) != 0 {
+            return; // SIGINT is signal 2
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("process {pid} never installed a SIGINT handler");
+}
+
 fn wait_bounded(child: &mut Child, limit: Duration) -> i32 {
     let t0 = Instant::now();
     loop {
@@ -236,7 +256,7 @@ fn wait_bounded(child: &mut Child, limit: Duration) -> i32 {
 
 #[test]
 fn ctrl_c_in_tutorial_mode() {
-    let (code, out, err) = interrupt(&["1e10", "2"]);
+    let (code, out, err) = interrupt(&["3e9", "2"]);
     assert_eq!(code, 130, "{err}");
     assert_eq!(
         out.lines()
