@@ -13,7 +13,7 @@ use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What one connect said about a port.
 #[derive(Debug)]
@@ -88,7 +88,7 @@ impl Prober {
                 }
             }
         };
-        let result = connect(&socket, addr);
+        let result = connect(&socket, addr, self.timeout, stopping);
         match result {
             Ok(Verdict::Refused) => {
                 spare.socket = Some((addr.is_ipv6(), socket));
@@ -126,7 +126,7 @@ impl Prober {
             let err =
                 match Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)) {
                     Ok(s) => {
-                        if let Err(e) = s.set_write_timeout(Some(self.timeout)) {
+                        if let Err(e) = s.set_write_timeout(Some(self.timeout.min(SLICE))) {
                             drop(s);
                             self.open_sockets.fetch_sub(1, Ordering::SeqCst);
                             return Ok(Err(e));
@@ -169,28 +169,65 @@ enum Verdict {
     Other(Outcome),
 }
 
-/// A blocking connect bounded by `SO_SNDTIMEO`. Unlike socket2's
-/// `connect_timeout` (non-blocking connect, then `poll` against a deadline
-/// measured in user space) the kernel decides: a reset that arrived is
-/// "closed" even if this thread was descheduled past the deadline, and it
-/// takes two system calls fewer per port.
-/// The socket was given its `SO_SNDTIMEO` when it was made.
-fn connect(socket: &Socket, addr: SocketAddr) -> io::Result<Verdict> {
-    // Linux: a connect that hits SO_SNDTIMEO fails with EINPROGRESS.
+/// How long one blocking `connect` call waits before the prober looks at
+/// `stopping`: Ctrl-C must not wait out a long `--timeout` on a filtered port.
+const SLICE: Duration = Duration::from_millis(100);
+
+/// A blocking connect bounded by `SO_SNDTIMEO`, in slices of at most
+/// [`SLICE`] until `timeout`. Unlike socket2's `connect_timeout`
+/// (non-blocking connect, then `poll`) it takes two system calls fewer per
+/// port, and the kernel decides: a reset that arrived is "closed" even if
+/// this thread was descheduled past the deadline. Linux lets a blocking
+/// `connect` on a socket whose handshake is still under way wait for it
+/// again (failing with `EALREADY` when that slice runs out too).
+/// The socket was given its `SO_SNDTIMEO` (at most a slice) when it was made.
+fn connect(
+    socket: &Socket,
+    addr: SocketAddr,
+    timeout: Duration,
+    stopping: &dyn Fn() -> bool,
+) -> io::Result<Verdict> {
+    // Linux: a connect that hits SO_SNDTIMEO fails with EINPROGRESS, and
+    // later calls during the same handshake with EALREADY.
+    const EALREADY: i32 = 114;
     const EINPROGRESS: i32 = 115;
-    match socket.connect(&SockAddr::from(addr)) {
-        // Connecting from an ephemeral port to itself completes a handshake
-        // with nobody (TCP simultaneous open): the port has no listener.
-        // The socket is connected (to itself), so it cannot be reused.
-        Ok(()) if socket.local_addr()?.as_socket() == Some(addr) => {
-            Ok(Verdict::Other(Outcome::Closed))
+    let deadline = Instant::now() + timeout;
+    let target = SockAddr::from(addr);
+    loop {
+        match socket.connect(&target) {
+            // Connecting from an ephemeral port to itself completes a
+            // handshake with nobody (TCP simultaneous open): the port has no
+            // listener. The socket is connected (to itself), so it cannot be
+            // reused.
+            Ok(()) if socket.local_addr()?.as_socket() == Some(addr) => {
+                return Ok(Verdict::Other(Outcome::Closed));
+            }
+            Ok(()) => return Ok(Verdict::Other(Outcome::Open)),
+            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => return Ok(Verdict::Refused),
+            // The kernel gave up retrying SYNs (a --timeout over two minutes).
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                return Ok(Verdict::Other(Outcome::Filtered));
+            }
+            // A slice ran out, or a signal (Ctrl-C) cut it short: the
+            // handshake goes on in the kernel; wait for it again.
+            Err(e)
+                if matches!(e.raw_os_error(), Some(EINPROGRESS | EALREADY))
+                    || e.kind() == io::ErrorKind::Interrupted =>
+            {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Ok(Verdict::Other(Outcome::Filtered));
+                }
+                if stopping() {
+                    return Err(io::ErrorKind::Interrupted.into());
+                }
+                if left < SLICE {
+                    // Never zero: a zero SO_SNDTIMEO means no limit at all.
+                    socket.set_write_timeout(Some(left.max(Duration::from_millis(1))))?;
+                }
+            }
+            Err(e) => return Err(e),
         }
-        Ok(()) => Ok(Verdict::Other(Outcome::Open)),
-        Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => Ok(Verdict::Refused),
-        Err(e) if e.raw_os_error() == Some(EINPROGRESS) || e.kind() == io::ErrorKind::TimedOut => {
-            Ok(Verdict::Other(Outcome::Filtered))
-        }
-        Err(e) => Err(e),
     }
 }
 
