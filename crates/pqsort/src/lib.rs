@@ -65,6 +65,7 @@ pub enum Error {
     TooBig(usize),
     /// The result failed its check (a bug, never expected).
     CheckFailed(String),
+    /// Writing the output failed.
     Io(io::Error),
 }
 
@@ -75,7 +76,7 @@ impl fmt::Display for Error {
             Error::BadLine(e) => e.fmt(f),
             Error::TooBig(n) => write!(f, "cannot allocate an array of {n} integers"),
             Error::CheckFailed(m) => write!(f, "result check failed: {m}"),
-            Error::Io(e) => e.fmt(f),
+            Error::Io(e) => write!(f, "cannot write output: {e}"),
         }
     }
 }

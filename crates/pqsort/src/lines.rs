@@ -23,6 +23,8 @@ impl fmt::Display for BadLine {
 /// ignored and whitespace-only lines are skipped; anything else that is not
 /// an `i64` (optional sign, decimal digits) is an error naming its line.
 pub fn parse(input: &[u8]) -> Result<Vec<i64>, BadLine> {
+    // A UTF-8 byte-order mark, as some editors write, is not part of line 1.
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let mut out = Vec::with_capacity(input.len() / 8);
     let n = input.len();
     let (mut pos, mut line) = (0, 0);
@@ -182,6 +184,7 @@ mod tests {
             vec![-999_999_999_999_999_999, 1_000_000_000_000_000_000, -7]
         );
         assert_eq!(parse(b"00000000000000000000000000042").unwrap(), vec![42]);
+        assert_eq!(parse(b"\xEF\xBB\xBF3\n1\n").unwrap(), vec![3, 1]);
     }
 
     #[test]
