@@ -18,6 +18,9 @@
 //! - Jobs at or below `cutoff` elements are sorted sequentially with
 //!   `sort_unstable`; a job that keeps getting bad splits falls back to it
 //!   too, which bounds the worst case at O(n log n).
+//! - A large job near the top is partitioned by `threads >> depth` threads
+//!   at once ([`crate::partition::par_partition_by`]), so the first
+//!   partitions do not leave all but one core waiting.
 
 use crate::partition::{Split, break_patterns, partition};
 use common::Shutdown;
