@@ -67,7 +67,7 @@ pub const PAR_MIN_PER_THREAD: usize = 1 << 16;
 /// Largest swap handed to one thread in the second phase.
 const SWAP_BLOCK: usize = 1 << 14;
 
-/// [`partition_by`] with `threads` threads, for the top of the sort, where
+/// Branchless Lomuto partitioning (as `partition_by`) with `threads` threads, for the top of the sort, where
 /// one huge partition would otherwise run on one core while the rest wait.
 ///
 /// Phase 1: each thread partitions its own chunk, which leaves chunk `i` as
