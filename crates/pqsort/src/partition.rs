@@ -67,7 +67,8 @@ pub const PAR_MIN_PER_THREAD: usize = 1 << 16;
 /// Largest swap handed to one thread in the second phase.
 const SWAP_BLOCK: usize = 1 << 14;
 
-/// Branchless Lomuto partitioning (as `partition_by`) with `threads` threads, for the top of the sort, where
+/// Moves the elements for which `left` holds to the front, with `threads`
+/// threads, and returns how many there are. For the top of the sort, where
 /// one huge partition would otherwise run on one core while the rest wait.
 ///
 /// Phase 1: each thread partitions its own chunk, which leaves chunk `i` as
