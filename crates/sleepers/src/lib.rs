@@ -204,7 +204,9 @@ pub fn sleepers(
     real: Duration,
     shutdown: &Shutdown,
 ) -> io::Result<Report> {
-    let mut threads = Vec::with_capacity(count);
+    // Not `with_capacity(count)`: a huge count must end in "cannot start a
+    // thread", not in a capacity-overflow panic.
+    let mut threads = Vec::new();
     for i in 0..count {
         let sd = shutdown.clone();
         let nominal = nominal.to_string();
@@ -250,7 +252,7 @@ pub fn parse_seconds(s: &str) -> Result<Duration, String> {
 /// cannot hold.
 pub fn scaled(d: Duration, scale: f64) -> Result<Duration, String> {
     Duration::try_from_secs_f64(d.as_secs_f64() * scale)
-        .map_err(|_| format!("{}s scaled by {scale} is out of range", d.as_secs_f64()))
+        .map_err(|_| format!("{}s scaled by {scale:?} is out of range", d.as_secs_f64()))
 }
 
 /// Formats seconds as the Python's `%d` would for whole numbers, keeping the

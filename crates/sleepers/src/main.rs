@@ -21,9 +21,9 @@ struct Cli {
     /// python-course's example instead: THREADS threads that each sleep SECONDS.
     #[arg(long)]
     sleeper: bool,
-    /// With --sleeper: how many threads.
-    #[arg(long, default_value_t = 10, requires = "sleeper")]
-    threads: usize,
+    /// With --sleeper: how many threads (at most 10000).
+    #[arg(long, default_value_t = 10, requires = "sleeper", allow_negative_numbers = true, value_parser = clap::value_parser!(u16).range(..=MAX_THREADS))]
+    threads: u16,
     /// With --sleeper: how long each sleeps.
     #[arg(long, default_value = "5", allow_negative_numbers = true, value_parser = sleepers::parse_seconds, requires = "sleeper")]
     seconds: Duration,
@@ -31,6 +31,10 @@ struct Cli {
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     scale: f64,
 }
+
+/// More sleeper threads than this is a typo, not a demonstration; far more
+/// would exhaust the system's thread limit.
+const MAX_THREADS: i64 = 10_000;
 
 fn main() {
     std::process::exit(try_main());
@@ -48,7 +52,12 @@ fn try_main() -> i32 {
     };
     let result = if cli.sleeper {
         let nominal = sleepers::show_seconds(cli.seconds);
-        sleepers::sleepers(cli.threads, &nominal, scale(cli.seconds), &shutdown)
+        sleepers::sleepers(
+            usize::from(cli.threads),
+            &nominal,
+            scale(cli.seconds),
+            &shutdown,
+        )
     } else {
         let loops: Vec<Loop> = cli
             .loops
