@@ -160,6 +160,10 @@ fn bad_arguments_give_one_line_and_exit_2() {
         &["--style", "fork"],
         &["--threads", "3"],
         &["--sleeper", "--seconds", "-5"],
+        &["--sleeper", "--threads", "-1"],
+        &["--sleeper", "--threads", "10001"],
+        &["--sleeper", "--threads", "18446744073709551615"],
+        &["--scale", "1e308"],
         &["extra"],
     ] {
         let out = Command::new(BIN)
