@@ -3,7 +3,7 @@
 use clap::Parser;
 use common::Shutdown;
 use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED, fail, program_name};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -50,16 +50,18 @@ fn try_main() -> i32 {
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let ending = clnt::session(&stream, stdin.lock(), std::io::stdout().lock());
+    // Whatever ended the session, leave politely: a close with replies unread
+    // would reset the connection and could destroy letters not yet read.
+    clnt::leave(&stream, LEAVE_LIMIT);
     match ending {
         Ok(end @ (clnt::Ending::Left | clnt::Ending::EndOfInput)) => {
             if interactive && end == clnt::Ending::EndOfInput {
-                println!(); // after Ctrl-D the shell prompt starts on a new line
+                newline(); // after Ctrl-D the shell prompt starts on a new line
             }
-            clnt::leave(&stream, LEAVE_LIMIT);
             0
         }
         Ok(clnt::Ending::ServerClosed) => {
-            println!();
+            newline();
             eprintln!("{}: the server closed the connection", program_name());
             EXIT_FAILURE
         }
@@ -68,4 +70,9 @@ fn try_main() -> i32 {
             EXIT_FAILURE
         }
     }
+}
+
+/// Ends the prompt's line; unlike `println!`, no panic if stdout is closed.
+fn newline() {
+    let _ = writeln!(std::io::stdout());
 }
