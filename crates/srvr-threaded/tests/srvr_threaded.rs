@@ -228,6 +228,10 @@ fn ctrl_c_joins_threads_blocked_in_reads_and_writes() {
         .set_write_timeout(Some(Duration::from_secs(1)))
         .unwrap();
     let _ = flood.write_all(&[b'f'; 64 * 1024]);
+    // Its first reply proves it (and b before it) was accepted and served.
+    let mut first = [0u8; 3];
+    std::io::Read::read_exact(&mut flood, &mut first).unwrap();
+    assert_eq!(&first, b"okf");
     std::thread::sleep(Duration::from_millis(300));
     srv.signal("INT");
     let done = srv.wait(PATIENCE);

@@ -120,9 +120,12 @@ fn max_len_closes_the_offender_and_keeps_running() {
 fn ctrl_c_with_threads_blocked_in_reads() {
     let srv = start(&[]);
     let mut a = connect(srv.addr);
-    let b = connect(srv.addr);
+    let mut b = connect(srv.addr);
     send_expect(&mut a, b'h', b"h");
     send_expect(&mut a, b'i', b"hi");
+    // A reply proves b was accepted (on a busy machine main may not have got
+    // to it yet, and the count below would be 1).
+    send_expect(&mut b, b'!', b"hi!");
     std::thread::sleep(Duration::from_millis(100));
     srv.signal("INT");
     let done = srv.wait(PATIENCE);
@@ -132,7 +135,7 @@ fn ctrl_c_with_threads_blocked_in_reads() {
         "took {:?}",
         done.waited
     );
-    assert_eq!(done.stdout, final_line(b"hi"));
+    assert_eq!(done.stdout, final_line(b"hi!"));
     assert!(
         done.stderr
             .iter()
