@@ -2,96 +2,11 @@
 //! ::1, here or inside a network namespace a test creates (and always deletes).
 //! Tests that need ICMP permission, root or `ip netns` print why they skip.
 
-use std::io::{Read, Write};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use testkit::{finish_bounded, run_with_input, signal, wait_for_threads};
 
 const BIN: &str = env!("CARGO_BIN_EXE_pinger");
-
-/// Runs `cmd`, killing it after `limit`; feeds `input` to its stdin.
-fn run_cmd(mut cmd: Command, input: &str, limit: Duration) -> Output {
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn");
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(input.as_bytes()).unwrap();
-    drop(stdin);
-    finish_bounded(child, limit)
-}
-
-/// Collects a piped child's output, killing it (and failing) after `limit`.
-fn finish_bounded(mut child: Child, limit: Duration) -> Output {
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_t = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let err_t = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("child did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    Output {
-        status,
-        stdout: out_t.join().unwrap(),
-        stderr: err_t.join().unwrap(),
-    }
-}
-
-/// Waits (bounded) until `pid` runs at least `threads` threads: pinger's
-/// Ctrl-C handler thread exists once the handler is installed, so a signal
-/// sent earlier would kill it outright (a loaded CI machine can take longer
-/// than any fixed sleep to get there).
-fn wait_for_threads(pid: u32, threads: usize) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        let n = status
-            .lines()
-            .find_map(|l| l.strip_prefix("Threads:"))
-            .and_then(|n| n.trim().parse::<usize>().ok())
-            .unwrap_or(0);
-        if n >= threads {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "pid {pid} never reached {threads} threads"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Sends `signal` with bash's builtin `kill` (procps may be missing).
-fn signal(pid: u32, signal: &str) {
-    let sent = Command::new("bash")
-        .args([
-            "-c",
-            "kill -s \"$1\" \"$2\"",
-            "bash",
-            signal,
-            &pid.to_string(),
-        ])
-        .status()
-        .unwrap();
-    assert!(sent.success(), "kill -s {signal} {pid} failed");
-}
 
 /// Starts pinger with `args`, sends `sig` `after` it is running (handler
 /// thread and a worker up), and checks that it stops soon with exit 130.
@@ -115,7 +30,7 @@ fn interrupted(args: &[&str], after: Duration, sig: &str) -> Output {
 fn pinger(args: &[&str]) -> Output {
     let mut cmd = Command::new(BIN);
     cmd.args(args);
-    run_cmd(cmd, "", Duration::from_secs(60))
+    run_with_input(&mut cmd, "", Duration::from_secs(60))
 }
 
 fn stdout(o: &Output) -> String {
@@ -124,17 +39,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(|u| u == "0"))
-        })
-        .unwrap_or(false)
 }
 
 /// Whether this process may open ICMP sockets at all; says why not.
@@ -227,7 +131,7 @@ fn via_ping_without_ping_is_one_clear_line() {
     let mut cmd = Command::new(BIN);
     cmd.args(["--via-ping", "127.0.0.1"])
         .env("PATH", "/nonexistent-pinger-test");
-    let o = run_cmd(cmd, "", Duration::from_secs(30));
+    let o = run_with_input(&mut cmd, "", Duration::from_secs(30));
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
     assert_eq!(e.lines().count(), 1, "{e}");
@@ -340,37 +244,17 @@ fn sigterm_with_via_ping_kills_the_pings() {
 }
 
 /// A network namespace with `lo` up, deleted on drop (also when a test fails).
-struct Netns(String);
+struct Netns(testkit::Netns);
 
 impl Netns {
     fn new(test: &str) -> Option<Netns> {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        if !is_root() {
-            eprintln!("{test}: skipped: needs root for ip netns");
-            return None;
-        }
-        let name = format!(
-            "pinger-t{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        );
-        match Command::new("ip").args(["netns", "add", &name]).output() {
-            Ok(o) if o.status.success() => {}
-            Ok(o) => {
-                eprintln!(
-                    "{test}: skipped: ip netns add failed: {}",
-                    stderr(&o).trim()
-                );
-                return None;
-            }
-            Err(e) => {
-                eprintln!("{test}: skipped: no ip command: {e}");
-                return None;
+        match testkit::Netns::new("pinger-t") {
+            Ok(ns) => Some(Netns(ns)),
+            Err(why) => {
+                eprintln!("{test}: skipped: {why}");
+                None
             }
         }
-        let ns = Netns(name);
-        ns.must(&["ip", "link", "set", "lo", "up"], "");
-        Some(ns)
     }
 
     /// Runs a command inside; panics if it fails.
@@ -380,9 +264,9 @@ impl Netns {
     }
 
     fn exec(&self, cmd: &[&str], input: &str) -> Output {
-        let mut c = Command::new("ip");
-        c.args(["netns", "exec", &self.0]).args(cmd);
-        run_cmd(c, input, Duration::from_secs(60))
+        let mut c = self.0.cmd(cmd[0]);
+        c.args(&cmd[1..]);
+        run_with_input(&mut c, input, Duration::from_secs(60))
     }
 
     fn pinger(&self, args: &[&str]) -> Output {
@@ -397,20 +281,14 @@ impl Netns {
         let script = format!(
             "table inet pinger_test {{\n chain input {{ type filter hook input priority 0; policy accept;\n{rules}\n }}\n}}\n"
         );
-        let mut c = Command::new("ip");
-        c.args(["netns", "exec", &self.0, "nft", "-f", "-"]);
-        let o = run_cmd(c, &script, Duration::from_secs(30));
+        let mut c = self.0.cmd("nft");
+        c.args(["-f", "-"]);
+        let o = run_with_input(&mut c, &script, Duration::from_secs(30));
         if !o.status.success() {
             eprintln!("{test}: skipped: nft failed: {}", stderr(&o).trim());
             return false;
         }
         true
-    }
-}
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
     }
 }
 
@@ -588,7 +466,7 @@ fn low_open_file_limit_lowers_the_thread_bound() {
         "ulimit -n 40 && exec \"$0\" -t 256 -i 0 127.0.0.0/26",
         BIN,
     ]);
-    let o = run_cmd(cmd, "", Duration::from_secs(60));
+    let o = run_with_input(&mut cmd, "", Duration::from_secs(60));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), lines(1, 62, "alive"));
     assert!(

@@ -11,7 +11,8 @@ use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use support::{BIN, Netns, finish_bounded, run_bounded, text, wait_for_threads};
+use support::{BIN, DropTcp, Netns, run_bounded, text};
+use testkit::{finish_bounded, signal, try_signal, wait_for_threads};
 
 const LIMIT: Duration = Duration::from_secs(90);
 
@@ -377,16 +378,8 @@ fn ctrl_c_reports_what_was_found_and_exits_130() {
         // The handler's thread and a scanner: port 50 is checked at once.
         wait_for_threads(child.id(), 3);
         std::thread::sleep(Duration::from_millis(500));
-        let pid = child.id().to_string();
         let t0 = Instant::now();
-        assert!(
-            // bash's builtin: procps (the `kill` binary) may be missing.
-            Command::new("bash")
-                .args(["-c", "kill -INT \"$1\"", "bash", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
+        signal(child.id(), "INT");
         let o = finish_bounded(child, Duration::from_secs(30));
         assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
         assert_eq!(o.status.code(), Some(130), "{}", text(&o.stderr));
@@ -465,9 +458,7 @@ fn running_out_of_descriptors_stops_with_a_message_not_closed() {
             .args(["--pid", &pid, "--nofile=3:3"])
             .status();
         if !lowered.is_ok_and(|s| s.success()) {
-            let _ = Command::new("bash")
-                .args(["-c", "kill \"$1\"", "bash", &pid])
-                .status();
+            let _ = try_signal(child.id(), "TERM");
             let _ = finish_bounded(child, Duration::from_secs(30));
             eprintln!("SKIPPED: prlimit (util-linux) is not available");
             return;
@@ -533,7 +524,7 @@ fn progress_only_on_a_terminal() {
 fn errors_are_kept_apart_from_closed() {
     let ns = netns_or_skip!();
     let flushed = Command::new("ip")
-        .args(["-n", &ns.name, "route", "flush", "table", "local"])
+        .args(["-n", ns.name(), "route", "flush", "table", "local"])
         .status()
         .unwrap();
     assert!(flushed.success());

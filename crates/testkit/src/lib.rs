@@ -1,0 +1,255 @@
+//! Test support shared by the integration tests (`tests/`) of the workspace's
+//! crates, used only as a dev-dependency: not program code, never published.
+//!
+//! - [`run_bounded`], [`run_with_input`], [`finish_bounded`]: run a child with
+//!   a time bound, draining its output on threads.
+//! - [`wait_for_threads`], [`signal`]: deliver a signal only once the child's
+//!   Ctrl-C handler is installed, without needing procps.
+//! - [`Netns`]: a network namespace with `lo` up, deleted on drop.
+
+use std::io::{Read, Write};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Output bytes as text (lossy).
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Runs `cmd` to completion with piped output; kills it and panics after `limit`.
+pub fn run_bounded(cmd: &mut Command, limit: Duration) -> Output {
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    finish_bounded(child, limit)
+}
+
+/// Like [`run_bounded`], but feeds `input` to the child's stdin.
+pub fn run_with_input(cmd: &mut Command, input: &str, limit: Duration) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    stdin.write_all(input.as_bytes()).expect("write stdin");
+    drop(stdin);
+    finish_bounded(child, limit)
+}
+
+/// Collects a spawned child's output; kills it and panics after `limit`.
+pub fn finish_bounded(mut child: Child, limit: Duration) -> Output {
+    // Drain both pipes on threads so a chatty child never blocks on a full pipe.
+    let mut so = child.stdout.take().expect("piped stdout");
+    let mut se = child.stderr.take().expect("piped stderr");
+    let out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = so.read_to_end(&mut v);
+        v
+    });
+    let err = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = se.read_to_end(&mut v);
+        v
+    });
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("try_wait") {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("child did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
+
+/// Waits (bounded, 20 s) until `pid` runs at least `threads` threads. A
+/// program's Ctrl-C handler thread exists once the handler is installed: a
+/// signal sent before that kills it outright, and a loaded CI machine can
+/// take longer than any fixed sleep to get there.
+pub fn wait_for_threads(pid: u32, threads: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let n = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Threads:"))
+            .and_then(|n| n.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        if n >= threads {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "pid {pid} never reached {threads} threads"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Sends `signal` (a name such as `INT` or `TERM`) to `pid` with bash's
+/// builtin `kill` (procps, the `kill` binary, may be missing); whether it
+/// was delivered.
+pub fn try_signal(pid: u32, signal: &str) -> bool {
+    Command::new("bash")
+        .args([
+            "-c",
+            "kill -s \"$1\" \"$2\"",
+            "bash",
+            signal,
+            &pid.to_string(),
+        ])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// [`try_signal`], panicking if the signal could not be sent.
+pub fn signal(pid: u32, signal: &str) {
+    assert!(try_signal(pid, signal), "kill -s {signal} {pid} failed");
+}
+
+/// Whether this process runs as root (effective uid 0).
+pub fn is_root() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("Uid:"))
+        .is_some_and(|l| l.split_whitespace().nth(2) == Some("0"))
+}
+
+/// A network namespace with only `lo`, up; deleted on drop (also on panic).
+pub struct Netns {
+    name: String,
+}
+
+impl Netns {
+    /// Makes one named `<prefix>-<pid>-<n>` (unique per process and call);
+    /// `Err(reason)` when this machine cannot (not root, no `ip`).
+    pub fn new(prefix: &str) -> Result<Self, String> {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        if !is_root() {
+            return Err("not running as root, cannot create a network namespace".into());
+        }
+        let name = format!(
+            "{prefix}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
+        let add = Command::new("ip").args(["netns", "add", &name]).output();
+        match add {
+            Err(e) => return Err(format!("cannot run `ip` (install iproute2): {e}")),
+            Ok(o) if !o.status.success() => {
+                return Err(format!("`ip netns add` failed: {}", text(&o.stderr).trim()));
+            }
+            Ok(_) => {}
+        }
+        // From here on, Drop deletes it whatever happens.
+        let ns = Netns { name };
+        let up = Command::new("ip")
+            .args(["-n", &ns.name, "link", "set", "lo", "up"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !up.status.success() {
+            return Err(format!("cannot bring lo up: {}", text(&up.stderr).trim()));
+        }
+        Ok(ns)
+    }
+
+    /// The namespace's name, as `ip netns` knows it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `prog` (add its arguments) to run inside the namespace; `ip netns
+    /// exec` execs it, so the child's pid is `prog`'s.
+    pub fn cmd(&self, prog: &str) -> Command {
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", &self.name, prog]);
+        c
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .status();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_both_streams_and_stdin() {
+        let o = run_with_input(
+            Command::new("bash").args(["-c", "cat; echo err >&2; exit 3"]),
+            "in\n",
+            Duration::from_secs(30),
+        );
+        assert_eq!(o.status.code(), Some(3));
+        assert_eq!(text(&o.stdout), "in\n");
+        assert_eq!(text(&o.stderr), "err\n");
+    }
+
+    #[test]
+    #[should_panic(expected = "did not finish")]
+    fn kills_a_child_past_its_bound() {
+        run_bounded(
+            Command::new("bash").args(["-c", "sleep 30"]),
+            Duration::from_millis(200),
+        );
+    }
+
+    #[test]
+    fn signal_reaches_a_child_with_its_threads() {
+        let child = Command::new("bash")
+            .args(["-c", "sleep 30"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_for_threads(child.id(), 1);
+        signal(child.id(), "TERM");
+        let o = finish_bounded(child, Duration::from_secs(30));
+        assert_eq!(o.status.code(), None, "ended by the signal");
+        assert!(!try_signal(u32::MAX, "TERM"));
+    }
+
+    #[test]
+    fn netns_is_deleted_on_drop() {
+        let ns = match Netns::new("testkit") {
+            Ok(ns) => ns,
+            Err(why) => {
+                eprintln!("SKIPPED: {why}");
+                return;
+            }
+        };
+        let name = ns.name().to_string();
+        let o = run_bounded(
+            ns.cmd("ip").args(["-o", "link", "show", "lo"]),
+            Duration::from_secs(30),
+        );
+        assert!(text(&o.stdout).contains("UP"), "{}", text(&o.stdout));
+        drop(ns);
+        let o = run_bounded(
+            Command::new("ip").args(["netns", "list"]),
+            Duration::from_secs(30),
+        );
+        assert!(!text(&o.stdout).contains(&name), "{}", text(&o.stdout));
+    }
+}
