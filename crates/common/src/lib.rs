@@ -7,6 +7,8 @@
 //!   python-course's `while num_threads > 0: pass`.
 //! - [`shutdown`]: [`Shutdown`], graceful Ctrl-C: the first SIGINT/SIGTERM sets a
 //!   flag and wakes every shutdown-aware wait; the second exits at once with 130.
+//! - [`limits`]: the soft open-file limit, which bounds how many sockets a
+//!   program's threads may hold at once.
 //! - [`cli`]: the exit-code conventions every binary follows (2 for bad
 //!   arguments, 1 for runtime failure, 130 when interrupted), with clap errors
 //!   folded to one line.
@@ -18,6 +20,8 @@ pub use event::Event;
 pub mod cli;
 #[cfg(not(loom))]
 pub mod count;
+#[cfg(not(loom))]
+pub mod limits;
 #[cfg(not(loom))]
 pub mod shutdown;
 #[cfg(not(loom))]

@@ -213,11 +213,10 @@ impl Slots {
 
 /// How many threads fit under the soft open-file limit when each holds
 /// `fds_per_thread` descriptors (a socket; or ping's pipes), keeping a few
-/// for the process itself. `None` if the limit is unknown or unlimited.
+/// for the process itself. `None` if the limit is unknown (an unlimited one
+/// gives a bound no sweep reaches).
 pub fn threads_within_file_limit(fds_per_thread: usize) -> Option<usize> {
-    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
-    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
-    let soft: usize = line.split_whitespace().nth(3)?.parse().ok()?;
+    let soft = common::limits::soft_open_files()?;
     Some((soft.saturating_sub(16) / fds_per_thread.max(1)).max(1))
 }
 

@@ -45,16 +45,7 @@ pub const DEFAULT_MAXTHREADS: usize = 1000;
 /// margin, since each thread holds one socket. Filtered ports cost a whole
 /// `--timeout` each, so the more connects in flight the better.
 pub fn default_maxthreads() -> usize {
-    let soft = std::fs::read_to_string("/proc/self/limits")
-        .ok()
-        .and_then(|text| {
-            let line = text.lines().find(|l| l.starts_with("Max open files"))?;
-            let soft = line
-                .trim_start_matches("Max open files")
-                .split_whitespace()
-                .next()?;
-            Some(soft.parse::<usize>().unwrap_or(usize::MAX)) // "unlimited"
-        });
+    let soft = common::limits::soft_open_files();
     match soft {
         Some(n) => DEFAULT_MAXTHREADS.min(n.saturating_sub(32)).max(1),
         None => 256,
