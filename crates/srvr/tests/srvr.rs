@@ -127,14 +127,7 @@ fn ctrl_c_with_threads_blocked_in_reads() {
     // to it yet, and the count below would be 1).
     send_expect(&mut b, b'!', b"hi!");
     std::thread::sleep(Duration::from_millis(100));
-    srv.signal("INT");
-    let done = srv.wait(PATIENCE);
-    assert_eq!(done.status.code(), Some(130));
-    assert!(
-        done.waited < Duration::from_secs(1),
-        "took {:?}",
-        done.waited
-    );
+    let done = srv.interrupt();
     assert_eq!(done.stdout, final_line(b"hi!"));
     assert!(
         done.stderr
@@ -151,14 +144,7 @@ fn ctrl_c_with_threads_blocked_in_reads() {
 #[test]
 fn ctrl_c_while_waiting_for_clients() {
     let srv = start(&[]);
-    srv.signal("INT");
-    let done = srv.wait(PATIENCE);
-    assert_eq!(done.status.code(), Some(130));
-    assert!(
-        done.waited < Duration::from_secs(1),
-        "took {:?}",
-        done.waited
-    );
+    let done = srv.interrupt();
     assert_eq!(done.stdout, final_line(b""));
 }
 

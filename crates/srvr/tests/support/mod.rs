@@ -104,6 +104,19 @@ impl ServerProc {
         assert!(ok, "kill -{sig} failed");
     }
 
+    /// Ctrl-C: sends SIGINT and checks the server exits 130 within a second.
+    pub fn interrupt(self) -> Finished {
+        self.signal("INT");
+        let done = self.wait(PATIENCE);
+        assert_eq!(done.status.code(), Some(130));
+        assert!(
+            done.waited < Duration::from_secs(1),
+            "took {:?}",
+            done.waited
+        );
+        done
+    }
+
     /// Whether the child has exited already.
     pub fn has_exited(&mut self) -> bool {
         self.child.try_wait().expect("try_wait").is_some()
