@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use support::{BIN, DropTcp, Netns, run_bounded, text};
-use testkit::{finish_bounded, signal, try_signal, wait_for_threads};
+use testkit::{finish_bounded, signal, spawn_piped, try_signal, wait_for_threads};
 
 const LIMIT: Duration = Duration::from_secs(90);
 
@@ -368,12 +368,7 @@ fn ctrl_c_reports_what_was_found_and_exits_130() {
         if !mode.is_empty() {
             cmd.arg(mode);
         }
-        let child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = spawn_piped(&mut cmd);
         // `ip netns exec` execs the scanner, so this pid is the scanner's.
         // The handler's thread and a scanner: port 50 is checked at once.
         wait_for_threads(child.id(), 3);
@@ -443,12 +438,7 @@ fn running_out_of_descriptors_stops_with_a_message_not_closed() {
         if !mode.is_empty() {
             cmd.arg(mode);
         }
-        let child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = spawn_piped(&mut cmd);
         // Every path below ends in `finish_bounded`, which waits for it.
         // While the only thread waits on the dropped port, leave the process
         // no descriptor for its next socket.

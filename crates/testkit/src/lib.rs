@@ -17,15 +17,19 @@ pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// Runs `cmd` to completion with piped output; kills it and panics after `limit`.
-pub fn run_bounded(cmd: &mut Command, limit: Duration) -> Output {
-    let child = cmd
-        .stdin(Stdio::null())
+/// Starts `cmd` with empty stdin and piped stdout and stderr, for
+/// [`finish_bounded`] once the test has done what it must while it runs.
+pub fn spawn_piped(cmd: &mut Command) -> Child {
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("spawn");
-    finish_bounded(child, limit)
+        .expect("spawn")
+}
+
+/// Runs `cmd` to completion with piped output; kills it and panics after `limit`.
+pub fn run_bounded(cmd: &mut Command, limit: Duration) -> Output {
+    finish_bounded(spawn_piped(cmd), limit)
 }
 
 /// Like [`run_bounded`], but feeds `input` to the child's stdin.
