@@ -6,6 +6,8 @@
 
 use std::ffi::OsString;
 use std::fmt::Display;
+use std::ops::RangeInclusive;
+use std::time::Duration;
 
 /// A runtime failure (port in use, no permission, ...).
 pub const EXIT_FAILURE: i32 = 1;
@@ -79,6 +81,36 @@ pub fn error_line(e: &clap::Error) -> String {
     }
     line.push_str(" (try --help)");
     line
+}
+
+/// Parses a duration as timeout flags take it (`1`, `0.5`, `2s`, `500ms`),
+/// if it is a finite number of seconds within `secs`. Callers word their
+/// own error.
+///
+/// ```
+/// use std::time::Duration;
+/// use common::cli::parse_duration;
+/// assert_eq!(parse_duration("500ms", 0.0..=3600.0), Some(Duration::from_millis(500)));
+/// assert_eq!(parse_duration(" 1.5s ", 0.0..=3600.0), Some(Duration::from_millis(1500)));
+/// assert_eq!(parse_duration("0", 0.001..=3600.0), None);
+/// assert_eq!(parse_duration("nan", 0.0..=3600.0), None);
+/// assert_eq!(parse_duration("2h", 0.0..=3600.0), None);
+/// ```
+pub fn parse_duration(s: &str, secs: RangeInclusive<f64>) -> Option<Duration> {
+    let t = s.trim();
+    let (num, scale) = if let Some(ms) = t.strip_suffix("ms") {
+        (ms, 1e-3)
+    } else if let Some(n) = t.strip_suffix('s') {
+        (n, 1.0)
+    } else {
+        (t, 1.0)
+    };
+    num.trim()
+        .parse::<f64>()
+        .ok()
+        .map(|n| n * scale)
+        .filter(|n| n.is_finite() && secs.contains(n))
+        .map(Duration::from_secs_f64)
 }
 
 /// Prints `PROG: msg` on stderr and exits 2.

@@ -71,19 +71,7 @@ struct Cli {
 
 /// `1`, `0.2`, `0.2s`, `200ms`.
 fn parse_duration(s: &str) -> Result<Duration, String> {
-    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
-        (n, 1e-3)
-    } else if let Some(n) = s.strip_suffix('s') {
-        (n, 1.0)
-    } else {
-        (s, 1.0)
-    };
-    num.trim()
-        .parse::<f64>()
-        .ok()
-        .map(|v| v * scale)
-        .filter(|v| v.is_finite() && (0.0..=3600.0).contains(v))
-        .map(Duration::from_secs_f64)
+    cli::parse_duration(s, 0.0..=3600.0)
         .ok_or_else(|| format!("'{s}' is not a duration (seconds up to 3600, e.g. 0.5 or 500ms)"))
 }
 

@@ -68,26 +68,9 @@ fn port(s: &str) -> Result<u16, String> {
 /// assert!(parse_timeout("0").is_err());
 /// ```
 pub fn parse_timeout(s: &str) -> Result<Duration, String> {
-    let t = s.trim();
-    let (num, scale) = if let Some(ms) = t.strip_suffix("ms") {
-        (ms, 1e-3)
-    } else if let Some(secs) = t.strip_suffix('s') {
-        (secs, 1.0)
-    } else {
-        (t, 1.0)
-    };
-    let secs = num
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .map(|n| n * scale)
-        .filter(|n| n.is_finite());
-    match secs {
-        Some(secs) if (0.001..=3600.0).contains(&secs) => Ok(Duration::from_secs_f64(secs)),
-        _ => Err(format!(
-            "invalid timeout '{s}' (seconds from 0.001 to 3600, e.g. 1, 0.5 or 500ms)"
-        )),
-    }
+    common::cli::parse_duration(s, 0.001..=3600.0).ok_or_else(|| {
+        format!("invalid timeout '{s}' (seconds from 0.001 to 3600, e.g. 1, 0.5 or 500ms)")
+    })
 }
 
 /// The most threads a run may ask for. Each thread maps a stack, a guard
