@@ -1,5 +1,12 @@
-//! The soft open-file limit (`ulimit -n`), which bounds how many sockets a
-//! program's threads can hold at once (portscanner, pinger).
+//! Limits on how many threads a program can run at once: a fixed ceiling,
+//! and the soft open-file limit (`ulimit -n`), which bounds how many sockets
+//! its threads can hold (portscanner, pinger, sleepers).
+
+/// The most threads a program lets a user ask for at once. Each thread maps a
+/// stack, a guard page and a signal stack; tens of thousands of them hit
+/// `vm.max_map_count` (65530 by default), and then std aborts inside the new
+/// thread instead of returning an error.
+pub const MAX_LIVE_THREADS: usize = 10_000;
 
 /// The soft `Max open files` limit from `/proc/self/limits`: `usize::MAX`
 /// for `unlimited`, `None` where the file cannot be read (not Linux).

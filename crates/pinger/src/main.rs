@@ -42,8 +42,9 @@ struct Cli {
     #[arg(short = 'W', long, value_parser = parse_positive_duration)]
     timeout: Option<Duration>,
 
-    /// At most this many threads (addresses) at once.
-    #[arg(short = 't', long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    /// At most this many threads (addresses) at once, 1 to 10000.
+    #[arg(short = 't', long, default_value_t = 64,
+          value_parser = clap::value_parser!(u32).range(1..=common::limits::MAX_LIVE_THREADS as i64))]
     max_threads: u32,
 
     /// Refuse sweeps larger than this (guards against typos such as /8).

@@ -73,11 +73,9 @@ pub fn parse_timeout(s: &str) -> Result<Duration, String> {
     })
 }
 
-/// The most threads a run may ask for. Each thread maps a stack, a guard
-/// page and a signal stack; tens of thousands of them hit `vm.max_map_count`
-/// (65530 by default), and then std aborts inside the new thread. 10000
-/// connects in flight already settle 10000 filtered ports per timeout.
-pub const MAX_THREADS: usize = 10_000;
+/// The most threads a run may ask for ([`common::limits::MAX_LIVE_THREADS`]);
+/// 10000 connects in flight already settle 10000 filtered ports per timeout.
+pub const MAX_THREADS: usize = common::limits::MAX_LIVE_THREADS;
 
 /// Splits the positional arguments `HOST... [MAXTHREADS]`: with two or more,
 /// a last argument made of digits is MAXTHREADS (the tutorial's

@@ -34,7 +34,7 @@ struct Cli {
 
 /// More sleeper threads than this is a typo, not a demonstration; far more
 /// would exhaust the system's thread limit.
-const MAX_THREADS: i64 = 10_000;
+const MAX_THREADS: i64 = common::limits::MAX_LIVE_THREADS as i64;
 
 fn main() {
     std::process::exit(try_main());
