@@ -62,11 +62,11 @@ fn try_main() -> i32 {
         }
         Ok(clnt::Ending::ServerClosed) => {
             newline();
-            eprintln!("{}: the server closed the connection", program_name());
+            common::cli::warn("the server closed the connection");
             EXIT_FAILURE
         }
         Err(e) => {
-            eprintln!("{}: {e}", program_name());
+            common::cli::warn(e);
             EXIT_FAILURE
         }
     }

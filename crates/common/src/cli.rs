@@ -113,15 +113,21 @@ pub fn parse_duration(s: &str, secs: RangeInclusive<f64>) -> Option<Duration> {
         .map(Duration::from_secs_f64)
 }
 
+/// Prints `PROG: msg` on stderr: a warning or a report line that does not
+/// end the program.
+pub fn warn(msg: impl Display) {
+    eprintln!("{}: {msg}", program_name());
+}
+
 /// Prints `PROG: msg` on stderr and exits 2.
 pub fn usage_error(msg: impl Display) -> ! {
-    eprintln!("{}: {msg}", program_name());
+    warn(msg);
     std::process::exit(EXIT_USAGE)
 }
 
 /// Prints `PROG: msg` on stderr and exits 1.
 pub fn fail(msg: impl Display) -> ! {
-    eprintln!("{}: {msg}", program_name());
+    warn(msg);
     std::process::exit(EXIT_FAILURE)
 }
 

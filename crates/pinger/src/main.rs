@@ -125,10 +125,9 @@ fn try_main() -> i32 {
     let mut max_threads = (cli.max_threads as usize).min(targets.len());
     if let Some(fit) = pinger::threads_within_file_limit(if cli.via_ping { 3 } else { 1 }) {
         if fit < max_threads {
-            eprintln!(
-                "{}: running at most {fit} threads at once (open file limit, see ulimit -n)",
-                cli::program_name()
-            );
+            cli::warn(format_args!(
+                "running at most {fit} threads at once (open file limit, see ulimit -n)"
+            ));
             max_threads = fit;
         }
     }
@@ -139,7 +138,7 @@ fn try_main() -> i32 {
     for (target, outcome) in targets.iter().zip(&report.results) {
         let Some(outcome) = outcome else { continue };
         if let Some(e) = &outcome.error {
-            eprintln!("{}: {}: {e}", cli::program_name(), target.label);
+            cli::warn(format_args!("{}: {e}", target.label));
         }
         if !cli.alive || outcome.received > 0 {
             out.push_str(&pinger::status_line(&target.label, outcome));

@@ -106,15 +106,16 @@ pub fn run(cfg: &Config, shutdown: &Shutdown) -> i32 {
         Mode::Tutorial => tutorial::run(&targets, several, cfg.maxthreads, cfg.timeout, shutdown),
         Mode::Tool(show) => tool::run(&targets, cfg.maxthreads, cfg.timeout, show, shutdown),
     };
-    let prog = common::cli::program_name();
     match ending {
         Ending::Done => 0,
         Ending::Interrupted { checked, of } => {
-            eprintln!("{prog}: interrupted after checking {checked} of {of} ports");
+            common::cli::warn(format_args!(
+                "interrupted after checking {checked} of {of} ports"
+            ));
             EXIT_INTERRUPTED
         }
         Ending::Failed(msg) => {
-            eprintln!("{prog}: {msg}");
+            common::cli::warn(msg);
             EXIT_FAILURE
         }
     }

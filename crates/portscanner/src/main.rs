@@ -75,10 +75,7 @@ fn try_main() -> i32 {
     let shutdown = match Shutdown::install() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!(
-                "{}: cannot install the Ctrl-C handler: {e}",
-                common::cli::program_name()
-            );
+            common::cli::warn(format_args!("cannot install the Ctrl-C handler: {e}"));
             return EXIT_FAILURE;
         }
     };

@@ -118,11 +118,10 @@ pub fn run(
                     Ok(h) => workers.push(h),
                     // Fewer threads than asked (ulimit -u): scan with those.
                     Err(e) if !workers.is_empty() => {
-                        eprintln!(
-                            "{}: started only {} of {wanted} threads: {e}",
-                            common::cli::program_name(),
+                        common::cli::warn(format_args!(
+                            "started only {} of {wanted} threads: {e}",
                             workers.len()
-                        );
+                        ));
                         target = workers.len();
                     }
                     Err(e) => {
@@ -241,9 +240,6 @@ fn report(targets: &[SocketAddr], results: &[Option<Outcome>], show: Show, took:
     let _ = out.flush();
     drop(out);
     if let (Show::Open, Some(first)) = (show, first_error) {
-        eprintln!(
-            "{}: {errors} errors, the first: {first}",
-            common::cli::program_name()
-        );
+        common::cli::warn(format_args!("{errors} errors, the first: {first}"));
     }
 }

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use common::Shutdown;
-use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED, fail, program_name, usage_error};
+use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED, fail, usage_error};
 use pqsort::input::{Rng, Shape};
 use pqsort::pool::Options;
 use pqsort::{Error, TUTORIAL_CUTOFF, TUTORIAL_THREADS};
@@ -84,15 +84,15 @@ fn try_main() -> i32 {
         Err(Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(Error::BadLine(e)) => {
             let name = cli.file.as_deref().map_or("-".into(), display_name);
-            eprintln!("{}: {name}: {e}", program_name());
+            common::cli::warn(format_args!("{name}: {e}"));
             EXIT_FAILURE
         }
         Err(e @ Error::Interrupted(_)) => {
-            eprintln!("{}: {e}", program_name());
+            common::cli::warn(e);
             EXIT_INTERRUPTED
         }
         Err(e) => {
-            eprintln!("{}: {e}", program_name());
+            common::cli::warn(e);
             EXIT_FAILURE
         }
     }

@@ -85,10 +85,7 @@ fn run_tutorial(n: u64, threads: usize, shutdown: &Shutdown) -> i32 {
             0
         }
         Ok(tutorial::Outcome { count: None, .. }) => {
-            eprintln!(
-                "{}: interrupted before every k was processed; no count",
-                cli::program_name()
-            );
+            cli::warn("interrupted before every k was processed; no count");
             EXIT_INTERRUPTED
         }
     }
@@ -136,7 +133,7 @@ fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
                 Some((x, c)) => format!("there are {c} primes up to {x} (all that was finished)"),
                 None => "no segment was finished".into(),
             };
-            eprintln!("{}: interrupted; {what}", cli::program_name());
+            cli::warn(format_args!("interrupted; {what}"));
             EXIT_INTERRUPTED
         }
     }

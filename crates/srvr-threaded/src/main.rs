@@ -32,7 +32,7 @@ fn try_main() -> i32 {
     match srvr_threaded::run(cli.nclnt, listener, cli.server.config(), &shutdown) {
         Ok(outcome) => finish(outcome),
         Err(e) => {
-            srvr::server::log(format_args!("accept failed: {e}"));
+            common::cli::warn(format_args!("accept failed: {e}"));
             EXIT_FAILURE
         }
     }

@@ -2,7 +2,7 @@
 //! listener, and printing the ending.
 
 use crate::server::{self, Config, Outcome};
-use common::cli::{EXIT_INTERRUPTED, fail, program_name, usage_error};
+use common::cli::{EXIT_INTERRUPTED, fail, usage_error};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::time::Duration;
@@ -44,7 +44,7 @@ impl ServerArgs {
         let listener = server::listen(addr, server::backlog_for(nclnt))
             .unwrap_or_else(|e| fail(format_args!("cannot listen on {addr}: {e}")));
         let shown = listener.local_addr().unwrap_or(addr);
-        eprintln!("{}: listening on {shown}", program_name());
+        common::cli::warn(format_args!("listening on {shown}"));
         listener
     }
 }
@@ -72,10 +72,9 @@ pub fn finish(outcome: Outcome) -> i32 {
         Outcome::Finished { v } => (v, 0),
         Outcome::Interrupted { v, connected } => {
             let s = if connected == 1 { "" } else { "s" };
-            eprintln!(
-                "{}: interrupted with {connected} client{s} connected",
-                program_name()
-            );
+            common::cli::warn(format_args!(
+                "interrupted with {connected} client{s} connected"
+            ));
             (v, EXIT_INTERRUPTED)
         }
     };

@@ -8,6 +8,7 @@
 
 use crate::v::SharedV;
 use common::Shutdown;
+use common::cli::warn;
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -129,7 +130,7 @@ impl Server {
                 Err(_) if self.shutdown.is_triggered() => return Ok(None),
                 Err(e) if is_transient(&e) => {}
                 Err(e) if is_resource_shortage(&e) => {
-                    log(format_args!("accept: {e}; retrying"));
+                    warn(format_args!("accept: {e}; retrying"));
                     self.shutdown.sleep(Duration::from_millis(100));
                 }
                 Err(e) => return Err(e),
@@ -182,7 +183,7 @@ impl Server {
             };
             for &letter in &buf[..n] {
                 let Some(snapshot) = self.v.append(letter) else {
-                    log(format_args!(
+                    warn(format_args!(
                         "v reached --max-len {} bytes; closing client {} ({})",
                         self.v.max_len(),
                         client.id,
@@ -202,11 +203,11 @@ impl Server {
             return;
         }
         match (e.kind(), self.config.idle_timeout) {
-            (io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut, Some(t)) => log(format_args!(
+            (io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut, Some(t)) => warn(format_args!(
                 "client {} ({}) idle for {:?}; closing it",
                 client.id, client.peer, t
             )),
-            _ => log(format_args!("client {} ({}): {e}", client.id, client.peer)),
+            _ => warn(format_args!("client {} ({}): {e}", client.id, client.peer)),
         }
     }
 
@@ -294,7 +295,7 @@ pub fn spawn_client(
     {
         Ok(h) => Some(h),
         Err(e) => {
-            log(format_args!(
+            warn(format_args!(
                 "client {id} ({peer}): cannot start a thread: {e}"
             ));
             let _ = stream.shutdown(Both::Both);
@@ -316,9 +317,4 @@ fn is_transient(e: &io::Error) -> bool {
 fn is_resource_shortage(e: &io::Error) -> bool {
     // ENOMEM, ENFILE, EMFILE, ENOBUFS on Linux.
     matches!(e.raw_os_error(), Some(12 | 23 | 24 | 105))
-}
-
-/// One line on stderr, prefixed with the program name.
-pub fn log(msg: std::fmt::Arguments<'_>) {
-    eprintln!("{}: {msg}", common::cli::program_name());
 }
