@@ -9,7 +9,8 @@
 //! memory bandwidth it is far above `sort_unstable(n) / T`.
 //!
 //! `cargo bench -p pqsort --bench vs_rayon -- [--threads T] [--rounds R] [--big]`
-//! (`--big` adds 10^8 random; `--quick` is a short smoke run).
+//! (`--big` adds 10^8 random, `--only-big` runs only that; `--quick` is a
+//! short smoke run).
 
 use common::Shutdown;
 use pqsort::input::{Rng, Shape, generate};
@@ -41,6 +42,9 @@ fn main() {
     if args.iter().any(|a| a == "--big") {
         cases.push((100_000_000, Shape::Random));
     }
+    if args.iter().any(|a| a == "--only-big") {
+        cases = vec![(100_000_000, Shape::Random)];
+    }
     let rayon_pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -52,9 +56,9 @@ fn main() {
         num_cpus::get()
     );
     println!(
-        "| n | input | pqsort T={threads} | rayon par_sort_unstable T={threads} | pqsort T=1 | sort_unstable | pqsort/rayon | pqsort T=1/T={threads} | ceiling: {threads} x sort_unstable(n/{threads}) at once |"
+        "| n | input | pqsort T={threads} | rayon par_sort_unstable T={threads} | pqsort T=1 | sort_unstable | pqsort/rayon | pqsort T=1/T={threads} | ceiling: {threads} x sort_unstable(n/{threads}) at once | T=1/T={threads} per round: median (min-max) |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for (n, shape) in cases {
         let mut data = Vec::new();
         generate(&mut data, n, shape, &mut Rng::new(42));
@@ -87,6 +91,14 @@ fn main() {
                 }
             }
         }
+        // T=1 over T=threads within each round (the two ran seconds apart,
+        // so load that drifts over the run cancels): median, min, max.
+        let mut paired: Vec<f64> = times[2]
+            .iter()
+            .zip(&times[0])
+            .map(|(one, many)| one.as_secs_f64() / many.as_secs_f64())
+            .collect();
+        paired.sort_by(f64::total_cmp);
         let ms: Vec<f64> = times
             .iter_mut()
             .map(|t| {
@@ -95,7 +107,7 @@ fn main() {
             })
             .collect();
         println!(
-            "| {n} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} | {:.1} |",
+            "| {n} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} | {:.1} | {:.2} ({:.2}-{:.2}) |",
             shape.name(),
             ms[0],
             ms[1],
@@ -103,7 +115,10 @@ fn main() {
             ms[3],
             ms[0] / ms[1],
             ms[2] / ms[0],
-            ms[4]
+            ms[4],
+            paired[paired.len() / 2],
+            paired[0],
+            paired[paired.len() - 1]
         );
     }
 }
