@@ -24,6 +24,19 @@ done
 got=$(printf ' 10\n-3\n\n+7\n0\n' | "$PQ" - | tr '\n' ' ')
 [ "$got" = "-3 0 7 10 " ] || fail "stdin sort gave '$got'"
 
+# Integers of any length (u64 above i64::MAX, 30 digits): same as sort -n.
+tmp=$(mktemp -d)
+for i in $(seq 2000); do
+  case $((i % 3)) in
+    0) printf '%d%05d%05d%05d\n' $((RANDOM % 9 + 1)) $RANDOM $RANDOM $RANDOM ;;
+    1) printf -- '-%d%05d%05d%05d%05d%05d%05d\n' $((RANDOM % 9 + 1)) $RANDOM $RANDOM $RANDOM $RANDOM $RANDOM $RANDOM ;;
+    2) printf '1844674407370955%04d\n' $((RANDOM % 10000)) ;;
+  esac
+done >"$tmp/big.txt"
+"$PQ" "$tmp/big.txt" >"$tmp/pq.txt" || fail "big integers: exit $?"
+sort -n "$tmp/big.txt" | cmp -s - "$tmp/pq.txt" || fail "big integers: differs from sort -n"
+rm -rf "$tmp"
+
 # Bad line: exit 1, names the line, writes nothing.
 set +e
 out=$(printf '1\n2\nthree\n' | "$PQ" - 2>/tmp/pqsort-smoke-err.$$); rc=$?

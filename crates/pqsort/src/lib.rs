@@ -172,6 +172,7 @@ fn fingerprint(v: &[u64]) -> (u64, u64, usize) {
 
 /// Tool mode: sorts the integers of `input` (one a line) and writes them to
 /// `out`. On a bad line nothing is written. Returns the partition counts.
+/// Integers beyond the 64-bit range are sorted too, as [`lines::BigInt`]s.
 pub fn sort_lines(
     input: &[u8],
     out: &mut impl Write,
@@ -179,12 +180,26 @@ pub fn sort_lines(
     cutoff: Option<usize>,
     shutdown: &Shutdown,
 ) -> Result<Visits, Error> {
-    let mut v = lines::parse(input).map_err(Error::BadLine)?;
-    let mut opts = Options::for_len(v.len(), threads);
+    let numbers = lines::parse_any(input).map_err(Error::BadLine)?;
+    let len = match &numbers {
+        lines::Numbers::Small(v) => v.len(),
+        lines::Numbers::Big(v) => v.len(),
+    };
+    let mut opts = Options::for_len(len, threads);
     if let Some(c) = cutoff {
         opts.cutoff = c;
     }
-    let visits = pool::sort(&mut v, opts, shutdown)?;
-    lines::write(&v, out)?;
+    let visits = match numbers {
+        lines::Numbers::Small(mut v) => {
+            let visits = pool::sort(&mut v, opts, shutdown)?;
+            lines::write(&v, out)?;
+            visits
+        }
+        lines::Numbers::Big(mut v) => {
+            let visits = pool::sort(&mut v, opts, shutdown)?;
+            lines::write_big(&v, out)?;
+            visits
+        }
+    };
     Ok(visits)
 }

@@ -1,5 +1,11 @@
 //! Tool mode's text format: one integer a line in, one integer a line out.
+//!
+//! Integers are read as `i64` (the fast path: parse, sort and print machine
+//! words). If a line is out of that range, the whole input is read again as
+//! [`BigInt`]s, integers of any length compared the way `sort -n` compares
+//! them, so no integer input is refused for its size.
 
+use std::cmp::Ordering;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -59,18 +65,17 @@ pub fn parse(input: &[u8]) -> Result<Vec<i64>, BadLine> {
         }
         match parse_i64(t) {
             Ok(x) => out.push(x),
-            Err(why) => {
-                let shown = String::from_utf8_lossy(&t[..t.len().min(40)]).into_owned();
-                let text = if t.len() > 40 { shown + "..." } else { shown };
-                return Err(BadLine { line, text, why });
-            }
+            Err(why) => return Err(bad_line(line, t, why)),
         }
     }
     Ok(out)
 }
 
+const NOT_INT: &str = "is not an integer";
+/// Why [`parse`] refuses a line that [`parse_big`] accepts.
+pub const OUT_OF_RANGE: &str = "is out of range for a 64-bit integer";
+
 fn parse_i64(t: &[u8]) -> Result<i64, &'static str> {
-    const NOT_INT: &str = "is not an integer";
     let (neg, digits) = match t {
         [b'-', rest @ ..] => (true, rest),
         [b'+', rest @ ..] => (false, rest),
@@ -110,8 +115,113 @@ fn parse_i64(t: &[u8]) -> Result<i64, &'static str> {
     let value = if neg { Some(acc) } else { acc.checked_neg() };
     match value {
         Some(v) if !overflow => Ok(v),
-        _ => Err("is out of range for a 64-bit integer"),
+        _ => Err(OUT_OF_RANGE),
     }
+}
+
+/// An integer of any length: a sign and its decimal digits without leading
+/// zeros (none for zero, which is never negative). It borrows the digits
+/// from the input, so sorting moves only a pointer, a length and a flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BigInt<'a> {
+    neg: bool,
+    digits: &'a [u8],
+}
+
+impl Ord for BigInt<'_> {
+    /// By sign, then magnitude: more digits is larger, equal lengths
+    /// compare digit by digit (byte order is digit order).
+    fn cmp(&self, other: &Self) -> Ordering {
+        let magnitude =
+            || (self.digits.len(), self.digits).cmp(&(other.digits.len(), other.digits));
+        match (self.neg, other.neg) {
+            (false, false) => magnitude(),
+            (true, true) => magnitude().reverse(),
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+        }
+    }
+}
+
+impl PartialOrd for BigInt<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Whole integers and what [`parse_any`] made of them.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Numbers<'a> {
+    /// Every line fits an `i64`.
+    Small(Vec<i64>),
+    /// Some line does not: all of them as [`BigInt`]s.
+    Big(Vec<BigInt<'a>>),
+}
+
+/// [`parse`], falling back to [`parse_big`] when a line is out of the
+/// `i64` range.
+pub fn parse_any(input: &[u8]) -> Result<Numbers<'_>, BadLine> {
+    match parse(input) {
+        Ok(v) => Ok(Numbers::Small(v)),
+        Err(e) if e.why == OUT_OF_RANGE => parse_big(input).map(Numbers::Big),
+        Err(e) => Err(e),
+    }
+}
+
+/// Parses one integer of any length per line, with the same rules as
+/// [`parse`] (whitespace, blank lines, signs, byte-order mark).
+pub fn parse_big(input: &[u8]) -> Result<Vec<BigInt<'_>>, BadLine> {
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    let mut out = Vec::new();
+    for (i, raw) in input.split(|&b| b == b'\n').enumerate() {
+        let t = raw.trim_ascii();
+        if t.is_empty() {
+            continue;
+        }
+        let (neg, digits) = match t {
+            [b'-', rest @ ..] => (true, rest),
+            [b'+', rest @ ..] => (false, rest),
+            _ => (false, t),
+        };
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return Err(bad_line(i + 1, t, NOT_INT));
+        }
+        let first = digits
+            .iter()
+            .position(|&d| d != b'0')
+            .unwrap_or(digits.len());
+        let digits = &digits[first..];
+        out.push(BigInt {
+            neg: neg && !digits.is_empty(),
+            digits,
+        });
+    }
+    Ok(out)
+}
+
+fn bad_line(line: usize, t: &[u8], why: &'static str) -> BadLine {
+    let shown = String::from_utf8_lossy(&t[..t.len().min(40)]).into_owned();
+    let text = if t.len() > 40 { shown + "..." } else { shown };
+    BadLine { line, text, why }
+}
+
+/// [`write`] for [`BigInt`]s.
+pub fn write_big(values: &[BigInt<'_>], out: &mut impl Write) -> io::Result<()> {
+    const CHUNK: usize = 1 << 16;
+    let mut buf = Vec::with_capacity(CHUNK);
+    for x in values {
+        if x.neg {
+            buf.push(b'-');
+        }
+        buf.extend_from_slice(if x.digits.is_empty() { b"0" } else { x.digits });
+        buf.push(b'\n');
+        if buf.len() >= CHUNK {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    out.write_all(&buf)?;
+    out.flush()
 }
 
 /// Writes `values` one a line, formatting digits by hand into one buffer
@@ -170,6 +280,76 @@ fn push_i64(buf: &mut Vec<u8>, x: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `x` as text, with `zeros` leading zeros and a `+` if asked.
+    fn spelled(x: i128, zeros: usize, plus: bool) -> String {
+        let z = "0".repeat(zeros);
+        match (x < 0, plus) {
+            (true, _) => format!("-{z}{}", x.unsigned_abs()),
+            (false, true) => format!("+{z}{x}"),
+            (false, false) => format!("{z}{x}"),
+        }
+    }
+
+    proptest! {
+        /// Integers of any size (here up to 39 digits) sort as numbers,
+        /// whatever their leading zeros and signs, and print canonically.
+        #[test]
+        fn big_ints_sort_like_i128(
+            v in prop::collection::vec(
+                prop_oneof![any::<i128>(), any::<i64>().prop_map(i128::from), -3i128..3],
+                0..300,
+            ),
+            spelling in prop::collection::vec((0usize..3, any::<bool>()), 300),
+        ) {
+            let text: String = v
+                .iter()
+                .zip(&spelling)
+                .map(|(&x, &(zeros, plus))| spelled(x, zeros, plus) + "\n")
+                .collect();
+            let mut parsed = parse_big(text.as_bytes()).unwrap();
+            parsed.sort_unstable();
+            let mut out = Vec::new();
+            write_big(&parsed, &mut out).unwrap();
+            let mut want = v.clone();
+            want.sort_unstable();
+            let want: String = want.iter().map(|x| format!("{x}\n")).collect();
+            prop_assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn out_of_range_falls_back_to_big_ints() {
+        assert_eq!(parse_any(b"3\n-1\n").unwrap(), Numbers::Small(vec![3, -1]));
+        let text = b"\xEF\xBB\xBF 5\r\n\n-0\n+000\n-99999999999999999999\n18446744073709551615\n-7";
+        let Numbers::Big(mut v) = parse_any(text).unwrap() else {
+            panic!("expected the big-integer fallback");
+        };
+        v.sort();
+        let mut out = Vec::new();
+        write_big(&v, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "-99999999999999999999\n-7\n0\n0\n5\n18446744073709551615\n"
+        );
+        // A bad line after the first huge one is still named, with its line.
+        let e = parse_any(b"1\n99999999999999999999\n2\nx1\n").unwrap_err();
+        assert_eq!((e.line, e.text.as_str(), e.why), (4, "x1", NOT_INT));
+        for bad in [
+            "-",
+            "+",
+            "1.5",
+            "--1",
+            "1 2",
+            "0x10",
+            "99999999999999999999x",
+        ] {
+            let text = format!("99999999999999999999\n{bad}\n");
+            let e = parse_any(text.as_bytes()).unwrap_err();
+            assert_eq!(e.line, 2, "{bad}");
+        }
+    }
 
     #[test]
     fn parses_signs_whitespace_and_extremes() {

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 #[command(version, about)]
 struct Cli {
     /// Sort the integers in FILE, one per line, and print them in order;
-    /// "-" reads stdin. Blank lines are skipped.
+    /// "-" reads stdin. Any length; blank lines are skipped.
     #[arg(conflicts_with_all = ["size", "input", "seed"])]
     file: Option<PathBuf>,
     /// Sort N generated 64-bit integers, check and time the result.
@@ -35,7 +35,7 @@ struct Cli {
     #[arg(long, value_enum, requires = "size")]
     input: Option<Shape>,
     /// Jobs of at most C elements are sorted sequentially [default: 16 for
-    /// the demo, size / (16 * threads) within 2048..262144 otherwise].
+    /// the demo; otherwise a few jobs per thread, at least 4096].
     #[arg(long, value_name = "C", value_parser = clap::value_parser!(u64).range(1..))]
     cutoff: Option<u64>,
     /// With FILE: print the per-thread partition counts on stderr.

@@ -229,15 +229,29 @@ fn bad_line_is_named_and_nothing_is_written() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("line 10001") && err.contains("12abc"), "{err}");
 
-    let f = TempFile::new("bad", b"1\n99999999999999999999\n");
+    let f = TempFile::new("bad", b"1\n99999999999999999999\nten\n");
     let out = run(&[f.path()], b"");
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let err = text(&out.stderr);
     assert!(
-        err.contains(f.path()) && err.contains("line 2") && err.contains("out of range"),
+        err.contains(f.path()) && err.contains("line 3") && err.contains("ten"),
         "{err}"
     );
+}
+
+#[test]
+fn integers_beyond_64_bits_are_sorted_too() {
+    // u64 values above i64::MAX (hashes, say) and longer ones: as sort -n.
+    let input = b"18446744073709551615\n-5\n9223372036854775808\n0\n-123456789012345678901234567890\n0042\n";
+    for threads in ["1", "2"] {
+        let out = run(&["-", "-t", threads], input);
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(
+            text(&out.stdout),
+            "-123456789012345678901234567890\n-5\n0\n42\n9223372036854775808\n18446744073709551615\n"
+        );
+    }
 }
 
 #[test]
