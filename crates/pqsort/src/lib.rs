@@ -180,7 +180,7 @@ pub fn sort_lines(
     cutoff: Option<usize>,
     shutdown: &Shutdown,
 ) -> Result<Visits, Error> {
-    let numbers = lines::parse_any(input).map_err(Error::BadLine)?;
+    let numbers = lines::parse_any(input, threads).map_err(Error::BadLine)?;
     let len = match &numbers {
         lines::Numbers::Small(v) => v.len(),
         lines::Numbers::Big(v) => v.len(),
@@ -192,7 +192,7 @@ pub fn sort_lines(
     let visits = match numbers {
         lines::Numbers::Small(mut v) => {
             let visits = pool::sort(&mut v, opts, shutdown)?;
-            lines::write(&v, out)?;
+            lines::write_par(&v, out, threads)?;
             visits
         }
         lines::Numbers::Big(mut v) => {

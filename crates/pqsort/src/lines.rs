@@ -4,6 +4,10 @@
 //! words). If a line is out of that range, the whole input is read again as
 //! [`BigInt`]s, integers of any length compared the way `sort -n` compares
 //! them, so no integer input is refused for its size.
+//!
+//! With several threads, a large input is cut at line ends into pieces
+//! parsed at once, and a large output is formatted in parallel rounds; the
+//! text and the line numbers in errors are the same as with one thread.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -29,8 +33,15 @@ impl fmt::Display for BadLine {
 /// ignored and whitespace-only lines are skipped; anything else that is not
 /// an `i64` (optional sign, decimal digits) is an error naming its line.
 pub fn parse(input: &[u8]) -> Result<Vec<i64>, BadLine> {
-    // A UTF-8 byte-order mark, as some editors write, is not part of line 1.
-    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    parse_lines(strip_bom(input))
+}
+
+/// A UTF-8 byte-order mark, as some editors write, is not part of line 1.
+fn strip_bom(input: &[u8]) -> &[u8] {
+    input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input)
+}
+
+fn parse_lines(input: &[u8]) -> Result<Vec<i64>, BadLine> {
     let mut out = Vec::with_capacity(input.len() / 8);
     let n = input.len();
     let (mut pos, mut line) = (0, 0);
@@ -159,19 +170,78 @@ pub enum Numbers<'a> {
 }
 
 /// [`parse`], falling back to [`parse_big`] when a line is out of the
-/// `i64` range.
-pub fn parse_any(input: &[u8]) -> Result<Numbers<'_>, BadLine> {
-    match parse(input) {
-        Ok(v) => Ok(Numbers::Small(v)),
-        Err(e) if e.why == OUT_OF_RANGE => parse_big(input).map(Numbers::Big),
-        Err(e) => Err(e),
+/// `i64` range. Large inputs are cut at line ends into `threads` pieces
+/// that are parsed at once; the error reported is still the first bad line.
+pub fn parse_any(input: &[u8], threads: usize) -> Result<Numbers<'_>, BadLine> {
+    parse_in_pieces(input, threads, PAR_MIN_BYTES)
+}
+
+fn parse_in_pieces(input: &[u8], threads: usize, min: usize) -> Result<Numbers<'_>, BadLine> {
+    let input = strip_bom(input);
+    let pieces = cut_at_lines(input, threads, min);
+    let parsed: Vec<Result<Vec<i64>, BadLine>> = if pieces.len() == 1 {
+        vec![parse_lines(input)]
+    } else {
+        std::thread::scope(|s| {
+            let helpers: Vec<_> = pieces
+                .iter()
+                .map(|&p| s.spawn(move || parse_lines(p)))
+                .collect();
+            helpers
+                .into_iter()
+                .map(|h| h.join().expect("parse thread"))
+                .collect()
+        })
+    };
+    let mut all = Vec::new();
+    for (i, result) in parsed.into_iter().enumerate() {
+        match result {
+            Ok(v) if all.is_empty() => all = v,
+            Ok(v) => all.extend_from_slice(&v),
+            Err(e) if e.why == OUT_OF_RANGE => return parse_big(input).map(Numbers::Big),
+            Err(e) => {
+                // Each piece counted its lines from 1; add the lines of the
+                // pieces before it (each ends with a newline).
+                let before: usize = pieces[..i]
+                    .iter()
+                    .map(|p| p.iter().filter(|&&b| b == b'\n').count())
+                    .sum();
+                return Err(BadLine {
+                    line: before + e.line,
+                    ..e
+                });
+            }
+        }
     }
+    Ok(Numbers::Small(all))
+}
+
+/// Inputs or outputs smaller than this are handled by one thread.
+const PAR_MIN_BYTES: usize = 1 << 20;
+
+/// Cuts `input` into at most `threads` pieces of similar size, each ending
+/// just after a newline (but the last), and none under `min` bytes.
+fn cut_at_lines(input: &[u8], threads: usize, min: usize) -> Vec<&[u8]> {
+    let count = threads.clamp(1, (input.len() / min.max(1)).max(1));
+    let mut pieces = Vec::with_capacity(count);
+    let mut rest = input;
+    for i in (1..count).rev() {
+        let target = rest.len() / (i + 1);
+        let Some(nl) = rest[target..].iter().position(|&b| b == b'\n') else {
+            break;
+        };
+        let (piece, tail) = rest.split_at(target + nl + 1);
+        pieces.push(piece);
+        rest = tail;
+    }
+    pieces.push(rest);
+    pieces
 }
 
 /// Parses one integer of any length per line, with the same rules as
 /// [`parse`] (whitespace, blank lines, signs, byte-order mark).
 pub fn parse_big(input: &[u8]) -> Result<Vec<BigInt<'_>>, BadLine> {
-    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    let input = strip_bom(input);
     let mut out = Vec::new();
     for (i, raw) in input.split(|&b| b == b'\n').enumerate() {
         let t = raw.trim_ascii();
@@ -227,6 +297,11 @@ pub fn write_big(values: &[BigInt<'_>], out: &mut impl Write) -> io::Result<()> 
 /// Writes `values` one a line, formatting digits by hand into one buffer
 /// flushed in large chunks.
 pub fn write(values: &[i64], out: &mut impl Write) -> io::Result<()> {
+    write_chunk(values, out)?;
+    out.flush()
+}
+
+fn write_chunk(values: &[i64], out: &mut impl Write) -> io::Result<()> {
     const CHUNK: usize = 1 << 16;
     let mut buf = Vec::with_capacity(CHUNK + 24);
     for &x in values {
@@ -236,7 +311,52 @@ pub fn write(values: &[i64], out: &mut impl Write) -> io::Result<()> {
             buf.clear();
         }
     }
-    out.write_all(&buf)?;
+    out.write_all(&buf)
+}
+
+/// [`write`] with `threads` threads formatting at once: rounds of up to
+/// [`ROUND`] values, each round's text written in order before the next,
+/// so memory stays bounded however long the output is.
+pub fn write_par(values: &[i64], out: &mut impl Write, threads: usize) -> io::Result<()> {
+    /// Values per round: about 20 MB of text.
+    const ROUND: usize = 1 << 20;
+    /// Values worth a thread: about 1 MB of text.
+    const MIN: usize = PAR_MIN_BYTES / 20;
+    let threads = threads.clamp(1, ROUND / MIN);
+    if threads == 1 || values.len() <= MIN {
+        return write(values, out);
+    }
+    let per_thread = ROUND / threads;
+    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); threads];
+    for round in values.chunks(per_thread * threads) {
+        // Each thread takes its buffer by value: were the buffers' headers
+        // shared through `&mut`, every push would write a length next to the
+        // other thread's, and the cache line would bounce between cores.
+        bufs = std::thread::scope(|s| {
+            let helpers: Vec<_> = round
+                .chunks(per_thread)
+                .zip(std::mem::take(&mut bufs))
+                .map(|(part, mut buf)| {
+                    s.spawn(move || {
+                        buf.clear();
+                        buf.reserve(part.len() * 21); // "-9223372036854775808\n"
+                        for &x in part {
+                            push_i64(&mut buf, x);
+                        }
+                        buf
+                    })
+                })
+                .collect();
+            helpers
+                .into_iter()
+                .map(|h| h.join().expect("format thread"))
+                .collect()
+        });
+        for buf in &bufs {
+            out.write_all(buf)?;
+        }
+        bufs.resize_with(threads, Vec::new);
+    }
     out.flush()
 }
 
@@ -320,10 +440,91 @@ mod tests {
     }
 
     #[test]
+    fn pieces_end_at_line_ends_and_cover_the_input() {
+        let text: Vec<u8> = (0..1000)
+            .flat_map(|i| format!("{i}\n").into_bytes())
+            .collect();
+        for threads in 1..9 {
+            for min in [1, 100, 1000, 10_000] {
+                let pieces = cut_at_lines(&text, threads, min);
+                assert!(pieces.len() <= threads);
+                assert_eq!(pieces.concat(), text);
+                for p in &pieces[..pieces.len() - 1] {
+                    assert!(p.ends_with(b"\n") && p.len() >= min / 2);
+                }
+            }
+        }
+        assert_eq!(cut_at_lines(b"no newline", 4, 1), vec![&b"no newline"[..]]);
+        assert_eq!(cut_at_lines(b"", 4, 1), vec![&b""[..]]);
+    }
+
+    #[test]
+    fn parsing_in_pieces_agrees_with_one_piece() {
+        let mut rng = crate::input::Rng::new(3);
+        let mut text = String::from("\u{FEFF}");
+        let mut want = Vec::new();
+        for i in 0..20_000 {
+            let x = rng.next_u64() as i64 >> (i % 60);
+            want.push(x);
+            text += &match i % 4 {
+                0 => format!("{x}\n"),
+                1 => format!("  {x}\r\n"),
+                2 => format!("{x}\n\n"),
+                _ => format!("+{}\n", x.unsigned_abs()).replace('+', if x < 0 { "-" } else { "+" }),
+            };
+        }
+        for threads in [1, 2, 3, 7] {
+            let got = parse_in_pieces(text.as_bytes(), threads, 1000).unwrap();
+            assert_eq!(got, Numbers::Small(want.clone()), "{threads}");
+        }
+        // The first bad line is named with its line in the whole input,
+        // wherever the pieces were cut; a huge number goes to big ints.
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        for bad_at in [0, 1, 4999, 12_345, lines.len() - 1] {
+            for (bad, why) in [("x", NOT_INT), ("99999999999999999999", "")] {
+                let mut t = lines.clone();
+                t[bad_at] = if bad == "x" {
+                    "x\n"
+                } else {
+                    "99999999999999999999\n"
+                };
+                let t = t.concat();
+                for threads in [1, 2, 5] {
+                    match parse_in_pieces(t.as_bytes(), threads, 1000) {
+                        Err(e) => assert_eq!((e.line, e.why), (bad_at + 1, why)),
+                        Ok(Numbers::Big(v)) => {
+                            assert!(why.is_empty());
+                            assert_eq!(v.len(), want.len());
+                        }
+                        Ok(Numbers::Small(_)) => panic!("bad line not seen"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn parallel_writing_matches_sequential() {
+        let v: Vec<i64> = (0..3_000_000i64)
+            .map(|i| (i * 7919) % 1_000_003 - 500_000)
+            .collect();
+        let mut one = Vec::new();
+        write(&v, &mut one).unwrap();
+        for threads in [2, 3, 64] {
+            let mut many = Vec::new();
+            write_par(&v, &mut many, threads).unwrap();
+            assert!(many == one, "{threads} threads");
+        }
+    }
+
+    #[test]
     fn out_of_range_falls_back_to_big_ints() {
-        assert_eq!(parse_any(b"3\n-1\n").unwrap(), Numbers::Small(vec![3, -1]));
+        assert_eq!(
+            parse_any(b"3\n-1\n", 1).unwrap(),
+            Numbers::Small(vec![3, -1])
+        );
         let text = b"\xEF\xBB\xBF 5\r\n\n-0\n+000\n-99999999999999999999\n18446744073709551615\n-7";
-        let Numbers::Big(mut v) = parse_any(text).unwrap() else {
+        let Numbers::Big(mut v) = parse_any(text, 2).unwrap() else {
             panic!("expected the big-integer fallback");
         };
         v.sort();
@@ -334,7 +535,7 @@ mod tests {
             "-99999999999999999999\n-7\n0\n0\n5\n18446744073709551615\n"
         );
         // A bad line after the first huge one is still named, with its line.
-        let e = parse_any(b"1\n99999999999999999999\n2\nx1\n").unwrap_err();
+        let e = parse_any(b"1\n99999999999999999999\n2\nx1\n", 2).unwrap_err();
         assert_eq!((e.line, e.text.as_str(), e.why), (4, "x1", NOT_INT));
         for bad in [
             "-",
@@ -346,7 +547,7 @@ mod tests {
             "99999999999999999999x",
         ] {
             let text = format!("99999999999999999999\n{bad}\n");
-            let e = parse_any(text.as_bytes()).unwrap_err();
+            let e = parse_any(text.as_bytes(), 1).unwrap_err();
             assert_eq!(e.line, 2, "{bad}");
         }
     }

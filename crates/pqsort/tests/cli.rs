@@ -172,7 +172,8 @@ fn lcg_numbers(n: usize) -> Vec<i64> {
 
 #[test]
 fn sorts_a_file_like_sort_n() {
-    let nums = lcg_numbers(50_000);
+    // 300,000 lines (about 5 MB): parsed and printed by several threads.
+    let nums = lcg_numbers(300_000);
     let input: String = nums.iter().map(|x| format!("{x}\n")).collect();
     let f = TempFile::new("file", input.as_bytes());
     let mut want = nums.clone();
@@ -228,6 +229,18 @@ fn bad_line_is_named_and_nothing_is_written() {
     let err = text(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("line 10001") && err.contains("12abc"), "{err}");
+
+    // Large enough (about 5 MB) to be parsed in pieces by several threads:
+    // the line number still counts from the start of the whole input.
+    let mut input: String = (0..600_000).map(|x| format!("{}\n", x * 7)).collect();
+    input.push_str("0x1f\n5\n");
+    for threads in ["1", "2", "4"] {
+        let out = run(&["-", "-t", threads], input.as_bytes());
+        assert_eq!(out.status.code(), Some(1));
+        assert!(out.stdout.is_empty());
+        let err = text(&out.stderr);
+        assert!(err.contains("line 600001") && err.contains("0x1f"), "{err}");
+    }
 
     let f = TempFile::new("bad", b"1\n99999999999999999999\nten\n");
     let out = run(&[f.path()], b"");
