@@ -4,10 +4,13 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use testkit::{finish_bounded, text};
 
 const BIN: &str = env!("CARGO_BIN_EXE_pqsort");
 
 /// Runs pqsort with `args` and `stdin`, killing it if it takes over 60 s.
+/// Input is fed from a thread, so a large one cannot deadlock against
+/// output the child writes meanwhile.
 fn run(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
@@ -21,30 +24,9 @@ fn run(args: &[&str], stdin: &[u8]) -> Output {
     let feeder = std::thread::spawn(move || {
         let _ = input.write_all(&data);
     });
-    let out = wait_bounded(child, Duration::from_secs(60));
+    let out = finish_bounded(child, Duration::from_secs(60));
     feeder.join().unwrap();
     out
-}
-
-/// Collects the child's output (reading both pipes, so it never blocks on a
-/// full pipe); kills it and fails if it runs longer than `limit`.
-fn wait_bounded(child: std::process::Child, limit: Duration) -> Output {
-    let pid = child.id().to_string();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(limit) {
-        Ok(out) => out.expect("wait for pqsort"),
-        Err(_) => {
-            let _ = Command::new("kill").args(["-KILL", &pid]).status();
-            panic!("pqsort did not finish within {limit:?}");
-        }
-    }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8(b.to_vec()).expect("utf-8 output")
 }
 
 /// A temp file removed on drop.
@@ -312,20 +294,19 @@ fn help_and_version() {
 fn ctrl_c_stops_a_long_sort_with_130() {
     // Cut-off 2 puts millions of tiny jobs through the queue: seconds of
     // work even in release, so the signal lands before the end.
-    let child = Command::new(BIN)
-        .args(["--size", "20000000", "--cutoff", "2", "--threads", "2"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let child = testkit::spawn_piped(Command::new(BIN).args([
+        "--size",
+        "20000000",
+        "--cutoff",
+        "2",
+        "--threads",
+        "2",
+    ]));
+    // Main, the Ctrl-C handler and the two workers: the sort is under way.
+    testkit::wait_for_threads(child.id(), 4);
+    testkit::signal(child.id(), "INT");
     let t0 = Instant::now();
-    let out = wait_bounded(child, Duration::from_secs(30));
+    let out = finish_bounded(child, Duration::from_secs(30));
     assert!(t0.elapsed() < Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(130), "{out:?}");
     let err = text(&out.stderr);
