@@ -277,14 +277,32 @@ fn bad_line(line: usize, t: &[u8], why: &'static str) -> BadLine {
 
 /// [`write`] for [`BigInt`]s.
 pub fn write_big(values: &[BigInt<'_>], out: &mut impl Write) -> io::Result<()> {
-    const CHUNK: usize = 1 << 16;
-    let mut buf = Vec::with_capacity(CHUNK);
-    for x in values {
+    write_lines(values, out, |buf, x| {
         if x.neg {
             buf.push(b'-');
         }
         buf.extend_from_slice(if x.digits.is_empty() { b"0" } else { x.digits });
         buf.push(b'\n');
+    })
+}
+
+/// Writes `values` one a line, formatting digits by hand into one buffer
+/// flushed in large chunks.
+pub fn write(values: &[i64], out: &mut impl Write) -> io::Result<()> {
+    write_lines(values, out, |buf, &x| push_i64(buf, x))
+}
+
+/// Formats each value with `push` into a buffer written out in 64 KiB
+/// chunks, then flushes `out`.
+fn write_lines<T>(
+    values: &[T],
+    out: &mut impl Write,
+    push: impl Fn(&mut Vec<u8>, &T),
+) -> io::Result<()> {
+    const CHUNK: usize = 1 << 16;
+    let mut buf = Vec::with_capacity(2 * CHUNK);
+    for x in values {
+        push(&mut buf, x);
         if buf.len() >= CHUNK {
             out.write_all(&buf)?;
             buf.clear();
@@ -292,26 +310,6 @@ pub fn write_big(values: &[BigInt<'_>], out: &mut impl Write) -> io::Result<()> 
     }
     out.write_all(&buf)?;
     out.flush()
-}
-
-/// Writes `values` one a line, formatting digits by hand into one buffer
-/// flushed in large chunks.
-pub fn write(values: &[i64], out: &mut impl Write) -> io::Result<()> {
-    write_chunk(values, out)?;
-    out.flush()
-}
-
-fn write_chunk(values: &[i64], out: &mut impl Write) -> io::Result<()> {
-    const CHUNK: usize = 1 << 16;
-    let mut buf = Vec::with_capacity(CHUNK + 24);
-    for &x in values {
-        push_i64(&mut buf, x);
-        if buf.len() >= CHUNK {
-            out.write_all(&buf)?;
-            buf.clear();
-        }
-    }
-    out.write_all(&buf)
 }
 
 /// [`write`] with `threads` threads formatting at once: rounds of up to
