@@ -2,11 +2,12 @@
 //! themselves (and the Python fixture server when python3 is there).
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use testkit::{finish_bounded, run_with_input, spawn_piped};
 
 const BIN: &str = env!("CARGO_BIN_EXE_clnt");
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -33,119 +34,108 @@ fn echo_server(listener: TcpListener) -> JoinHandle<(Vec<u8>, bool)> {
     })
 }
 
+/// One client served by a thread: it reads the client's first letter, then
+/// `then` has the connection.
+fn after_first_letter(
+    listener: TcpListener,
+    then: impl FnOnce(TcpStream) + Send + 'static,
+) -> JoinHandle<()> {
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut b = [0u8; 1];
+        s.read_exact(&mut b).unwrap();
+        then(s);
+    })
+}
+
 fn loopback() -> (TcpListener, String) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port().to_string();
     (l, port)
 }
 
-fn run(args: &[&str], input: &[u8]) -> (ExitStatus, Vec<u8>, String) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    wait_output(child)
+/// Runs clnt with `args` and `input` on stdin (bounded by [`PATIENCE`]);
+/// returns its status, stdout and stderr (which must be UTF-8).
+fn run(args: &[&str], input: &str) -> (ExitStatus, Vec<u8>, String) {
+    outcome(run_with_input(
+        Command::new(BIN).args(args),
+        input,
+        PATIENCE,
+    ))
 }
 
-fn wait_output(mut child: Child) -> (ExitStatus, Vec<u8>, String) {
-    let t0 = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if t0.elapsed() > PATIENCE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("clnt still running after {PATIENCE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status,
-        out.stdout,
-        String::from_utf8(out.stderr).unwrap(),
-    )
+/// A finished child as (status, stdout, stderr, which must be UTF-8).
+fn outcome(o: std::process::Output) -> (ExitStatus, Vec<u8>, String) {
+    (o.status, o.stdout, String::from_utf8(o.stderr).unwrap())
+}
+
+/// A clnt session with HOST `host` against [`echo_server`] on `listener`,
+/// which must succeed; returns clnt's stdout and stderr, and what the server
+/// got and whether it saw a clean end of stream.
+fn echo_session(
+    listener: TcpListener,
+    host: &str,
+    input: &str,
+) -> (Vec<u8>, String, Vec<u8>, bool) {
+    let port = listener.local_addr().unwrap().port().to_string();
+    let server = echo_server(listener);
+    let (st, out, err) = run(&[host, &port], input);
+    // Asserted before the join: a clnt that never connected leaves the
+    // server thread in accept().
+    assert!(st.success(), "{err}");
+    let (got, clean) = server.join().unwrap();
+    (out, err, got, clean)
 }
 
 #[test]
 fn piped_session_prints_prompts_and_replies() {
-    let (l, port) = loopback();
-    let server = echo_server(l);
-    let (st, out, err) = run(&["127.0.0.1", &port], b"a\nb\n\n");
-    assert!(st.success(), "{err}");
+    let (out, err, got, clean) = echo_session(loopback().0, "127.0.0.1", "a\nb\n\n");
     assert_eq!(out, b"enter a letter:a\nenter a letter:ab\nenter a letter:");
     assert!(err.is_empty(), "{err}");
-    assert_eq!(server.join().unwrap(), (b"ab".to_vec(), true));
+    assert_eq!((got, clean), (b"ab".to_vec(), true));
 }
 
 #[test]
 fn end_of_input_leaves_like_an_empty_line() {
-    let (l, port) = loopback();
-    let server = echo_server(l);
-    let (st, out, _) = run(&["127.0.0.1", &port], b"x\ny");
-    assert!(st.success());
+    let (out, _, got, clean) = echo_session(loopback().0, "127.0.0.1", "x\ny");
     assert_eq!(out, b"enter a letter:x\nenter a letter:xy\nenter a letter:");
-    assert_eq!(server.join().unwrap(), (b"xy".to_vec(), true));
+    assert_eq!((got, clean), (b"xy".to_vec(), true));
 }
 
 /// A line of several letters gets several replies; leaving reads the rest so
 /// the server sees a clean end, not a reset, and keeps every letter.
 #[test]
 fn leaving_with_replies_unread_loses_no_letter() {
-    let (l, port) = loopback();
-    let server = echo_server(l);
-    let (st, out, _) = run(
-        &["127.0.0.1", &port],
-        &[b"abcdefgh".repeat(64), b"\n\n".to_vec()].concat(),
-    );
-    assert!(st.success());
+    let input = format!("{}\n\n", "abcdefgh".repeat(64));
+    let (out, _, got, clean) = echo_session(loopback().0, "127.0.0.1", &input);
     assert!(out.starts_with(b"enter a letter:a"));
-    let (got, clean) = server.join().unwrap();
     assert_eq!(got, b"abcdefgh".repeat(64));
     assert!(clean, "the server saw a reset");
 }
 
 #[test]
 fn host_may_be_a_name_or_an_ipv6_address() {
-    let (l, port) = loopback();
-    let server = echo_server(l);
-    let (st, out, _) = run(&["localhost", &port], b"n\n");
-    assert!(st.success());
+    let (out, ..) = echo_session(loopback().0, "localhost", "n\n");
     assert_eq!(out, b"enter a letter:n\nenter a letter:");
-    server.join().unwrap();
 
     let Ok(l6) = TcpListener::bind("[::1]:0") else {
         eprintln!("IPv6 part skipped: no ::1 on this machine");
         return;
     };
-    let port = l6.local_addr().unwrap().port().to_string();
-    let server = echo_server(l6);
-    let (st, out, _) = run(&["::1", &port], b"6\n");
-    assert!(st.success());
+    let (out, ..) = echo_session(l6, "::1", "6\n");
     assert_eq!(out, b"enter a letter:6\nenter a letter:");
-    server.join().unwrap();
-    let l6 = TcpListener::bind("[::1]:0").unwrap();
-    let port = l6.local_addr().unwrap().port().to_string();
-    let server = echo_server(l6);
-    let (st, _, _) = run(&["[::1]", &port], b"6\n");
-    assert!(st.success());
-    server.join().unwrap();
+    echo_session(TcpListener::bind("[::1]:0").unwrap(), "[::1]", "6\n");
 }
 
 #[test]
 fn replies_that_are_not_utf8_are_shown_lossily() {
     let (l, port) = loopback();
-    let server = std::thread::spawn(move || {
-        let (mut s, _) = l.accept().unwrap();
-        let mut b = [0u8; 1];
-        s.read_exact(&mut b).unwrap();
+    let server = after_first_letter(l, |mut s| {
         s.write_all(b"\xffa\xc3").unwrap();
         let mut rest = Vec::new();
         s.read_to_end(&mut rest).unwrap();
     });
-    let (st, out, _) = run(&["127.0.0.1", &port], b"q\n");
+    let (st, out, _) = run(&["127.0.0.1", &port], "q\n");
     assert!(st.success());
     assert_eq!(
         out,
@@ -157,12 +147,8 @@ fn replies_that_are_not_utf8_are_shown_lossily() {
 #[test]
 fn a_server_that_closes_is_one_line_and_exit_1() {
     let (l, port) = loopback();
-    let server = std::thread::spawn(move || {
-        let (mut s, _) = l.accept().unwrap();
-        let mut b = [0u8; 1];
-        s.read_exact(&mut b).unwrap();
-    });
-    let (st, out, err) = run(&["127.0.0.1", &port], b"q\nr\n");
+    let server = after_first_letter(l, drop); // closes after one letter
+    let (st, out, err) = run(&["127.0.0.1", &port], "q\nr\n");
     server.join().unwrap();
     assert_eq!(st.code(), Some(1));
     assert_eq!(out, b"enter a letter:\n");
@@ -173,7 +159,7 @@ fn a_server_that_closes_is_one_line_and_exit_1() {
 fn refused_connection_is_one_line_and_exit_1() {
     let (l, port) = loopback();
     drop(l);
-    let (st, out, err) = run(&["127.0.0.1", &port], b"");
+    let (st, out, err) = run(&["127.0.0.1", &port], "");
     assert_eq!(st.code(), Some(1));
     assert!(out.is_empty());
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -192,7 +178,7 @@ fn bad_arguments_are_one_line_and_exit_2() {
         &["127.0.0.1", "abc"],
         &[],
     ] {
-        let (st, out, err) = run(args, b"");
+        let (st, out, err) = run(args, "");
         assert_eq!(st.code(), Some(2), "{args:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         assert!(err.starts_with("clnt: "));
@@ -214,20 +200,16 @@ fn ctrl_c_at_the_prompt_leaves_and_exits_130() {
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"m\n").unwrap();
     // Wait for the reply and the second prompt: main is now blocked reading stdin.
-    let mut out = BufReader::new(child.stdout.take().unwrap());
+    // (Borrowed, so the rest of stdout is still drained by finish_bounded.)
     let mut line = Vec::new();
-    out.read_until(b'\n', &mut line).unwrap();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_until(b'\n', &mut line)
+        .unwrap();
     assert_eq!(line, b"enter a letter:m\n");
     std::thread::sleep(Duration::from_millis(200));
     let t0 = Instant::now();
-    assert!(
-        Command::new("sh") // the shell's builtin kill: no procps needed
-            .args(["-c", &format!("kill -INT {}", child.id())])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let (st, _, err) = wait_output(child);
+    testkit::signal(child.id(), "INT");
+    let (st, _, err) = outcome(finish_bounded(child, PATIENCE));
     assert!(
         t0.elapsed() < Duration::from_secs(1),
         "took {:?}",
@@ -249,16 +231,16 @@ fn py_server(nclnt: &str) -> Option<(Child, SocketAddr)> {
         return None;
     }
     let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/py_srvr.py");
-    let mut child = Command::new("python3")
-        .arg(fixture)
-        .args(["0", nclnt, "127.0.0.1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut child =
+        spawn_piped(
+            Command::new("python3")
+                .arg(fixture)
+                .args(["0", nclnt, "127.0.0.1"]),
+        );
     let mut line = String::new();
-    err.read_line(&mut line).unwrap();
+    BufReader::new(child.stderr.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let addr = line.trim().rsplit(' ').next().unwrap().parse().unwrap();
     Some((child, addr))
 }
@@ -271,34 +253,32 @@ fn works_with_a_python_server_side_by_side() {
         return;
     };
     let port = addr.port().to_string();
-    let (st, rust1, err) = run(&["127.0.0.1", &port], b"a\nb\n\n");
+    let (st, rust1, err) = run(&["127.0.0.1", &port], "a\nb\n\n");
     assert!(st.success(), "{err}");
-    let (st, rust2, _) = run(&["127.0.0.1", &port], "\u{e9}\n".as_bytes());
+    let (st, rust2, _) = run(&["127.0.0.1", &port], "\u{e9}\n");
     assert!(st.success());
-    let (_, v, _) = wait_output(srv);
+    let v = finish_bounded(srv, PATIENCE).stdout;
     assert_eq!(v, "the final value of v is ab\u{e9}\n".as_bytes());
 
     let Some((srv, addr)) = py_server("2") else {
         return;
     };
     let port = addr.port().to_string();
-    let py = |input: &[u8]| {
-        let mut child = Command::new("python3")
-            .arg(
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../srvr/tests/fixtures/py_clnt.py"),
-            )
-            .args(["127.0.0.1", &port])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(input).unwrap();
-        wait_output(child)
+    let py = |input: &str| {
+        let fixture =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../srvr/tests/fixtures/py_clnt.py");
+        run_with_input(
+            Command::new("python3")
+                .arg(fixture)
+                .args(["127.0.0.1", &port]),
+            input,
+            PATIENCE,
+        )
+        .stdout
     };
-    let (_, py1, _) = py(b"a\nb\n\n");
-    let (_, py2, _) = py("\u{e9}\n".as_bytes());
-    wait_output(srv);
+    let py1 = py("a\nb\n\n");
+    let py2 = py("\u{e9}\n");
+    finish_bounded(srv, PATIENCE);
     assert_eq!(rust1, py1);
     // The two bytes of é get two replies; one recv may hold one or both.
     assert!(
@@ -309,10 +289,10 @@ fn works_with_a_python_server_side_by_side() {
 
 #[test]
 fn help_and_version() {
-    let (st, out, _) = run(&["--help"], b"");
+    let (st, out, _) = run(&["--help"], "");
     assert!(st.success());
     assert!(String::from_utf8(out).unwrap().contains("HOST"));
-    let (st, out, _) = run(&["--version"], b"");
+    let (st, out, _) = run(&["--version"], "");
     assert!(st.success());
     assert!(out.starts_with(b"clnt "));
 }
