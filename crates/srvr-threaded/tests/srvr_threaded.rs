@@ -278,25 +278,21 @@ fn python_clients_side_by_side() {
         return;
     }
     let srv = start(3, &[]);
-    let port = srv.addr.port().to_string();
-    let py = |input: &[u8]| {
-        let mut cmd = Command::new("python3");
-        cmd.arg(fixture("py_clnt.py")).args(["127.0.0.1", &port]);
-        run_with_input(cmd, input, PATIENCE)
-    };
-    let (st, out, _) = py(b"a\n\xc3\xa9\n\n");
-    assert!(st.success());
+    let o = py_clnt(srv.addr, "a\n\u{e9}\n\n");
+    assert!(o.status.success());
     // Two bytes, two replies; recv(1024) may take one or both.
     assert!(
-        out.starts_with(b"enter a letter:a\nenter a letter:a\xc3"),
-        "{out:?}"
+        o.stdout
+            .starts_with(b"enter a letter:a\nenter a letter:a\xc3"),
+        "{:?}",
+        o.stdout
     );
-    let (st, out, _) = py(b"b\n");
-    assert!(st.success());
-    assert_eq!(out, b"enter a letter:a\xc3\xa9b\nenter a letter:");
-    let (st, out, _) = py(b"");
-    assert!(st.success());
-    assert_eq!(out, b"enter a letter:");
+    let o = py_clnt(srv.addr, "b\n");
+    assert!(o.status.success());
+    assert_eq!(o.stdout, b"enter a letter:a\xc3\xa9b\nenter a letter:");
+    let o = py_clnt(srv.addr, "");
+    assert!(o.status.success());
+    assert_eq!(o.stdout, b"enter a letter:");
     let done = srv.wait(PATIENCE);
     assert!(done.status.success());
     assert_eq!(done.stdout, final_line("aéb".as_bytes()));

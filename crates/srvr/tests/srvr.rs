@@ -7,6 +7,7 @@ use std::net::TcpListener;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use support::*;
+use testkit::text;
 
 const BIN: &str = env!("CARGO_BIN_EXE_srvr");
 
@@ -192,18 +193,15 @@ fn python_clients_side_by_side() {
         return;
     }
     let srv = start(&[]);
-    let port = srv.addr.port().to_string();
-    let py = |input: &[u8]| {
-        let mut cmd = Command::new("python3");
-        cmd.arg(fixture("py_clnt.py")).args(["127.0.0.1", &port]);
-        run_with_input(cmd, input, PATIENCE)
-    };
-    let (st, out, err) = py(b"a\nb\n\n");
-    assert!(st.success(), "{err}");
-    assert_eq!(out, b"enter a letter:a\nenter a letter:ab\nenter a letter:");
-    let (st, out, err) = py(b"c\n");
-    assert!(st.success(), "{err}");
-    assert_eq!(out, b"enter a letter:abc\nenter a letter:");
+    let o = py_clnt(srv.addr, "a\nb\n\n");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        o.stdout,
+        b"enter a letter:a\nenter a letter:ab\nenter a letter:"
+    );
+    let o = py_clnt(srv.addr, "c\n");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(o.stdout, b"enter a letter:abc\nenter a letter:");
     let done = srv.wait(PATIENCE);
     assert!(done.status.success());
     assert_eq!(done.stdout, final_line(b"abc"));

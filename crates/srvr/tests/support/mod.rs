@@ -1,13 +1,13 @@
 //! Test helpers shared by the `srvr` and `srvr-threaded` tests (the latter
 //! includes this file by path): a server child process with bounded waits,
 //! test clients, and a checker for the replies of a client that sends many
-//! letters before reading.
+//! letters before reading. Generic process helpers come from `testkit`.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Output};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -35,13 +35,7 @@ pub struct Finished {
 impl ServerProc {
     /// Starts `bin args...` and waits for its `listening on ADDR` line.
     pub fn start(bin: &str, args: &[&str]) -> Self {
-        let mut child = Command::new(bin)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start server");
+        let mut child = testkit::spawn_piped(Command::new(bin).args(args));
         let mut out = child.stdout.take().unwrap();
         let stdout = std::thread::spawn(move || {
             let mut buf = Vec::new();
@@ -92,16 +86,9 @@ impl ServerProc {
         }
     }
 
-    /// Sends a signal by name (INT, STOP, CONT) with the shell's builtin
-    /// kill (no procps needed).
+    /// Sends a signal by name (INT, STOP, CONT).
     pub fn signal(&self, sig: &str) {
-        let ok = Command::new("sh")
-            .arg("-c")
-            .arg(format!("kill -{sig} {}", self.pid()))
-            .status()
-            .expect("run kill")
-            .success();
-        assert!(ok, "kill -{sig} failed");
+        testkit::signal(self.pid(), sig);
     }
 
     /// Ctrl-C: sends SIGINT and checks the server exits 130 within a second.
@@ -424,48 +411,14 @@ pub fn have_python(test: &str) -> bool {
     ok
 }
 
-/// Runs `cmd` with `input` on stdin, killing it after `limit`; returns
-/// (status, stdout, stderr).
-pub fn run_with_input(
-    mut cmd: Command,
-    input: &[u8],
-    limit: Duration,
-) -> (ExitStatus, Vec<u8>, String) {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let mut out = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        let _ = out.read_to_end(&mut b);
-        b
-    });
-    let mut err = child.stderr.take().unwrap();
-    let ereader = std::thread::spawn(move || {
-        let mut b = String::new();
-        let _ = err.read_to_string(&mut b);
-        b
-    });
-    let t0 = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        if t0.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("child still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    feeder.join().unwrap();
-    (status, reader.join().unwrap(), ereader.join().unwrap())
+/// Runs the Python fixture client against the server at `addr` with
+/// `input` on stdin (bounded by [`PATIENCE`]).
+pub fn py_clnt(addr: SocketAddr, input: &str) -> Output {
+    testkit::run_with_input(
+        Command::new("python3")
+            .arg(fixture("py_clnt.py"))
+            .args([&addr.ip().to_string(), &addr.port().to_string()]),
+        input,
+        PATIENCE,
+    )
 }
