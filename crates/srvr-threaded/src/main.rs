@@ -2,8 +2,8 @@
 
 use clap::Parser;
 use common::Shutdown;
-use common::cli::{EXIT_FAILURE, fail};
-use srvr::cli::{ServerArgs, finish};
+use common::cli::fail;
+use srvr::cli::ServerArgs;
 
 /// Matloff 3.2's threading server: NCLNT clients send letters; the server
 /// appends each to a shared string v, sends v back, joins every client
@@ -28,12 +28,10 @@ fn main() {
 fn try_main() -> i32 {
     let cli: Cli = common::cli::parse();
     let shutdown = Shutdown::install().unwrap_or_else(|e| fail(format_args!("{e}")));
-    let listener = cli.server.listen_or_exit(cli.port, cli.nclnt);
-    match srvr_threaded::run(cli.nclnt, listener, cli.server.config(), &shutdown) {
-        Ok(outcome) => finish(outcome),
-        Err(e) => {
-            common::cli::warn(format_args!("accept failed: {e}"));
-            EXIT_FAILURE
-        }
-    }
+    cli.server.serve(
+        cli.port,
+        cli.nclnt,
+        &shutdown,
+        |listener, config, shutdown| srvr_threaded::run(cli.nclnt, listener, config, shutdown),
+    )
 }

@@ -2,8 +2,9 @@
 //! listener, and printing the ending.
 
 use crate::server::{self, Config, Outcome};
-use common::cli::{EXIT_INTERRUPTED, fail, usage_error};
-use std::io::Write;
+use common::Shutdown;
+use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED, fail, usage_error};
+use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::time::Duration;
 
@@ -46,6 +47,27 @@ impl ServerArgs {
         let shown = listener.local_addr().unwrap_or(addr);
         common::cli::warn(format_args!("listening on {shown}"));
         listener
+    }
+
+    /// What both binaries do once their arguments are parsed and Ctrl-C is
+    /// installed: listen ([`listen_or_exit`](Self::listen_or_exit)), serve
+    /// with `run` (`srvr::run` or `srvr_threaded::run`), print the ending
+    /// ([`finish`]); returns the exit code.
+    pub fn serve(
+        &self,
+        port: u16,
+        nclnt: usize,
+        shutdown: &Shutdown,
+        run: impl FnOnce(TcpListener, Config, &Shutdown) -> io::Result<Outcome>,
+    ) -> i32 {
+        let listener = self.listen_or_exit(port, nclnt);
+        match run(listener, self.config(), shutdown) {
+            Ok(outcome) => finish(outcome),
+            Err(e) => {
+                common::cli::warn(format_args!("accept failed: {e}"));
+                EXIT_FAILURE
+            }
+        }
     }
 }
 

@@ -2,8 +2,8 @@
 
 use clap::Parser;
 use common::Shutdown;
-use common::cli::{EXIT_FAILURE, fail};
-use srvr::cli::{ServerArgs, finish};
+use common::cli::fail;
+use srvr::cli::ServerArgs;
 
 /// Matloff 3.1's srvr.py: two clients send letters; the server appends each
 /// to a shared string v, sends v back, and prints it when both have gone.
@@ -24,12 +24,6 @@ fn main() {
 fn try_main() -> i32 {
     let cli: Cli = common::cli::parse();
     let shutdown = Shutdown::install().unwrap_or_else(|e| fail(format_args!("{e}")));
-    let listener = cli.server.listen_or_exit(cli.port, srvr::NCLNT);
-    match srvr::run(listener, cli.server.config(), &shutdown) {
-        Ok(outcome) => finish(outcome),
-        Err(e) => {
-            common::cli::warn(format_args!("accept failed: {e}"));
-            EXIT_FAILURE
-        }
-    }
+    cli.server
+        .serve(cli.port, srvr::NCLNT, &shutdown, srvr::run)
 }
