@@ -178,11 +178,7 @@ fn bad_arguments_are_one_line_and_exit_2() {
         &["127.0.0.1", "abc"],
         &[],
     ] {
-        let (st, out, err) = run(args, "");
-        assert_eq!(st.code(), Some(2), "{args:?}: {err}");
-        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
-        assert!(err.starts_with("clnt: "));
-        assert!(out.is_empty());
+        testkit::assert_usage_error(BIN, args);
     }
 }
 

@@ -6,7 +6,6 @@ mod support;
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
-use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 use support::*;
@@ -264,11 +263,7 @@ fn bad_arguments_are_one_line_and_exit_2() {
         &["99999", "2"],
         &["2000", "-3"],
     ] {
-        let out = Command::new(BIN).args(args).output().unwrap();
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
-        assert!(err.starts_with("srvr-threaded: "), "{err}");
+        testkit::assert_usage_error(BIN, args);
     }
 }
 

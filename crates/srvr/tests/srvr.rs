@@ -178,12 +178,7 @@ fn bad_arguments_are_one_line_and_exit_2() {
         &["2000", "--idle-timeout", "0"],
         &["2000", "--bind", "not an address"],
     ] {
-        let out = Command::new(BIN).args(args).output().unwrap();
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
-        assert!(err.starts_with("srvr: "), "{err}");
-        assert!(out.stdout.is_empty());
+        testkit::assert_usage_error(BIN, args);
     }
 }
 

@@ -5,9 +5,11 @@
 //!   a time bound, draining its output on threads.
 //! - [`wait_for_threads`], [`signal`]: deliver a signal only once the child's
 //!   Ctrl-C handler is installed, without needing procps.
+//! - [`assert_usage_error`]: the workspace's answer to bad arguments.
 //! - [`Netns`]: a network namespace with `lo` up, deleted on drop.
 
 use std::io::{Read, Write};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -78,6 +80,21 @@ pub fn finish_bounded(mut child: Child, limit: Duration) -> Output {
         stdout: out.join().unwrap(),
         stderr: err.join().unwrap(),
     }
+}
+
+/// Runs `bin` with `args` (bounded, 30 s) and checks the workspace's usage
+/// error: exit 2, nothing on stdout, one line on stderr starting with the
+/// program's name (`bin`'s file name) and `: `.
+pub fn assert_usage_error(bin: &str, args: &[&str]) {
+    let o = run_bounded(Command::new(bin).args(args), Duration::from_secs(30));
+    let err = text(&o.stderr);
+    let name = Path::new(bin)
+        .file_name()
+        .map_or(bin.into(), |n| n.to_string_lossy());
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    assert!(err.starts_with(&format!("{name}: ")), "{args:?}: {err}");
+    assert!(o.stdout.is_empty(), "{args:?}: {}", text(&o.stdout));
 }
 
 /// Waits (bounded, 20 s) until `pid` runs at least `threads` threads. A
@@ -217,6 +234,17 @@ mod tests {
             Command::new("bash").args(["-c", "sleep 30"]),
             Duration::from_millis(200),
         );
+    }
+
+    #[test]
+    fn usage_error_is_exit_2_and_one_named_line() {
+        assert_usage_error("/bin/bash", &["-c", "echo 'bash: bad' >&2; exit 2"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "left: Some(0)")]
+    fn usage_error_rejects_a_success() {
+        assert_usage_error("bash", &["-c", "echo 'bash: fine' >&2"]);
     }
 
     #[test]
