@@ -3,8 +3,8 @@
 //!
 //! - [`run_bounded`], [`run_with_input`], [`finish_bounded`]: run a child with
 //!   a time bound, draining its output on threads.
-//! - [`wait_for_threads`], [`signal`]: deliver a signal only once the child's
-//!   Ctrl-C handler is installed, without needing procps.
+//! - [`wait_for_threads`], [`signal`], [`interrupt`]: deliver a signal only
+//!   once the child's Ctrl-C handler is installed, without needing procps.
 //! - [`assert_usage_error`]: the workspace's answer to bad arguments.
 //! - [`Netns`]: a network namespace with `lo` up, deleted on drop.
 
@@ -140,6 +140,21 @@ pub fn try_signal(pid: u32, signal: &str) -> bool {
 /// [`try_signal`], panicking if the signal could not be sent.
 pub fn signal(pid: u32, signal: &str) {
     assert!(try_signal(pid, signal), "kill -s {signal} {pid} failed");
+}
+
+/// The Ctrl-C check of a program under test: once `child` runs `threads`
+/// threads (see [`wait_for_threads`]) and `after` more has passed, sends it
+/// `sig`; asserts it stops within 10 s with exit 130 (the workspace's
+/// "interrupted") and returns its output.
+pub fn interrupt(child: Child, threads: usize, after: Duration, sig: &str) -> Output {
+    wait_for_threads(child.id(), threads);
+    std::thread::sleep(after);
+    let t0 = Instant::now();
+    signal(child.id(), sig);
+    let o = finish_bounded(child, Duration::from_secs(30));
+    assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o.stderr));
+    o
 }
 
 /// Whether this process runs as root (effective uid 0).
