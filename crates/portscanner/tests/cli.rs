@@ -8,17 +8,12 @@ use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::Command;
 use std::time::Duration;
-use support::{BIN, run_bounded, text};
+use support::{BIN, outcome, run_bounded, text};
 
 const LIMIT: Duration = Duration::from_secs(60);
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let o = run_bounded(Command::new(BIN).args(args), LIMIT);
-    (
-        o.status.code().unwrap_or(-1),
-        text(&o.stdout),
-        text(&o.stderr),
-    )
+    outcome(run_bounded(Command::new(BIN).args(args), LIMIT))
 }
 
 #[test]

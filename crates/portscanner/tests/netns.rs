@@ -11,8 +11,8 @@ use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use support::{BIN, DropTcp, Netns, run_bounded, text};
-use testkit::{finish_bounded, signal, spawn_piped, try_signal, wait_for_threads};
+use support::{BIN, Netns, outcome, run_bounded, text};
+use testkit::{finish_bounded, interrupt, spawn_piped, try_signal};
 
 const LIMIT: Duration = Duration::from_secs(90);
 
@@ -102,12 +102,26 @@ impl Drop for Listeners {
 
 /// Runs the scanner inside `ns`; returns (exit code, stdout, stderr).
 fn scan(ns: &Netns, args: &[&str]) -> (i32, String, String) {
-    let o = run_bounded(ns.cmd(BIN).args(args), LIMIT);
-    (
-        o.status.code().unwrap_or(-1),
-        text(&o.stdout),
-        text(&o.stderr),
-    )
+    outcome(run_bounded(ns.cmd(BIN).args(args), LIMIT))
+}
+
+/// Starts the scanner inside `ns` with `args` and then `mode` (none if
+/// empty), for a test to act on while it scans. `ip netns exec` execs the
+/// scanner, so the child's pid is the scanner's.
+fn spawn_scan(ns: &Netns, args: &[&str], mode: &str) -> Child {
+    let mut cmd = ns.cmd(BIN);
+    cmd.args(args);
+    if !mode.is_empty() {
+        cmd.arg(mode);
+    }
+    spawn_piped(&mut cmd)
+}
+
+/// Sets the namespace's ephemeral port range (`"FIRST LAST"`).
+fn set_port_range(ns: &Netns, range: &str) {
+    let script = format!("echo '{range}' > /proc/sys/net/ipv4/ip_local_port_range");
+    let set = ns.cmd("sh").args(["-c", &script]).status().unwrap();
+    assert!(set.success());
 }
 
 /// The `ADDR:PORT open` lines of tool mode, and the summary line.
@@ -245,15 +259,7 @@ fn check_tutorial(stdout: &str, maxthreads: usize, ports: &[u16]) -> BTreeSet<u1
 fn tutorial_mode_ranges_far_larger_than_maxthreads() {
     let ns = netns_or_skip!();
     // Ephemeral ports of this namespace only: the listeners land in 40000-40999.
-    let set = ns
-        .cmd("sh")
-        .args([
-            "-c",
-            "echo '40000 40999' > /proc/sys/net/ipv4/ip_local_port_range",
-        ])
-        .status()
-        .unwrap();
-    assert!(set.success());
+    set_port_range(&ns, "40000 40999");
     let l = Listeners::start(&ns, "127.0.0.1:0,127.0.0.1:0,127.0.0.1:0");
     let range: Vec<u16> = (39001..=41999).collect();
     for threads in [1, 2, 500] {
@@ -305,10 +311,7 @@ fn default_is_the_tutorials_ports_and_lines() {
 #[test]
 fn dropped_port_is_filtered_after_the_timeout() {
     let ns = netns_or_skip!();
-    if let Err(why) = ns.drop_tcp("7001") {
-        eprintln!("SKIPPED: {why}");
-        return;
-    }
+    drop_tcp_or_skip!(ns, "7001");
     let l = Listeners::start(&ns, "127.0.0.1:7002");
     let t0 = Instant::now();
     let (code, out, err) = scan(
@@ -356,28 +359,14 @@ fn dropped_port_is_filtered_after_the_timeout() {
 #[test]
 fn ctrl_c_reports_what_was_found_and_exits_130() {
     let ns = netns_or_skip!();
-    if let Err(why) = ns.drop_tcp("1000-1999") {
-        eprintln!("SKIPPED: {why}");
-        return;
-    }
+    drop_tcp_or_skip!(ns, "1000-1999");
     let _l = Listeners::start(&ns, "127.0.0.1:50");
     for mode in ["--open", ""] {
-        let mut cmd = ns.cmd(BIN);
         // A long timeout: Ctrl-C must not wait for the dropped ports' connects.
-        cmd.args(["--timeout", "30", "-p", "50,1000-1999", "127.0.0.1", "4"]);
-        if !mode.is_empty() {
-            cmd.arg(mode);
-        }
-        let child = spawn_piped(&mut cmd);
-        // `ip netns exec` execs the scanner, so this pid is the scanner's.
+        let args = ["--timeout", "30", "-p", "50,1000-1999", "127.0.0.1", "4"];
+        let child = spawn_scan(&ns, &args, mode);
         // The handler's thread and a scanner: port 50 is checked at once.
-        wait_for_threads(child.id(), 3);
-        std::thread::sleep(Duration::from_millis(500));
-        let t0 = Instant::now();
-        signal(child.id(), "INT");
-        let o = finish_bounded(child, Duration::from_secs(30));
-        assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
-        assert_eq!(o.status.code(), Some(130), "{}", text(&o.stderr));
+        let o = interrupt(child, 3, Duration::from_millis(500), "INT");
         let (out, err) = (text(&o.stdout), text(&o.stderr));
         assert!(err.contains("interrupted after checking"), "{err}");
         if mode == "--open" {
@@ -396,15 +385,7 @@ fn ctrl_c_reports_what_was_found_and_exits_130() {
 #[test]
 fn connecting_to_itself_is_not_open() {
     let ns = netns_or_skip!();
-    let set = ns
-        .cmd("sh")
-        .args([
-            "-c",
-            "echo '40000 40000' > /proc/sys/net/ipv4/ip_local_port_range",
-        ])
-        .status()
-        .unwrap();
-    assert!(set.success());
+    set_port_range(&ns, "40000 40000");
     let (code, out, err) = scan(&ns, &["--all", "-p", "40000", "127.0.0.1", "1"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("127.0.0.1:40000 closed\n"), "{out}");
@@ -427,18 +408,11 @@ fn unknown_host_is_a_usage_error() {
 #[test]
 fn running_out_of_descriptors_stops_with_a_message_not_closed() {
     let ns = netns_or_skip!();
-    if let Err(why) = ns.drop_tcp("7001") {
-        eprintln!("SKIPPED: {why}");
-        return;
-    }
+    drop_tcp_or_skip!(ns, "7001");
     let _l = Listeners::start(&ns, "127.0.0.1:7002");
     for mode in ["--all", ""] {
-        let mut cmd = ns.cmd(BIN);
-        cmd.args(["--timeout", "1.5", "-p", "7001,7002", "127.0.0.1", "1"]);
-        if !mode.is_empty() {
-            cmd.arg(mode);
-        }
-        let child = spawn_piped(&mut cmd);
+        let args = ["--timeout", "1.5", "-p", "7001,7002", "127.0.0.1", "1"];
+        let child = spawn_scan(&ns, &args, mode);
         // Every path below ends in `finish_bounded`, which waits for it.
         // While the only thread waits on the dropped port, leave the process
         // no descriptor for its next socket.
@@ -472,10 +446,7 @@ fn running_out_of_descriptors_stops_with_a_message_not_closed() {
 #[test]
 fn progress_only_on_a_terminal() {
     let ns = netns_or_skip!();
-    if let Err(why) = ns.drop_tcp("20000-20599") {
-        eprintln!("SKIPPED: {why}");
-        return;
-    }
+    drop_tcp_or_skip!(ns, "20000-20599");
     let args = [
         "--open",
         "--timeout",
@@ -548,10 +519,7 @@ fn errors_are_kept_apart_from_closed() {
 #[test]
 fn pool_grows_for_filtered_ports() {
     let ns = netns_or_skip!();
-    if let Err(why) = ns.drop_tcp("20000-20599") {
-        eprintln!("SKIPPED: {why}");
-        return;
-    }
+    drop_tcp_or_skip!(ns, "20000-20599");
     let t0 = Instant::now();
     let (code, out, err) = scan(
         &ns,

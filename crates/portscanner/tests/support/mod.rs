@@ -3,11 +3,20 @@
 //! dropping TCP in a namespace.
 #![allow(dead_code)] // each test file uses a different part
 
-use std::process::Stdio;
+use std::process::{Output, Stdio};
 
 pub use testkit::{Netns, run_bounded, text};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_portscanner");
+
+/// A finished run as (exit code, -1 if killed by a signal; stdout; stderr).
+pub fn outcome(o: Output) -> (i32, String, String) {
+    (
+        o.status.code().unwrap_or(-1),
+        text(&o.stdout),
+        text(&o.stderr),
+    )
+}
 
 /// The scanner's rules on a namespace's `lo`.
 pub trait DropTcp {
@@ -63,6 +72,18 @@ macro_rules! netns_or_skip {
                 eprintln!("SKIPPED: {why}");
                 return;
             }
+        }
+    };
+}
+
+/// Drops TCP to `ports` in the namespace `ns` ([`DropTcp::drop_tcp`]) or
+/// prints why the test is skipped.
+#[macro_export]
+macro_rules! drop_tcp_or_skip {
+    ($ns:expr, $ports:expr) => {
+        if let Err(why) = support::DropTcp::drop_tcp(&$ns, $ports) {
+            eprintln!("SKIPPED: {why}");
+            return;
         }
     };
 }
