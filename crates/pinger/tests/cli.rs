@@ -2,29 +2,16 @@
 //! ::1, here or inside a network namespace a test creates (and always deletes).
 //! Tests that need ICMP permission, root or `ip netns` print why they skip.
 
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
-use testkit::{finish_bounded, run_with_input, signal, wait_for_threads};
+use std::process::{Command, Output};
+use std::time::Duration;
+use testkit::{interrupt, run_with_input, spawn_piped, text};
 
 const BIN: &str = env!("CARGO_BIN_EXE_pinger");
 
 /// Starts pinger with `args`, sends `sig` `after` it is running (handler
 /// thread and a worker up), and checks that it stops soon with exit 130.
 fn interrupted(args: &[&str], after: Duration, sig: &str) -> Output {
-    let child = Command::new(BIN)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_threads(child.id(), 3);
-    std::thread::sleep(after);
-    signal(child.id(), sig);
-    let t0 = Instant::now();
-    let o = finish_bounded(child, Duration::from_secs(30));
-    assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
-    o
+    interrupt(spawn_piped(Command::new(BIN).args(args)), 3, after, sig)
 }
 
 fn pinger(args: &[&str]) -> Output {
@@ -34,11 +21,20 @@ fn pinger(args: &[&str]) -> Output {
 }
 
 fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    text(&o.stdout)
 }
 
 fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    text(&o.stderr)
+}
+
+/// Whether the system `ping` can be started; says why the test skips if not.
+fn ping_installed(test: &str) -> bool {
+    if Command::new("ping").arg("-V").output().is_err() {
+        eprintln!("{test}: skipped: no ping installed");
+        return false;
+    }
+    true
 }
 
 /// Whether this process may open ICMP sockets at all; says why not.
@@ -109,8 +105,7 @@ fn cidr_range_and_ipv6_forms() {
 
 #[test]
 fn via_ping_gives_the_same_lines() {
-    if Command::new("ping").arg("-V").output().is_err() {
-        eprintln!("via_ping_gives_the_same_lines: skipped: no ping installed");
+    if !ping_installed("via_ping_gives_the_same_lines") {
         return;
     }
     let o = pinger(&["--via-ping", "-i", "0.2", "127.0.0.1", "127.0.0.4"]);
@@ -211,8 +206,7 @@ fn ctrl_c_reports_finished_addresses_and_exits_130() {
 /// SIGTERM reaches only pinger, not its ping children: it must kill them.
 #[test]
 fn sigterm_with_via_ping_kills_the_pings() {
-    if Command::new("ping").arg("-V").output().is_err() {
-        eprintln!("sigterm_with_via_ping_kills_the_pings: skipped: no ping installed");
+    if !ping_installed("sigterm_with_via_ping_kills_the_pings") {
         return;
     }
     // -c 3 (1 s apart) marks these pings apart from other tests' ones.
@@ -272,6 +266,20 @@ impl Netns {
 
     fn pinger(&self, args: &[&str]) -> Output {
         let mut cmd = vec![BIN];
+        cmd.extend_from_slice(args);
+        self.exec(&cmd, "")
+    }
+
+    /// [`Netns::pinger`] as user and group nobody (65534), with no
+    /// supplementary groups: the unprivileged case.
+    fn pinger_as_nobody(&self, args: &[&str]) -> Output {
+        let mut cmd = vec![
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            BIN,
+        ];
         cmd.extend_from_slice(args);
         self.exec(&cmd, "")
     }
@@ -397,18 +405,7 @@ fn datagram_socket_path() {
     );
 
     // The unprivileged case proper: as nobody, auto can only get datagram.
-    let o = ns.exec(
-        &[
-            "setpriv",
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            BIN,
-            "127.0.0.1-3",
-            "::1",
-        ],
-        "",
-    );
+    let o = ns.pinger_as_nobody(&["127.0.0.1-3", "::1"]);
     if stderr(&o).contains("setpriv") {
         eprintln!("{test}: skipped the run as nobody: {}", stderr(&o).trim());
     } else {
@@ -428,17 +425,7 @@ fn no_permission_is_one_line_exit_1() {
     let Some(ns) = Netns::new(test) else { return };
     ns.must(&["sysctl", "-qw", "net.ipv4.ping_group_range=1 0"], "");
     // As nobody: neither a datagram nor a raw socket.
-    let o = ns.exec(
-        &[
-            "setpriv",
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            BIN,
-            "127.0.0.1",
-        ],
-        "",
-    );
+    let o = ns.pinger_as_nobody(&["127.0.0.1"]);
     if stderr(&o).contains("setpriv") {
         eprintln!("{test}: skipped: setpriv failed: {}", stderr(&o).trim());
         return;
