@@ -180,7 +180,19 @@ pub fn sort_lines(
     cutoff: Option<usize>,
     shutdown: &Shutdown,
 ) -> Result<Visits, Error> {
-    let numbers = lines::parse_any(input, threads).map_err(Error::BadLine)?;
+    let (numbers, visits) = sort_input(input, threads, cutoff, shutdown)?;
+    write_numbers(&numbers, out, threads)?;
+    Ok(visits)
+}
+
+/// The first half of [`sort_lines`]: parse and sort, nothing written.
+pub fn sort_input<'a>(
+    input: &'a [u8],
+    threads: usize,
+    cutoff: Option<usize>,
+    shutdown: &Shutdown,
+) -> Result<(lines::Numbers<'a>, Visits), Error> {
+    let mut numbers = lines::parse_any(input, threads).map_err(Error::BadLine)?;
     let len = match &numbers {
         lines::Numbers::Small(v) => v.len(),
         lines::Numbers::Big(v) => v.len(),
@@ -189,17 +201,22 @@ pub fn sort_lines(
     if let Some(c) = cutoff {
         opts.cutoff = c;
     }
-    let visits = match numbers {
-        lines::Numbers::Small(mut v) => {
-            let visits = pool::sort(&mut v, opts, shutdown)?;
-            lines::write_par(&v, out, threads)?;
-            visits
-        }
-        lines::Numbers::Big(mut v) => {
-            let visits = pool::sort(&mut v, opts, shutdown)?;
-            lines::write_big(&v, out)?;
-            visits
-        }
+    let visits = match &mut numbers {
+        lines::Numbers::Small(v) => pool::sort(v, opts, shutdown)?,
+        lines::Numbers::Big(v) => pool::sort(v, opts, shutdown)?,
     };
-    Ok(visits)
+    Ok((numbers, visits))
+}
+
+/// The second half of [`sort_lines`]: one integer a line.
+pub fn write_numbers(
+    numbers: &lines::Numbers<'_>,
+    out: &mut impl Write,
+    threads: usize,
+) -> Result<(), Error> {
+    match numbers {
+        lines::Numbers::Small(v) => lines::write_par(v, out, threads)?,
+        lines::Numbers::Big(v) => lines::write_big(v, out)?,
+    }
+    Ok(())
 }

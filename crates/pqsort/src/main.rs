@@ -8,6 +8,8 @@ use pqsort::pool::Options;
 use pqsort::{Error, TUTORIAL_CUTOFF, TUTORIAL_THREADS};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Quicksort by a pool of threads fed from one job queue (Matloff's pqsort.py).
 ///
@@ -56,12 +58,33 @@ fn try_main() -> i32 {
     let mut rng = cli.seed.map_or_else(Rng::from_time, Rng::new);
     let mut stdout = io::stdout().lock();
     let result = if let Some(path) = &cli.file {
+        // Reading stdin from a terminal, or writing a long output, can block
+        // for as long as the other side likes, where no flag is looked at:
+        // in those phases Ctrl-C leaves at once, from the handler's thread.
+        // While sorting, the pool sees the flag and reports its partitions.
+        let leave_now = Arc::new(AtomicBool::new(true));
+        let hook = Arc::clone(&leave_now);
+        shutdown.on_trigger(move || {
+            if hook.load(Ordering::SeqCst) {
+                common::cli::warn("interrupted");
+                std::process::exit(EXIT_INTERRUPTED);
+            }
+        });
         let data = read_input(path);
+        leave_now.store(false, Ordering::SeqCst);
         let threads = threads.unwrap_or_else(num_cpus::get);
-        pqsort::sort_lines(&data, &mut stdout, threads, cutoff, &shutdown).map(|visits| {
+        pqsort::sort_input(&data, threads, cutoff, &shutdown).and_then(|(numbers, visits)| {
+            leave_now.store(true, Ordering::SeqCst);
+            if shutdown.is_triggered() {
+                // Came after the last job, before the line above.
+                common::cli::warn("interrupted");
+                return Ok(EXIT_INTERRUPTED);
+            }
+            pqsort::write_numbers(&numbers, &mut stdout, threads)?;
             if cli.verbose {
                 let _ = pqsort::report(&mut io::stderr(), visits.0.len(), &visits);
             }
+            Ok(0)
         })
     } else if let Some(n) = cli.size {
         let threads = threads.unwrap_or_else(num_cpus::get);
@@ -70,17 +93,17 @@ fn try_main() -> i32 {
             opts.cutoff = c;
         }
         let shape = cli.input.unwrap_or(Shape::Random);
-        pqsort::generated(&mut stdout, n, shape, opts, &mut rng, &shutdown).map(drop)
+        pqsort::generated(&mut stdout, n, shape, opts, &mut rng, &shutdown).map(|_| 0)
     } else {
         if cli.verbose {
             usage_error("--verbose needs FILE (try --help)");
         }
         let threads = threads.unwrap_or(TUTORIAL_THREADS);
         let cutoff = cutoff.unwrap_or(TUTORIAL_CUTOFF);
-        pqsort::tutorial(&mut stdout, threads, cutoff, &mut rng, &shutdown)
+        pqsort::tutorial(&mut stdout, threads, cutoff, &mut rng, &shutdown).map(|()| 0)
     };
     match result {
-        Ok(()) => 0,
+        Ok(code) => code,
         Err(Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(Error::BadLine(e)) => {
             let name = cli.file.as_deref().map_or("-".into(), display_name);

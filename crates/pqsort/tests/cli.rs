@@ -1,6 +1,6 @@
 //! Drives the real `pqsort` binary: tutorial mode, tool modes, errors, Ctrl-C.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -306,4 +306,69 @@ fn ctrl_c_stops_a_long_sort_with_130() {
     let out = testkit::interrupt(child, 4, Duration::ZERO, "INT");
     let err = text(&out.stderr);
     assert!(err.contains("interrupted"), "{err}");
+}
+
+#[test]
+fn ctrl_c_while_reading_stdin_leaves_at_once() {
+    // A terminal user who typed a few numbers and presses Ctrl-C: stdin
+    // stays open, so only the handler can end the read.
+    let mut child = Command::new(BIN)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn pqsort");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"3\n1\n").unwrap();
+    // Main and the Ctrl-C handler: the handler is installed.
+    let out = testkit::interrupt(child, 2, Duration::from_millis(100), "INT");
+    drop(stdin);
+    assert!(out.stdout.is_empty());
+    assert_eq!(text(&out.stderr), "pqsort: interrupted\n");
+}
+
+#[test]
+fn ctrl_c_while_output_is_blocked_leaves_at_once() {
+    // Output to a reader that stopped reading (a pager, say): the writer
+    // blocks on the full pipe, where no flag is looked at.
+    let nums: String = (0..400_000)
+        .map(|x| format!("{}\n", x * 3 % 400_000))
+        .collect();
+    let f = TempFile::new("blocked", nums.as_bytes());
+    let mut child = Command::new(BIN)
+        .args([f.path(), "-t", "2"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn pqsort");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 2];
+    stdout.read_exact(&mut first).unwrap(); // writing has begun
+    assert_eq!(&first, b"0\n");
+    std::thread::sleep(Duration::from_millis(200)); // the pipe fills up
+    testkit::signal(child.id(), "INT");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("pqsort blocked in write did not leave on Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // Exit 130, not a broken pipe: our end of stdout is still open.
+    assert_eq!(status.code(), Some(130));
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(err, "pqsort: interrupted\n");
+    drop(stdout);
 }
