@@ -39,7 +39,7 @@ use std::time::Duration;
 /// A worker pool over a queue: per-worker output merged after join, failed
 /// items reported, clean Ctrl-C.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Cli {
     /// Worker threads
     #[arg(short = 'j', long, default_value_t = 4,

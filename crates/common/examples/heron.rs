@@ -23,7 +23,7 @@ use std::io::BufRead;
 
 /// Square roots by Heron's method, one thread each; Enter quits.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Cli {
     /// Numbers to take the square root of [default: 99 999 1733]
     numbers: Vec<f64>,

@@ -1,5 +1,5 @@
 //! python-course-threads.txt, "Solution ... The solution with locks looks like
-//! this" (characters 9090-10236 of that one-line file): the heron threads
+//! this" (characters 9299-10236 of that one-line file): the heron threads
 //! change `num_threads` only while holding a lock, the first one sets
 //! `thread_started`, and main busy-waits first for the flag, then for the
 //! count to fall to 0.
@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 /// The tutorial's fixed thread counter: a lock, a started flag, no busy wait.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Cli {
     /// Numbers to take the square root of [default: 99 999 1733]
     numbers: Vec<f64>,

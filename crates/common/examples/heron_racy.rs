@@ -2,7 +2,7 @@
 //! for the threads" (characters 7643-8060 of that one-line file): each heron
 //! thread does `num_threads += 1` at its start and `num_threads -= 1` at its
 //! end, and main busy-waits for `num_threads` to fall to 0. The text explains why
-//! this is wrong twice over (characters 8060-9090): main may test the counter
+//! this is wrong twice over (characters 8060-9299): main may test the counter
 //! before any thread has incremented it, and `+=` is a read, an add and a
 //! write, so two threads can both read 0 and both write 1.
 //!
@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 /// The tutorial's racy thread counter: main may stop before the threads ran.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Cli {
     /// Numbers to take the square root of [default: 99 999 1733 17334]
     numbers: Vec<f64>,

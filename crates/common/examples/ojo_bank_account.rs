@@ -33,7 +33,7 @@ use std::sync::{Arc, Barrier, Mutex};
 
 /// Lost updates, for real: racy load-then-store versus a Mutex and fetch_add.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Cli {
     /// Deposits of 100 (one thread) and withdrawals of 50 (another thread) per run
     #[arg(long, default_value_t = 5_000_000,

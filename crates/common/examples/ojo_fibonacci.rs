@@ -24,7 +24,7 @@ use std::thread::JoinHandle;
 
 /// Each number's Fibonacci value, computed in a thread of its own.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Cli {
     /// Which Fibonacci numbers [default: 9 12]
     #[arg(value_parser = clap::value_parser!(u32).range(1..=186))]

@@ -26,7 +26,7 @@ use clap::Parser;
 
 /// Reads numbers until one below 1; a thread per number says if it is prime.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Cli {
     /// Keep the tutorial's `counter*counter < n` bound (then 1, 4, 9, 25 ... are "prime")
     #[arg(long)]

@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex};
 
 /// Reads numbers until one below 1; threads record in a shared map if each is prime.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Cli {
     /// Keep the tutorial's `counter*counter < n` bound (then 1, 4, 9, 25 ... are "prime")
     #[arg(long)]
