@@ -126,7 +126,7 @@ impl Prober {
             let err =
                 match Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)) {
                     Ok(s) => {
-                        if let Err(e) = s.set_write_timeout(Some(self.timeout.min(SLICE))) {
+                        if let Err(e) = s.set_write_timeout(Some(self.timeout.min(FIRST_SLICE))) {
                             drop(s);
                             self.open_sockets.fetch_sub(1, Ordering::SeqCst);
                             return Ok(Err(e));
@@ -173,6 +173,11 @@ enum Verdict {
 /// `stopping`: Ctrl-C must not wait out a long `--timeout` on a filtered port.
 const SLICE: Duration = Duration::from_millis(100);
 
+/// The first call's wait, short so that an ICMP error the kernel recorded
+/// during the call is read at once (see [`connect`]). Loopback and most LAN
+/// answers arrive within it; later slices are [`SLICE`]s.
+const FIRST_SLICE: Duration = Duration::from_millis(1);
+
 /// A blocking connect bounded by `SO_SNDTIMEO`, in slices of at most
 /// [`SLICE`] until `timeout`. Unlike socket2's `connect_timeout`
 /// (non-blocking connect, then `poll`) it takes two system calls fewer per
@@ -180,21 +185,49 @@ const SLICE: Duration = Duration::from_millis(100);
 /// this thread was descheduled past the deadline. Linux lets a blocking
 /// `connect` on a socket whose handshake is still under way wait for it
 /// again (failing with `EALREADY` when that slice runs out too).
-/// The socket was given its `SO_SNDTIMEO` (at most a slice) when it was made.
+/// The socket was given its `SO_SNDTIMEO` ([`FIRST_SLICE`]) when it was
+/// made, and gets it back if it is kept after a refused connect.
+///
+/// An ICMP error (port or host unreachable) that arrives while `connect`
+/// holds the socket, as it does when a firewall on this host rejects the SYN,
+/// is only recorded as the socket's soft error; a blocking `connect` reports
+/// it when the SYN is resent a second later, after the default timeout. So
+/// when a slice runs out, `SO_ERROR` (which returns the soft error) is read
+/// first: ECONNREFUSED is closed, like a reset.
 fn connect(
     socket: &Socket,
     addr: SocketAddr,
     timeout: Duration,
     stopping: &dyn Fn() -> bool,
 ) -> io::Result<Verdict> {
+    let deadline = Instant::now() + timeout;
+    let target = SockAddr::from(addr);
+    let first = timeout.min(FIRST_SLICE);
+    let mut slice_now = first;
+    let result = connect_slices(socket, &target, addr, deadline, &mut slice_now, stopping);
+    if slice_now != first && matches!(result, Ok(Verdict::Refused)) {
+        // Kept for the next check, which starts with a short slice again
+        // (if this fails, that check only sees an ICMP error a slice later).
+        let _ = socket.set_write_timeout(Some(first));
+    }
+    result
+}
+
+/// [`connect`]'s loop; `slice_now` is the socket's current `SO_SNDTIMEO`.
+fn connect_slices(
+    socket: &Socket,
+    target: &SockAddr,
+    addr: SocketAddr,
+    deadline: Instant,
+    slice_now: &mut Duration,
+    stopping: &dyn Fn() -> bool,
+) -> io::Result<Verdict> {
     // Linux: a connect that hits SO_SNDTIMEO fails with EINPROGRESS, and
     // later calls during the same handshake with EALREADY.
     const EALREADY: i32 = 114;
     const EINPROGRESS: i32 = 115;
-    let deadline = Instant::now() + timeout;
-    let target = SockAddr::from(addr);
     loop {
-        match socket.connect(&target) {
+        match socket.connect(target) {
             // Connecting from an ephemeral port to itself completes a
             // handshake with nobody (TCP simultaneous open): the port has no
             // listener. The socket is connected (to itself), so it cannot be
@@ -214,6 +247,15 @@ fn connect(
                 if matches!(e.raw_os_error(), Some(EINPROGRESS | EALREADY))
                     || e.kind() == io::ErrorKind::Interrupted =>
             {
+                // The handshake is still under way in the kernel, so the
+                // socket is not reusable whatever the error says.
+                match socket.take_error()? {
+                    Some(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                        return Ok(Verdict::Other(Outcome::Closed));
+                    }
+                    Some(e) => return Err(e),
+                    None => {}
+                }
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() {
                     return Ok(Verdict::Other(Outcome::Filtered));
@@ -221,9 +263,11 @@ fn connect(
                 if stopping() {
                     return Err(io::ErrorKind::Interrupted.into());
                 }
-                if left < SLICE {
-                    // Never zero: a zero SO_SNDTIMEO means no limit at all.
-                    socket.set_write_timeout(Some(left.max(Duration::from_millis(1))))?;
+                // Never zero: a zero SO_SNDTIMEO means no limit at all.
+                let slice = left.min(SLICE).max(Duration::from_millis(1));
+                if slice != *slice_now {
+                    socket.set_write_timeout(Some(slice))?;
+                    *slice_now = slice;
                 }
             }
             Err(e) => return Err(e),

@@ -536,3 +536,69 @@ fn pool_grows_for_filtered_ports() {
         t0.elapsed()
     );
 }
+
+/// A firewall on the scanning host that rejects with an ICMP error answers
+/// the first SYN at once (iptables' default REJECT is port-unreachable): that
+/// is closed, or an error, as nmap says, not filtered after the timeout. Here
+/// the rule is on the same host, so the kernel records the ICMP error while
+/// `connect` still holds the socket and only reports it to a blocking
+/// `connect` when the SYN is resent a second later.
+#[test]
+fn icmp_rejected_ports_are_closed_or_errors_not_filtered() {
+    let ns = netns_or_skip!();
+    let rules = "add table inet pscan_rej\n\
+                 add chain inet pscan_rej out { type filter hook output priority 0; }\n\
+                 add rule inet pscan_rej out oifname \"lo\" tcp dport 7100-7199 reject with icmpx port-unreachable\n\
+                 add rule inet pscan_rej out oifname \"lo\" tcp dport 7200 reject with icmpx host-unreachable\n";
+    let loaded = run_with_input_or_skip(&ns, &["nft", "-f", "-"], rules);
+    if !loaded {
+        return;
+    }
+    // 101 rejected ports on one thread, each settled long before the
+    // timeout: filtered ones would take 101 x 0.5 s.
+    let t0 = Instant::now();
+    let (code, out, err) = scan(
+        &ns,
+        &[
+            "--all",
+            "--timeout",
+            "0.5",
+            "-p",
+            "7100-7200",
+            "127.0.0.1",
+            "1",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 102, "{out}");
+    for (i, l) in lines[..100].iter().enumerate() {
+        assert_eq!(*l, format!("127.0.0.1:{} closed", 7100 + i));
+    }
+    assert!(
+        lines[100].starts_with("127.0.0.1:7200 error: ") && lines[100].contains("(os error 113)"),
+        "{out}"
+    );
+    assert!(
+        lines[101].starts_with("0 open, 100 closed, 0 filtered, 1 errors in "),
+        "{out}"
+    );
+    assert!(
+        t0.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        t0.elapsed()
+    );
+}
+
+/// Runs `cmd` inside `ns` with `input` on stdin; false (with the reason
+/// printed) if it fails, so the test skips.
+fn run_with_input_or_skip(ns: &Netns, cmd: &[&str], input: &str) -> bool {
+    let mut c = ns.cmd(cmd[0]);
+    c.args(&cmd[1..]);
+    let o = testkit::run_with_input(&mut c, input, Duration::from_secs(30));
+    if !o.status.success() {
+        eprintln!("SKIPPED: {cmd:?} failed: {}", text(&o.stderr).trim());
+        return false;
+    }
+    true
+}
