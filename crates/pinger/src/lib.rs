@@ -54,6 +54,8 @@ pub struct Outcome {
     pub received: u32,
     /// Something went wrong on the way (reported on stderr).
     pub error: Option<String>,
+    /// Ctrl-C came first: the counts are the requests settled by then.
+    pub cut_short: bool,
 }
 
 impl Outcome {
@@ -63,6 +65,7 @@ impl Outcome {
             sent: 0,
             received: 0,
             error: Some(msg),
+            cut_short: false,
         }
     }
 
@@ -127,7 +130,7 @@ pub enum Method {
 }
 
 /// A sweep's results, one slot per target in target order: `None` where the
-/// sweep was interrupted before that address finished.
+/// sweep was interrupted before that address had a settled request.
 #[derive(Debug)]
 pub struct Report {
     pub results: Vec<Option<Outcome>>,
@@ -137,7 +140,11 @@ pub struct Report {
 /// Counts for the summary line.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
+    /// Addresses whose run ended (every verdict below is one of these or
+    /// one cut short).
     pub finished: usize,
+    /// Addresses reported with what Ctrl-C left of their run.
+    pub cut_short: usize,
     pub alive: usize,
     pub loss: usize,
     pub no_response: usize,
@@ -148,7 +155,11 @@ impl Report {
     pub fn tally(&self) -> Tally {
         let mut t = Tally::default();
         for o in self.results.iter().flatten() {
-            t.finished += 1;
+            if o.cut_short {
+                t.cut_short += 1;
+            } else {
+                t.finished += 1;
+            }
             match o.verdict() {
                 Verdict::Alive => t.alive += 1,
                 Verdict::Loss(_) => t.loss += 1,
@@ -160,11 +171,16 @@ impl Report {
     }
 
     /// `20 addresses: 19 alive, 1 alive with loss, 0 no response`, with how
-    /// many finished when interrupted.
+    /// many finished (and how many were cut short) when interrupted.
     pub fn summary(&self) -> String {
         let t = self.tally();
         let total = self.results.len();
-        let head = if self.interrupted {
+        let head = if self.interrupted && t.cut_short > 0 {
+            format!(
+                "interrupted: {} of {total} addresses finished, {} cut short",
+                t.finished, t.cut_short
+            )
+        } else if self.interrupted {
             format!("interrupted: {} of {total} addresses finished", t.finished)
         } else {
             format!("{total} addresses")
@@ -302,6 +318,7 @@ mod tests {
             sent,
             received,
             error: None,
+            cut_short: false,
         }
     }
 
@@ -345,6 +362,19 @@ mod tests {
         assert_eq!(
             r.summary(),
             "interrupted: 3 of 4 addresses finished: 1 alive, 1 alive with loss, 1 no response"
+        );
+        let under_way = Outcome {
+            cut_short: true,
+            ..o(5, 5)
+        };
+        let r = Report {
+            results: vec![Some(o(2, 0)), Some(under_way), None],
+            interrupted: true,
+        };
+        assert_eq!(
+            r.summary(),
+            "interrupted: 1 of 3 addresses finished, 1 cut short: \
+             1 alive, 0 alive with loss, 1 no response"
         );
     }
 

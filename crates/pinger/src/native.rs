@@ -157,8 +157,8 @@ const SHUTDOWN_POLL: Duration = Duration::from_millis(50);
 /// Sends `settings.count` echo requests to `addr`, one every `interval`, and
 /// counts the replies. The address is done when every probe is answered, or
 /// `timeout` after its last request (so each probe gets at least `timeout`;
-/// like ping, a slow reply to an earlier probe still counts). Returns `None`
-/// if shutdown came first.
+/// like ping, a slow reply to an earlier probe still counts). If shutdown
+/// comes first, returns what [`cut_short`] leaves.
 pub fn ping(
     addr: IpAddr,
     kind: Kind,
@@ -187,12 +187,13 @@ pub fn ping(
         received: 0,
     };
     let mut sent = 0usize;
+    let mut sent_at = Vec::with_capacity(count);
     let mut error = None;
     let mut next_send = Instant::now();
     let mut last_deadline = None;
     loop {
         if shutdown.is_triggered() {
-            return None;
+            return cut_short(&replies, &sent_at, settings.timeout, error);
         }
         let now = Instant::now();
         if sent < count && now >= next_send {
@@ -202,6 +203,7 @@ pub fn ping(
                 error.get_or_insert_with(|| format!("send failed: {e}"));
             }
             sent += 1;
+            sent_at.push(now);
             next_send = now + settings.interval;
             if sent == count {
                 last_deadline = Some(now + settings.timeout);
@@ -253,6 +255,29 @@ pub fn ping(
         sent: sent as u32,
         received: replies.received as u32,
         error,
+        cut_short: false,
+    })
+}
+
+/// What Ctrl-C leaves of one address's run, as ping and fping report it:
+/// the requests settled by now, answered or sent at least `timeout` ago
+/// (one still in flight is neither lost nor answered). `None` if none is.
+fn cut_short(
+    replies: &Replies,
+    sent_at: &[Instant],
+    timeout: Duration,
+    error: Option<String>,
+) -> Option<Outcome> {
+    let settled = sent_at
+        .iter()
+        .zip(&replies.answered)
+        .filter(|&(at, &answered)| answered || at.elapsed() >= timeout)
+        .count();
+    (settled > 0).then_some(Outcome {
+        sent: settled as u32,
+        received: replies.received as u32,
+        error,
+        cut_short: true,
     })
 }
 

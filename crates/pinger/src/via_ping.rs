@@ -137,6 +137,7 @@ pub fn ping(ping: &Path, addr: IpAddr, args: PingArgs, shutdown: &Shutdown) -> O
             sent: s.transmitted,
             received: s.received.min(s.transmitted),
             error: None,
+            cut_short: false,
         },
         None => {
             // ping gave no summary (bad option, no route, ...): its own words.

@@ -194,13 +194,16 @@ fn ctrl_c_reports_finished_addresses_and_exits_130() {
     let n = out.lines().count();
     assert!((1..100).contains(&n), "{n} lines:\n{out}");
     assert!(out.lines().all(|l| l.ends_with(" is alive")), "{out}");
-    // The finished ones are reported in address order.
+    // The finished ones, then the ones under way, in address order.
     assert_eq!(out, lines(1, n as u8, "alive"));
-    assert!(
-        stderr(&o).starts_with(&format!("interrupted: {n} of 100 addresses finished")),
-        "{}",
-        stderr(&o)
-    );
+    let err = stderr(&o);
+    let finished = (n.saturating_sub(2)..=n).find(|f| {
+        let head = format!("interrupted: {f} of 100 addresses finished");
+        let cut = n - f;
+        err.starts_with(&format!("{head}: "))
+            || err.starts_with(&format!("{head}, {cut} cut short: "))
+    });
+    assert!(finished.is_some(), "{n} lines, but: {err}");
 }
 
 /// SIGTERM reaches only pinger, not its ping children: it must kill them.
@@ -459,6 +462,39 @@ fn low_open_file_limit_lowers_the_thread_bound() {
     assert_eq!(stdout(&o), lines(1, 62, "alive"));
     assert!(
         stderr(&o).contains("running at most 24 threads"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Ctrl-C during a long run reports every address under way with the
+/// requests settled so far (answered, or sent more than -W ago), as fping
+/// and ping print their statistics, instead of dropping them. Requests still
+/// in flight count neither way, so the answering addresses show no loss.
+#[test]
+fn ctrl_c_reports_addresses_under_way() {
+    let test = "ctrl_c_reports_addresses_under_way";
+    let Some(ns) = Netns::new(test) else { return };
+    if !ns.nft_input(test, "ip daddr 127.0.0.2 icmp type echo-request drop") {
+        return;
+    }
+    // 1000 requests 20 ms apart would take 20 s.
+    let mut cmd = ns.0.cmd(BIN);
+    cmd.args(["-c", "1000", "-i", "20ms", "-W", "0.2", "127.0.0.1-3"]);
+    let o = interrupt(spawn_piped(&mut cmd), 3, Duration::from_millis(1000), "INT");
+    assert_eq!(
+        stdout(&o),
+        "Status from  127.0.0.1 is alive\n\
+         Status from  127.0.0.2 is no response\n\
+         Status from  127.0.0.3 is alive\n",
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).starts_with(
+            "interrupted: 0 of 3 addresses finished, 3 cut short: \
+             2 alive, 0 alive with loss, 1 no response ("
+        ),
         "{}",
         stderr(&o)
     );
