@@ -19,7 +19,9 @@ use std::time::{Duration, Instant};
 pub enum SocketMode {
     /// Datagram if the kernel allows it, else raw.
     Auto,
-    /// Unprivileged ICMP datagram socket (needs `net.ipv4.ping_group_range`).
+    /// Unprivileged ICMP datagram socket (needs `net.ipv4.ping_group_range`);
+    /// `datagram` works too.
+    #[value(alias = "datagram")]
     Dgram,
     /// Raw socket (needs root or CAP_NET_RAW).
     Raw,

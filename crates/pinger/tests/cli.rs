@@ -390,8 +390,9 @@ fn datagram_socket_path() {
     let test = "datagram_socket_path";
     let Some(ns) = Netns::new(test) else { return };
     // A fresh namespace refuses datagram ICMP (ping_group_range "1 0").
+    // `datagram`, the word --help uses, is the same as `dgram`.
     ns.must(&["sysctl", "-qw", "net.ipv4.ping_group_range=1 0"], "");
-    let o = ns.pinger(&["--socket", "dgram", "127.0.0.1"]);
+    let o = ns.pinger(&["--socket", "datagram", "127.0.0.1"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("ping_group_range"), "{}", stderr(&o));
