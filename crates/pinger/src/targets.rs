@@ -203,7 +203,12 @@ fn parse_cidr(s: &str, addr: &str, prefix: &str) -> Result<Spec, String> {
 /// `A-B` with B a full address of A's family, or for IPv4 the last octet
 /// alone (`127.0.0.1-20`, nmap style).
 fn parse_range(s: &str, first: IpAddr, last: &str) -> Result<Spec, String> {
-    let bad = || format!("'{last}' in '{s}' is not an address of the same family as the first");
+    let bad = || match first {
+        IpAddr::V4(_) => {
+            format!("'{last}' in '{s}' is not an IPv4 address or a last octet (0-255)")
+        }
+        IpAddr::V6(_) => format!("'{last}' in '{s}' is not an IPv6 address"),
+    };
     let spec = match (first, parse_ip(last)) {
         (IpAddr::V4(a), Some(IpAddr::V4(b))) => Spec::V4(a.into(), b.into()),
         (IpAddr::V6(a), Some(IpAddr::V6(b))) => Spec::V6(a.into(), b.into()),
@@ -262,6 +267,32 @@ mod tests {
         assert!(e.contains("--list"), "{e}");
         assert!(ex(&["127.0.0.9-127.0.0.1"]).is_err());
         assert!(ex(&["::9-::1"]).is_err());
+    }
+
+    #[test]
+    fn bad_range_ends_say_what_is_wrong() {
+        // An IPv4 range ends in an IPv4 address or a last octet 0-255.
+        for (arg, want) in [
+            (
+                "127.0.0.250-260",
+                "'260' in '127.0.0.250-260' is not an IPv4 address or a last octet (0-255)",
+            ),
+            (
+                "127.0.0.1-",
+                "'' in '127.0.0.1-' is not an IPv4 address or a last octet (0-255)",
+            ),
+            (
+                "127.0.0.1-::1",
+                "'::1' in '127.0.0.1-::1' is not an IPv4 address or a last octet (0-255)",
+            ),
+            (
+                "::1-127.0.0.1",
+                "'127.0.0.1' in '::1-127.0.0.1' is not an IPv6 address",
+            ),
+            ("::1-5", "'5' in '::1-5' is not an IPv6 address"),
+        ] {
+            assert_eq!(ex(&[arg]).unwrap_err(), want);
+        }
     }
 
     #[test]
