@@ -253,6 +253,9 @@ fn connect_slices(
                     Some(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
                         return Ok(Verdict::Other(Outcome::Closed));
                     }
+                    Some(e) if e.kind() == io::ErrorKind::TimedOut => {
+                        return Ok(Verdict::Other(Outcome::Filtered));
+                    }
                     Some(e) => return Err(e),
                     None => {}
                 }
