@@ -26,6 +26,7 @@ use common::{Event, Shutdown};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::os::unix::thread::JoinHandleExt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -50,6 +51,8 @@ struct Scanners {
     out: Out,
     /// Set once when descriptors or threads run out for good.
     fatal: OnceLock<String>,
+    /// Checks that reached a verdict (Ctrl-C cuts the others short).
+    checked: AtomicUsize,
 }
 
 /// Checks each of `targets` on a thread of its own, at most `maxthreads`
@@ -69,6 +72,7 @@ pub fn run(
         prober: Prober::new(timeout),
         out: Out::default(),
         fatal: OnceLock::new(),
+        checked: AtomicUsize::new(0),
     });
     {
         // Ctrl-C must also wake a main parked on the event.
@@ -85,8 +89,8 @@ pub fn run(
     };
 
     let mut handles: Vec<JoinHandle<()>> = Vec::new();
-    let mut started = 0;
-    'ports: for &addr in targets {
+    // Scanner `k` is Python's `Thread-{k+1}`.
+    'ports: for (k, &addr) in targets.iter().enumerate() {
         if stopping() {
             break;
         }
@@ -105,11 +109,10 @@ pub fn run(
             }
         }
         drop(list);
-        match newthread(&sc, started + 1, addr, l, shutdown) {
+        match newthread(&sc, k + 1, addr, l, shutdown) {
             Some(h) => handles.push(h),
             None => break,
         }
-        started += 1;
         if handles.len() >= 2 * sc.maxthreads.min(targets.len()) + 64 {
             // An exited thread keeps its stack mapped until joined; 65535 of
             // them exhaust vm.max_map_count, so join the finished ones now.
@@ -123,7 +126,7 @@ pub fn run(
         Ending::Failed(msg.clone())
     } else if shutdown.is_triggered() {
         Ending::Interrupted {
-            checked: started,
+            checked: sc.checked.load(Ordering::SeqCst),
             of: targets.len(),
         }
     } else {
@@ -184,7 +187,11 @@ fn newthread(
 /// The body of one scanner thread (the tutorial's `scanner.run`).
 fn scan(sc: &Scanners, num: usize, addr: SocketAddr, l: &str, shutdown: &Shutdown) {
     let stopping = || shutdown.is_triggered() || sc.fatal.get().is_some();
-    match sc.prober.check(addr, &stopping) {
+    let checked = sc.prober.check(addr, &stopping);
+    if checked.is_ok() {
+        sc.checked.fetch_add(1, Ordering::SeqCst);
+    }
+    match checked {
         Ok(Outcome::Open) => sc.out.line(format_args!("{l}: successfully connected")),
         Ok(_) => sc.out.line(format_args!("{l}: connection failed")),
         Err(Stop::OutOfFds(msg)) => {
