@@ -3,6 +3,7 @@ use common::Shutdown;
 use common::cli::{self, EXIT_INTERRUPTED};
 use primes::{MAX_THREADS, SEGMENTED_MAX_N, list, segmented, tutorial};
 use std::io::Write;
+use std::sync::Mutex;
 
 /// Matloff's threaded prime sieve (primes.py N NTHREADS), plus a fast
 /// segmented sieve. Prints one line per thread and then the count.
@@ -69,10 +70,30 @@ fn try_main() -> i32 {
     }
 }
 
-/// Prints a report line on stdout. A closed stdout (`| head -1`) is not worth
-/// a panic: the line is dropped and the run goes on.
+/// The first error writing a report line to stdout, for [`stdout_checked`].
+static STDOUT_ERROR: Mutex<Option<std::io::Error>> = Mutex::new(None);
+
+/// Prints a report line on stdout. A failed write is not worth a panic: the
+/// line is dropped, the run goes on, and [`stdout_checked`] tells at the end.
 fn say(line: String) {
-    let _ = writeln!(std::io::stdout(), "{line}");
+    if let Err(e) = writeln!(std::io::stdout(), "{line}") {
+        let mut first = STDOUT_ERROR.lock().unwrap_or_else(|e| e.into_inner());
+        first.get_or_insert(e);
+    }
+}
+
+/// `code`, unless a report line could not be written: a closed pipe (`|
+/// head -1`) is the reader's choice and stays quiet, any other error (a full
+/// disk) fails the run, as `cat` or `seq` would.
+fn stdout_checked(code: i32) -> i32 {
+    let flushed = std::io::stdout().flush().err();
+    let mut first = STDOUT_ERROR.lock().unwrap_or_else(|e| e.into_inner());
+    match first.take().or(flushed) {
+        Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            cli::fail(format!("cannot write to stdout: {e}"))
+        }
+        _ => code,
+    }
 }
 
 fn run_tutorial(n: u64, threads: usize, shutdown: &Shutdown) -> i32 {
@@ -82,7 +103,7 @@ fn run_tutorial(n: u64, threads: usize, shutdown: &Shutdown) -> i32 {
         Err(e) => cli::fail(e),
         Ok(tutorial::Outcome { count: Some(c), .. }) => {
             say(format!("there are {c} primes"));
-            0
+            stdout_checked(0)
         }
         Ok(tutorial::Outcome { count: None, .. }) => {
             cli::warn("interrupted before every k was processed; no count");
@@ -97,10 +118,11 @@ fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
         segment_bytes: cli.segment_kib.unwrap_or(default_kib) as usize * 1024,
         ..Default::default()
     };
-    // With --list, stdout carries the primes and the report moves to stderr.
+    // With --list, stdout carries the primes and the report moves to stderr
+    // (where a failed write is simply dropped: nowhere left to tell).
     let report = |line: String| {
         if cli.list {
-            eprintln!("{line}");
+            let _ = writeln!(std::io::stderr(), "{line}");
         } else {
             say(line);
         }
@@ -115,7 +137,7 @@ fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
     } else {
         let outcome = segmented::run(cli.n, threads, cfg, None, &on_exit, shutdown);
         let outcome = outcome.unwrap_or_else(|e| cli::fail(e));
-        (outcome, std::io::stdout().flush().err())
+        (outcome, None)
     };
     if let Some(e) = write_error {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -126,7 +148,7 @@ fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
     match outcome {
         segmented::Outcome { count: Some(c), .. } => {
             report(format!("there are {c} primes"));
-            0
+            stdout_checked(0)
         }
         segmented::Outcome { partial, .. } => {
             let what = match partial {

@@ -301,3 +301,46 @@ fn segmented_pi_1e11() {
     let text = stdout_of(&["-s", "1e11", "2"]);
     parse_report(&text, 2, "segments", 4_118_054_813);
 }
+
+/// Runs with stdout and stderr as given; returns (exit code, stderr).
+fn run_with(args: &[&str], stdout: Stdio, stderr: Stdio) -> (i32, String) {
+    let mut child = std::process::Command::new(BIN)
+        .args(args)
+        .stdout(stdout)
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let code = wait_bounded(&mut child, Duration::from_secs(60));
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        e.read_to_string(&mut err).unwrap();
+    }
+    (code, err)
+}
+
+fn dev_full() -> Stdio {
+    let f = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    Stdio::from(f.expect("/dev/full"))
+}
+
+#[test]
+fn full_stdout_is_an_error_in_every_mode() {
+    for args in [
+        &["100", "2"][..],
+        &["-s", "100", "2"],
+        &["--list", "100", "2"],
+    ] {
+        let (code, err) = run_with(args, dev_full(), Stdio::piped());
+        assert_eq!(code, 1, "{args:?}: {err}");
+        let last = err.lines().last().unwrap_or_default();
+        assert!(last.starts_with("primes: cannot write"), "{args:?}: {err}");
+        assert!(last.contains("No space left"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn full_stderr_does_not_panic_the_list() {
+    // With --list the report goes to stderr; losing it is no reason to crash.
+    let (code, _) = run_with(&["--list", "100", "2"], Stdio::null(), dev_full());
+    assert_eq!(code, 0);
+}
