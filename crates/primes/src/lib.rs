@@ -70,3 +70,18 @@ pub fn parse_n(s: &str) -> Result<u64, String> {
     }
     Ok(x)
 }
+
+/// Parses a thread count: digits, from 1 to [`MAX_THREADS`].
+///
+/// ```
+/// assert_eq!(primes::parse_threads("7"), Ok(7));
+/// assert!(primes::parse_threads("0").is_err());
+/// assert!(primes::parse_threads("-1").is_err());
+/// assert!(primes::parse_threads("1025").is_err());
+/// ```
+pub fn parse_threads(s: &str) -> Result<usize, String> {
+    s.parse::<usize>()
+        .ok()
+        .filter(|t| (1..=MAX_THREADS).contains(t))
+        .ok_or_else(|| format!("expected a thread count from 1 to {MAX_THREADS}"))
+}

@@ -14,7 +14,7 @@ struct Cli {
     #[arg(value_parser = primes::parse_n, allow_negative_numbers = true)]
     n: u64,
     /// Threads to use [default: the number of CPUs].
-    #[arg(allow_negative_numbers = true)]
+    #[arg(value_parser = primes::parse_threads, allow_negative_numbers = true)]
     nthreads: Option<usize>,
     /// Fast mode: segmented wheel sieve; threads report segments processed.
     #[arg(long, short = 's')]
@@ -35,14 +35,9 @@ fn main() {
 
 fn try_main() -> i32 {
     let cli: Cli = cli::parse();
-    let threads = match cli.nthreads {
-        None => num_cpus::get().clamp(1, MAX_THREADS),
-        Some(0) => cli::usage_error("NTHREADS must be at least 1"),
-        Some(t) if t > MAX_THREADS => {
-            cli::usage_error(format!("NTHREADS must be at most {MAX_THREADS}"))
-        }
-        Some(t) => t,
-    };
+    let threads = cli
+        .nthreads
+        .unwrap_or_else(|| num_cpus::get().clamp(1, MAX_THREADS));
     let segmented = cli.segmented || cli.list;
     if segmented && cli.n > SEGMENTED_MAX_N {
         cli::usage_error(format!(

@@ -344,3 +344,14 @@ fn full_stderr_does_not_panic_the_list() {
     let (code, _) = run_with(&["--list", "100", "2"], Stdio::null(), dev_full());
     assert_eq!(code, 0);
 }
+
+#[test]
+fn bad_thread_counts_say_what_is_allowed() {
+    for t in ["-1", "0", "1025", "abc", "99999999999999999999999", "2.5"] {
+        let out = primes(&["100", t]).assert().code(2).get_output().clone();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{t}: {err}");
+        assert!(err.contains("NTHREADS"), "{t}: {err}");
+        assert!(err.contains("from 1 to 1024"), "{t}: {err}");
+    }
+}
