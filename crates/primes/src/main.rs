@@ -58,6 +58,22 @@ fn try_main() -> i32 {
         Ok(s) => s,
         Err(e) => cli::fail(format!("cannot install the Ctrl-C handler: {e}")),
     };
+    if cli.list {
+        // The writer may sit in write(2) on a pipe nobody reads (`| less`
+        // left waiting); a signal does not end that call, so give the run a
+        // moment to stop by itself, then leave without it.
+        shutdown.on_trigger(|| {
+            let _ = std::thread::Builder::new().spawn(|| {
+                std::thread::sleep(std::time::Duration::from_secs(3));
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{}: interrupted; stdout is not being read, so no count",
+                    cli::program_name()
+                );
+                std::process::exit(EXIT_INTERRUPTED);
+            });
+        });
+    }
     if segmented {
         run_segmented(&cli, threads, &shutdown)
     } else {

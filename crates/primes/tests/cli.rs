@@ -355,3 +355,28 @@ fn bad_thread_counts_say_what_is_allowed() {
         assert!(err.contains("from 1 to 1024"), "{t}: {err}");
     }
 }
+
+#[test]
+fn ctrl_c_while_nobody_reads_the_list() {
+    // The pipe fills and the writer blocks in write(2); Ctrl-C must still
+    // end the run (exit 130, a line on stderr), not wait for a reader.
+    let mut child = std::process::Command::new(BIN)
+        .args(["--list", "1e10", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_sigint_handler(child.id());
+    std::thread::sleep(Duration::from_millis(500));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let code = wait_bounded(&mut child, Duration::from_secs(15));
+    let mut err = String::new();
+    let mut stderr = child.stderr.take().unwrap();
+    stderr.read_to_string(&mut err).unwrap();
+    assert_eq!(code, 130, "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+}
