@@ -189,7 +189,7 @@ pub fn ping(
         received: 0,
     };
     let mut sent = 0usize;
-    let mut sent_at = Vec::with_capacity(count);
+    let mut sent_at = Vec::new();
     let mut error = None;
     let mut next_send = Instant::now();
     let mut last_deadline = None;
