@@ -2,8 +2,9 @@
 //!
 //! The numbers up to n live on the mod-30 wheel ([`crate::wheel`]): one byte
 //! per 30 numbers. That range is cut into segments of `segment_bytes` (about
-//! the L2 cache), handed out in runs of consecutive segments from an atomic
-//! counter, so a fast thread simply takes more runs. Each thread owns its
+//! the L2 cache), handed out in runs of consecutive segments (single ones
+//! with a [`Sink`]) from an atomic counter, so a fast thread simply takes
+//! more runs. Each thread owns its
 //! segment buffer and its copy of the sieving primes' positions (carried from
 //! one segment of a run to the next): nothing shared is written while
 //! sieving. Inside a segment:
@@ -137,8 +138,13 @@ pub fn run(
     // Segments go out in runs of consecutive ones, so a thread carries its
     // primes' positions from one segment to the next instead of working
     // them out again (a division per prime); 32 runs per thread still
-    // balance the load.
-    let run_len = (nseg / (32 * threads as u64)).max(1);
+    // balance the load. Not with a sink: its ordered writer holds only a few
+    // segments ahead, so a thread handed a long run would make the others
+    // wait for it (one thread's speed); there segments go out one at a time.
+    let run_len = match sink {
+        Some(_) => 1,
+        None => (nseg / (32 * threads as u64)).max(1),
+    };
     let next = AtomicU64::new(0);
     let stop = AtomicBool::new(false);
 
@@ -484,6 +490,36 @@ mod tests {
         let all: Vec<u64> = got.into_iter().flat_map(|(_, v)| v).collect();
         assert_eq!(all, small_primes(n));
         assert_eq!(out.count, Some(1229));
+    }
+
+    #[test]
+    fn listing_sieves_neighbouring_segments_at_once() {
+        // An ordered writer can only hold a few segments ahead, so with a
+        // sink the threads must work on neighbouring segments: while
+        // segment 0 is held, another thread must bring segment 1.
+        struct HoldFirst(std::sync::Mutex<bool>, std::sync::Condvar);
+        impl Sink for HoldFirst {
+            fn segment(&self, i: u64, p: &mut dyn Iterator<Item = u64>) -> bool {
+                p.for_each(drop);
+                let mut seen = self.0.lock().unwrap();
+                if i == 1 {
+                    *seen = true;
+                    self.1.notify_all();
+                } else if i == 0 {
+                    let wait = std::time::Duration::from_secs(10);
+                    seen = self.1.wait_timeout_while(seen, wait, |s| !*s).unwrap().0;
+                    assert!(*seen, "segment 1 waited for segment 0");
+                }
+                true
+            }
+        }
+        let cfg = Config {
+            segment_bytes: 64,
+            block_bytes: 32,
+        };
+        let sink = HoldFirst(Default::default(), Default::default());
+        let out = run(1_000_000, 2, cfg, Some(&sink), &|_, _| {}, &Shutdown::new());
+        assert_eq!(out.unwrap().count, Some(78498));
     }
 
     #[test]
