@@ -44,6 +44,12 @@ impl<'a, W: Write + Send> Ordered<'a, W> {
         }
     }
 
+    /// Whether a write failed (the output was closed, the disk is full).
+    pub fn write_failed(&self) -> bool {
+        let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.error.is_some()
+    }
+
     /// Flushes and returns the writer, or the first write error.
     pub fn finish(self) -> io::Result<W> {
         let mut st = self.state.into_inner().unwrap_or_else(|e| e.into_inner());

@@ -142,6 +142,13 @@ fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
     let (outcome, write_error) = if cli.list {
         let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
         let sink = list::Ordered::new(out, 2 * threads as u64, shutdown);
+        // Once the output is gone (`| head`) the threads stop early; their
+        // lines would only be noise on the terminal.
+        let on_exit = |t: usize, s: u64| {
+            if !sink.write_failed() {
+                on_exit(t, s);
+            }
+        };
         let outcome = segmented::run(cli.n, threads, cfg, Some(&sink), &on_exit, shutdown);
         let outcome = outcome.unwrap_or_else(|e| cli::fail(e));
         (outcome, sink.finish().err())

@@ -290,7 +290,11 @@ fn closed_output_ends_list_quietly() {
     assert_eq!(first, "2\n");
     drop(reader); // like `| head -1`
     let code = wait_bounded(&mut child, Duration::from_secs(30));
-    assert_eq!(code, 0);
+    let mut err = String::new();
+    let mut stderr = child.stderr.take().unwrap();
+    stderr.read_to_string(&mut err).unwrap();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err, "", "a closed output is the reader's choice: no noise");
 }
 
 /// Big n, too slow for a debug build in CI:
