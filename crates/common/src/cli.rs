@@ -6,6 +6,7 @@
 
 use std::ffi::OsString;
 use std::fmt::Display;
+use std::io::Write;
 use std::ops::RangeInclusive;
 use std::time::Duration;
 
@@ -114,9 +115,11 @@ pub fn parse_duration(s: &str, secs: RangeInclusive<f64>) -> Option<Duration> {
 }
 
 /// Prints `PROG: msg` on stderr: a warning or a report line that does not
-/// end the program.
+/// end the program. A stderr that cannot be written (closed, `/dev/full`)
+/// is ignored: there is nowhere left to complain, and `eprintln!` would
+/// panic.
 pub fn warn(msg: impl Display) {
-    eprintln!("{}: {msg}", program_name());
+    let _ = writeln!(std::io::stderr(), "{}: {msg}", program_name());
 }
 
 /// Prints `PROG: msg` on stderr and exits 2.

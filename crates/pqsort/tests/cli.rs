@@ -372,3 +372,18 @@ fn ctrl_c_while_output_is_blocked_leaves_at_once() {
     assert_eq!(err, "pqsort: interrupted\n");
     drop(stdout);
 }
+
+#[test]
+fn errors_to_an_unwritable_stderr_still_exit_with_their_code() {
+    // Nowhere to say it (stderr is /dev/full): the exit code still tells.
+    for (args, code) in [(&["--threads", "0"][..], 2), (&["/nonexistent/x"][..], 1)] {
+        let status = Command::new(BIN)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create("/dev/full").unwrap())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}");
+    }
+}
