@@ -156,6 +156,12 @@ pub struct Settings {
 /// How often a waiting thread looks at the shutdown flag.
 const SHUTDOWN_POLL: Duration = Duration::from_millis(50);
 
+/// Waits shorter than this are slept (to the microsecond) and then followed
+/// by a non-blocking read, instead of a blocking read with a timeout: the
+/// kernel counts receive timeouts in whole clock ticks (4 or 10 ms), which
+/// would stretch `-i 1ms` to 8 ms a request.
+const PRECISE: Duration = Duration::from_millis(25);
+
 /// Sends `settings.count` echo requests to `addr`, one every `interval`, and
 /// counts the replies. The address is done when every probe is answered, or
 /// `timeout` after its last request (so each probe gets at least `timeout`;
@@ -210,7 +216,11 @@ pub fn ping(
             if sent == count {
                 last_deadline = Some(now + settings.timeout);
             }
-            continue;
+            // With short intervals, read what came in before the next send,
+            // or the replies to a fast burst overflow the socket's buffer.
+            if settings.interval >= PRECISE {
+                continue;
+            }
         }
         if replies.received == count {
             break;
@@ -230,9 +240,14 @@ pub fn ping(
         if let Some(d) = last_deadline {
             wake = wake.min(d);
         }
-        let wait = wake
-            .saturating_duration_since(now)
-            .max(Duration::from_millis(1));
+        let wait = wake.saturating_duration_since(Instant::now());
+        if wait < PRECISE {
+            std::thread::sleep(wait);
+            drain(&socket, &mut buf, |packet, from| {
+                replies.record(packet, from)
+            });
+            continue;
+        }
         if let Err(e) = socket.set_read_timeout(Some(wait)) {
             return Some(Outcome::error(format!("cannot set a timeout: {e}")));
         }

@@ -500,3 +500,41 @@ fn ctrl_c_reports_addresses_under_way() {
         stderr(&o)
     );
 }
+
+/// Short intervals are kept, as ping's `-i 0.001` is: a wait for replies
+/// shorter than a clock tick must not be rounded up to one or two (receive
+/// timeouts count whole ticks, 4 ms at HZ=250). 300 requests 1 ms apart
+/// take 0.3 s, not 2.4 s.
+#[test]
+fn short_interval_is_kept() {
+    if !icmp_allowed("short_interval_is_kept") {
+        return;
+    }
+    let t0 = std::time::Instant::now();
+    let o = pinger(&["-c", "300", "-i", "1ms", "127.0.0.1"]);
+    let took = t0.elapsed();
+    assert_eq!(
+        stdout(&o),
+        "Status from  127.0.0.1 is alive\n",
+        "{}",
+        stderr(&o)
+    );
+    assert!(took < Duration::from_millis(1500), "took {took:?}");
+}
+
+/// `-i 0` sends as fast as it can but still reads the replies in between:
+/// not reading them until the end overflows the socket's buffer and shows a
+/// healthy host with most of its replies lost.
+#[test]
+fn zero_interval_reads_while_sending() {
+    if !icmp_allowed("zero_interval_reads_while_sending") {
+        return;
+    }
+    let o = pinger(&["-c", "3000", "-i", "0", "127.0.0.1", "::1"]);
+    assert_eq!(
+        stdout(&o),
+        "Status from  127.0.0.1 is alive\nStatus from  ::1 is alive\n",
+        "{}",
+        stderr(&o)
+    );
+}
