@@ -349,19 +349,9 @@ fn ctrl_c_while_output_is_blocked_leaves_at_once() {
     assert_eq!(&first, b"0\n");
     std::thread::sleep(Duration::from_millis(200)); // the pipe fills up
     testkit::signal(child.id(), "INT");
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("pqsort blocked in write did not leave on Ctrl-C");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let code = testkit::exit_code_bounded(&mut child, Duration::from_secs(10));
     // Exit 130, not a broken pipe: our end of stdout is still open.
-    assert_eq!(status.code(), Some(130));
+    assert_eq!(code, 130);
     let mut err = String::new();
     child
         .stderr

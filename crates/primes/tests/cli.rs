@@ -2,7 +2,7 @@
 
 use assert_cmd::Command;
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_primes");
@@ -197,12 +197,8 @@ fn interrupt(args: &[&str]) -> (i32, String, String) {
         .unwrap();
     wait_for_sigint_handler(child.id());
     std::thread::sleep(Duration::from_millis(300));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let code = wait_bounded(&mut child, Duration::from_secs(30));
+    testkit::signal(child.id(), "INT");
+    let code = testkit::exit_code_bounded(&mut child, Duration::from_secs(30));
     let mut out = String::new();
     let mut err = String::new();
     child
@@ -237,21 +233,6 @@ fn wait_for_sigint_handler(pid: u32) {
         std::thread::sleep(Duration::from_millis(10));
     }
     panic!("process {pid} never installed a SIGINT handler");
-}
-
-fn wait_bounded(child: &mut Child, limit: Duration) -> i32 {
-    let t0 = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status.code().expect("exited, not killed");
-        }
-        if t0.elapsed() > limit {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("did not stop within {limit:?} of Ctrl-C");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[test]
@@ -289,7 +270,7 @@ fn closed_output_ends_list_quietly() {
     reader.read_line(&mut first).unwrap();
     assert_eq!(first, "2\n");
     drop(reader); // like `| head -1`
-    let code = wait_bounded(&mut child, Duration::from_secs(30));
+    let code = testkit::exit_code_bounded(&mut child, Duration::from_secs(30));
     let mut err = String::new();
     let mut stderr = child.stderr.take().unwrap();
     stderr.read_to_string(&mut err).unwrap();
@@ -314,7 +295,7 @@ fn run_with(args: &[&str], stdout: Stdio, stderr: Stdio) -> (i32, String) {
         .stderr(stderr)
         .spawn()
         .unwrap();
-    let code = wait_bounded(&mut child, Duration::from_secs(60));
+    let code = testkit::exit_code_bounded(&mut child, Duration::from_secs(60));
     let mut err = String::new();
     if let Some(mut e) = child.stderr.take() {
         e.read_to_string(&mut err).unwrap();
@@ -372,12 +353,8 @@ fn ctrl_c_while_nobody_reads_the_list() {
         .unwrap();
     wait_for_sigint_handler(child.id());
     std::thread::sleep(Duration::from_millis(500));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let code = wait_bounded(&mut child, Duration::from_secs(15));
+    testkit::signal(child.id(), "INT");
+    let code = testkit::exit_code_bounded(&mut child, Duration::from_secs(15));
     let mut err = String::new();
     let mut stderr = child.stderr.take().unwrap();
     stderr.read_to_string(&mut err).unwrap();

@@ -2,7 +2,8 @@
 //! crates, used only as a dev-dependency: not program code, never published.
 //!
 //! - [`run_bounded`], [`run_with_input`], [`finish_bounded`]: run a child with
-//!   a time bound, draining its output on threads.
+//!   a time bound, draining its output on threads; [`exit_code_bounded`] when
+//!   the test keeps a pipe of its own.
 //! - [`wait_for_threads`], [`signal`], [`interrupt`]: deliver a signal only
 //!   once the child's Ctrl-C handler is installed, without needing procps.
 //! - [`assert_usage_error`]: the workspace's answer to bad arguments.
@@ -155,6 +156,24 @@ pub fn interrupt(child: Child, threads: usize, after: Duration, sig: &str) -> Ou
     assert!(t0.elapsed() < Duration::from_secs(10), "slow to stop");
     assert_eq!(o.status.code(), Some(130), "{}", text(&o.stderr));
     o
+}
+
+/// Waits for `child` to exit and returns its exit code, for tests that hold
+/// one of its pipes themselves (so [`finish_bounded`] cannot take them);
+/// kills it and panics after `limit`.
+pub fn exit_code_bounded(child: &mut Child, limit: Duration) -> i32 {
+    let t0 = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status.code().expect("exited, not killed by a signal");
+        }
+        if t0.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Whether this process runs as root (effective uid 0).
