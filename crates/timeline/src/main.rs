@@ -1,0 +1,74 @@
+//! `timeline a.json [b.json ...] -o out.html`: one page, each trace a band.
+
+use clap::Parser;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Draws Chrome trace files (ours from `--trace`, or VizTracer's) as one
+/// self-contained HTML/SVG page: each trace a band, threads as rows on one
+/// time axis, hover text with each span's name and duration.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// Trace files (Chrome Trace Event JSON).
+    #[arg(required = true)]
+    traces: Vec<PathBuf>,
+    /// Where to write the page.
+    #[arg(short, long, default_value = "timeline.html")]
+    output: PathBuf,
+    /// Also print each trace's text chart on stderr.
+    #[arg(long)]
+    chart: bool,
+}
+
+fn say(stream: &mut dyn Write, line: std::fmt::Arguments) {
+    let _ = writeln!(stream, "{line}");
+}
+
+fn fail(code: i32, msg: std::fmt::Arguments) -> ! {
+    say(&mut std::io::stderr(), format_args!("timeline: {msg}"));
+    std::process::exit(code)
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            std::process::exit(0)
+        }
+        Err(e) => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("bad arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            fail(2, format_args!("{first} (try --help)"))
+        }
+    };
+    let mut traces = Vec::new();
+    for path in &cli.traces {
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| fail(1, format_args!("cannot read {}: {e}", path.display())));
+        let title = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |f| f.to_string_lossy().into(),
+        );
+        let trace = timeline::json::read(&text, &title)
+            .unwrap_or_else(|e| fail(1, format_args!("{}: {e}", path.display())));
+        if cli.chart {
+            let chart = timeline::chart::render(&trace, timeline::chart::width());
+            let _ = std::io::stderr().write_all(chart.as_bytes());
+        }
+        traces.push((title, trace));
+    }
+    let html = timeline::page::render(&traces);
+    if let Err(e) = std::fs::write(&cli.output, html) {
+        fail(
+            1,
+            format_args!("cannot write {}: {e}", cli.output.display()),
+        );
+    }
+    say(
+        &mut std::io::stdout(),
+        format_args!("wrote {}", cli.output.display()),
+    );
+}
