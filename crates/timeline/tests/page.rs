@@ -22,8 +22,11 @@ fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     Some(&tag[start..start + tag[start..].find('"')?])
 }
 
-/// Rows of each band: band title -> [(thread, shapes)].
-fn parse(html: &str) -> Vec<(String, Vec<(String, Vec<Shape>)>)> {
+/// A thread's row: its name and shapes.
+type Row = (String, Vec<Shape>);
+
+/// Rows of each band: band title -> rows.
+fn parse(html: &str) -> Vec<(String, Vec<Row>)> {
     html.split("<g class=\"band\"")
         .skip(1)
         .map(|band| {
