@@ -16,6 +16,9 @@ struct Cli {
     /// Where to write the page.
     #[arg(short, long, default_value = "timeline.html")]
     output: PathBuf,
+    /// Band titles, one per trace in order [default: the file names].
+    #[arg(short, long = "title", value_name = "TITLE")]
+    titles: Vec<String>,
     /// Also print each trace's text chart on stderr.
     #[arg(long)]
     chart: bool,
@@ -44,15 +47,22 @@ fn main() {
             fail(2, format_args!("{first} (try --help)"))
         }
     };
+    if cli.titles.len() > cli.traces.len() {
+        fail(
+            2,
+            format_args!("more --title than trace files (try --help)"),
+        );
+    }
     let mut traces = Vec::new();
-    for path in &cli.traces {
+    for (i, path) in cli.traces.iter().enumerate() {
         let text = std::fs::read_to_string(path)
             .unwrap_or_else(|e| fail(1, format_args!("cannot read {}: {e}", path.display())));
-        let title = path.file_name().map_or_else(
+        let file = path.file_name().map_or_else(
             || path.display().to_string(),
             |f| f.to_string_lossy().into(),
         );
-        let trace = timeline::json::read(&text, &title)
+        let title = cli.titles.get(i).cloned().unwrap_or_else(|| file.clone());
+        let trace = timeline::json::read(&text, &file)
             .unwrap_or_else(|e| fail(1, format_args!("{}: {e}", path.display())));
         if cli.chart {
             let chart = timeline::chart::render(&trace, timeline::chart::width());

@@ -257,3 +257,27 @@ fn a_fresh_viztracer_trace_reads_with_named_threads() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_short_trace_is_also_drawn_zoomed_and_rows_show_activity() {
+    let long = json::read(VIZ_SAMPLE, "python.json").unwrap();
+    let mut short = long.clone();
+    for e in short.threads.iter_mut().flat_map(|t| &mut t.events) {
+        e.start_us /= 100.0;
+        e.dur_us /= 100.0;
+    }
+    let html = timeline::page::render(&[("long".into(), long), ("short".into(), short)]);
+    assert_eq!(html.matches("<g class=\"band\"").count(), 2);
+    assert_eq!(
+        html.matches("<g class=\"band zoom\" data-trace=\"short, zoomed ×")
+            .count(),
+        1
+    );
+    assert_eq!(html.matches("<g class=\"axis\"").count(), 2);
+    // Each of the 9 rows (3 bands of 3 threads) has its activity strip.
+    for row in html.split("<g class=\"row\"").skip(1) {
+        let row = &row[..row.find("</g>").unwrap()];
+        assert!(row.contains("<rect class=\"activity\""), "{row}");
+    }
+    assert_eq!(html.matches("<g class=\"row\"").count(), 9);
+}
