@@ -30,6 +30,9 @@ fn parse(html: &str) -> Vec<(String, Vec<Row>)> {
     html.split("<g class=\"band\"")
         .skip(1)
         .map(|band| {
+            // A band ends where the axis or a zoomed band begins.
+            let band = band.split("<g class=\"axis\"").next().unwrap();
+            let band = band.split("<g class=\"band zoom\"").next().unwrap();
             let title = attr(band, "data-trace").unwrap().to_string();
             let rows = band
                 .split("<g class=\"row\"")
