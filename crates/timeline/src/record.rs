@@ -415,12 +415,14 @@ impl Session {
                     .collect(),
             });
         }
-        Trace {
+        let mut trace = Trace {
             name: on.process.clone(),
             threads,
             cap: Some(on.cap),
             truncated,
-        }
+        };
+        trace.sort_threads();
+        trace
     }
 
     /// Stops recording; writes the trace file and prints the chart on
