@@ -15,7 +15,7 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long work runs before its bar appears.
 pub const DELAY: Duration = Duration::from_secs(1);
@@ -109,7 +109,8 @@ impl Drop for Progress {
     }
 }
 
-/// The sampler thread: waits out [`DELAY`], then redraws every [`TICK`]
+/// The sampler thread: counts from the start (so rate and ETA see the whole
+/// run), shows the bar once [`DELAY`] has passed, redraws every [`TICK`]
 /// until stopped or shut down.
 fn sample(what: &str, total: u64, counter: &Counter, stop: &Monitor<bool>, shutdown: &Shutdown) {
     let running = |wait: Duration| {
@@ -118,24 +119,28 @@ fn sample(what: &str, total: u64, counter: &Counter, stop: &Monitor<bool>, shutd
             Ok((_, true))
         )
     };
-    if !running(DELAY) {
-        return;
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     let style = ProgressStyle::with_template(
-        "{prefix} {wide_bar} {human_pos}/{human_len} {per_sec} ETA {eta}",
+        "{prefix} {wide_bar} {human_pos}/{human_len} {per_sec:1} ETA {eta}",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar.set_prefix(what.to_string());
-    bar.set_position(counter.get());
+    let t0 = Instant::now();
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    lock_bars().push((id, bar.clone()));
+    let mut shown = false;
     while running(TICK) {
         bar.set_position(counter.get());
+        if !shown && t0.elapsed() >= DELAY {
+            shown = true;
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            lock_bars().push((id, bar.clone()));
+        }
     }
-    lock_bars().retain(|(i, _)| *i != id);
-    bar.finish_and_clear();
+    if shown {
+        lock_bars().retain(|(i, _)| *i != id);
+        bar.finish_and_clear();
+    }
 }
 
 fn lock_bars() -> std::sync::MutexGuard<'static, Vec<(u64, ProgressBar)>> {
