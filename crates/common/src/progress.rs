@@ -18,6 +18,10 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// How long work runs before its bar appears.
+///
+/// ```
+/// assert_eq!(common::progress::DELAY.as_secs(), 1);
+/// ```
 pub const DELAY: Duration = Duration::from_secs(1);
 /// How often the bar samples its counter.
 const TICK: Duration = Duration::from_millis(100);
@@ -27,6 +31,13 @@ static BARS: Mutex<Vec<(u64, ProgressBar)>> = Mutex::new(Vec::new());
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
 /// A count of work done, cheap to bump from any thread.
+///
+/// ```
+/// let c = common::progress::Counter::default();
+/// c.add(5);
+/// c.set(7);
+/// assert_eq!(c.get(), 7);
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Counter(Arc<AtomicU64>);
 
@@ -72,6 +83,11 @@ pub struct Progress {
 impl Progress {
     /// Starts tracking `total` units of work labelled `what`. Draws nothing
     /// (and starts no thread) unless stderr is a terminal.
+    ///
+    /// ```
+    /// let p = common::progress::Progress::new("lines", 10, &common::Shutdown::new());
+    /// p.counter().add(10);
+    /// ```
     pub fn new(what: &str, total: u64, shutdown: &Shutdown) -> Self {
         let counter = Counter::default();
         let stop = Arc::new(Monitor::new(false));
@@ -91,11 +107,22 @@ impl Progress {
     }
 
     /// A handle for the workers to count with.
+    ///
+    /// ```
+    /// let p = common::progress::Progress::new("x", 2, &common::Shutdown::new());
+    /// let c = p.counter();
+    /// std::thread::spawn(move || c.add(2)).join().unwrap();
+    /// assert_eq!(p.counter().get(), 2);
+    /// ```
     pub fn counter(&self) -> Counter {
         self.counter.clone()
     }
 
-    /// Ends the work: clears the bar if one is shown.
+    /// Ends the work: clears the bar if one is shown (dropping does too).
+    ///
+    /// ```
+    /// common::progress::Progress::new("x", 1, &common::Shutdown::new()).finish();
+    /// ```
     pub fn finish(self) {}
 }
 
