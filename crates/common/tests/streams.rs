@@ -231,14 +231,11 @@ fn progress_on_a_terminal_only() {
     assert_eq!(text(&o.stderr), "done\n");
     // A terminal (script(1) runs the child on a pseudo-terminal): the bar
     // shows done/total, rate and ETA, and is cleared before `done`.
-    if Command::new("script").arg("--version").output().is_err() {
-        testkit::skip!("script(1) (util-linux) is not installed: no pseudo-terminal");
-    }
-    let cmd = format!("{MODE}=progress {}", me().display());
-    let o = run_bounded(
-        Command::new("script").args(["-qfec", &cmd, "/dev/null"]),
-        LIMIT,
-    );
+    let mut cmd = match testkit::on_terminal(me(), &[], &[(MODE, "progress")]) {
+        Ok(cmd) => cmd,
+        Err(why) => testkit::skip!("{why}"),
+    };
+    let o = run_bounded(&mut cmd, LIMIT);
     let screen = text(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{screen}");
     assert!(screen.contains("work"), "{screen:?}");
