@@ -102,7 +102,10 @@ fn child(mode: &str) -> ! {
         "progress" => {
             let progress = common::progress::Progress::new("work", 100, &Shutdown::new());
             let counter = progress.counter();
-            for _ in 0..100 {
+            for i in 0..100 {
+                if i == 50 {
+                    progress.set_message("halfway");
+                }
                 counter.add(1);
                 std::thread::sleep(Duration::from_millis(25));
             }
@@ -242,6 +245,7 @@ fn progress_on_a_terminal_only() {
     assert!(screen.contains("/100"), "{screen:?}");
     assert!(screen.contains("/s"), "{screen:?}");
     assert!(screen.contains("ETA"), "{screen:?}");
+    assert!(screen.contains("halfway"), "{screen:?}");
     let last = screen.rsplit("done").nth(1).unwrap_or_default();
     assert!(
         last.ends_with("\u{1b}[2K") || last.contains("\r\u{1b}[2K") || last.contains("\u{1b}[K"),
