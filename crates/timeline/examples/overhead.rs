@@ -3,6 +3,7 @@
 //! `cargo run --release -p timeline --example overhead`
 
 use std::hint::black_box;
+use std::io::Write;
 use std::time::Instant;
 
 const N: u64 = 2_000_000;
@@ -47,7 +48,8 @@ fn main() {
         let mut capped = session(1000);
         let counted = per_iter(threads, N, span);
         drop(capped.collect());
-        println!(
+        let _ = writeln!(
+            std::io::stdout(),
             "{threads} thread(s): loop {base:.2} ns; span off {off:.2} ns; on {kept:.0} ns; past the cap {counted:.0} ns"
         );
     }

@@ -24,12 +24,9 @@ struct Cli {
     chart: bool,
 }
 
-fn say(stream: &mut dyn Write, line: std::fmt::Arguments) {
-    let _ = writeln!(stream, "{line}");
-}
-
+/// One line on stderr (nowhere left to tell if that fails), then exit.
 fn fail(code: i32, msg: std::fmt::Arguments) -> ! {
-    say(&mut std::io::stderr(), format_args!("timeline: {msg}"));
+    let _ = writeln!(std::io::stderr(), "timeline: {msg}");
     std::process::exit(code)
 }
 
@@ -77,8 +74,12 @@ fn main() {
             format_args!("cannot write {}: {e}", cli.output.display()),
         );
     }
-    say(
-        &mut std::io::stdout(),
-        format_args!("wrote {}", cli.output.display()),
-    );
+    // A closed stdout (`| head -0`) is the reader's choice; any other
+    // write error is a failure, as elsewhere in the workspace.
+    let mut stdout = std::io::stdout();
+    if let Err(e) = writeln!(stdout, "wrote {}", cli.output.display()).and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        fail(1, format_args!("cannot write to stdout: {e}"));
+    }
 }

@@ -195,18 +195,6 @@ fn many_tiny_spans_are_merged_not_drawn_one_by_one() {
     assert!(html.contains(" spans, "));
 }
 
-/// Skips visibly here, fails under CI, when a tool is missing.
-fn missing(tool: &str) {
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{tool} is missing (CI must install it)"
-    );
-    let _ = std::io::Write::write_all(
-        &mut std::io::stderr(),
-        format!("SKIPPED: {tool} is missing (pip install viztracer)\n").as_bytes(),
-    );
-}
-
 #[test]
 fn a_fresh_viztracer_trace_reads_with_named_threads() {
     let have = Command::new("python3")
@@ -214,32 +202,20 @@ fn a_fresh_viztracer_trace_reads_with_named_threads() {
         .status()
         .is_ok_and(|s| s.success());
     if !have {
-        return missing("viztracer");
+        testkit::skip!("VizTracer is missing (pip install viztracer)");
     }
     let dir = std::env::temp_dir().join(format!("timeline-viz-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("python.json");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/primes3.py");
-    let mut child = Command::new("python3")
-        .args(["-m", "viztracer", "--quiet", "-o"])
-        .arg(&out)
-        .args([script, "20000", "2"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let t0 = std::time::Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if t0.elapsed().as_secs() > 120 {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("viztracer took over 120 s");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    assert!(status.success());
+    let run = testkit::run_bounded(
+        Command::new("python3")
+            .args(["-m", "viztracer", "--quiet", "-o"])
+            .arg(&out)
+            .args([script, "20000", "2"]),
+        std::time::Duration::from_secs(120),
+    );
+    assert!(run.status.success(), "{}", testkit::text(&run.stderr));
     let trace = json::read(&std::fs::read_to_string(&out).unwrap(), "python.json").unwrap();
     let names: Vec<&str> = trace.threads.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["MainThread", "thread 0", "thread 1"]);
