@@ -93,3 +93,31 @@ fn trace_is_for_tutorial_mode_and_needs_a_writable_file() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("/nonexistent-dir/t.json"), "{stderr}");
 }
+
+#[test]
+fn ctrl_c_still_writes_the_trace_and_its_counts_match() {
+    let dir = std::env::temp_dir().join(format!("primes-trace-int-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.json");
+    let child = testkit::spawn_piped(std::process::Command::new(BIN).args([
+        "3e9",
+        "2",
+        "--trace",
+        path.to_str().unwrap(),
+    ]));
+    // Main, the Ctrl-C handler's thread, two workers.
+    let out = testkit::interrupt(child, 4, Duration::from_millis(300), "INT");
+    let stdout = testkit::text(&out.stdout);
+    let lines = processed(&stdout);
+    assert_eq!(lines.len(), 2, "{stdout}");
+    let trace = timeline::json::read(&std::fs::read_to_string(&path).unwrap(), "t.json")
+        .expect("a valid trace after Ctrl-C");
+    for (t, nk) in lines {
+        // A thread interrupted before it started has no row.
+        let got = trace
+            .thread(&format!("thread {t}"))
+            .map_or(0, |r| r.count("k"));
+        assert_eq!(got, nk, "thread {t}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -6,7 +6,7 @@
 //!
 //! Cost when on: two clock reads per span and a push into the calling
 //! thread's own buffer behind its own (uncontended) mutex; the only shared
-//! write is one `fetch_add` on the event budget per [`CHUNK`] events.
+//! write is one `fetch_add` on the event budget per 1024 events.
 //!
 //! Bound: past the session's cap (default [`DEFAULT_CAP`] events in all) a
 //! thread stops keeping events and keeps, per span name, a count and a total
