@@ -149,9 +149,13 @@ pub fn render(trace: &Trace, width: usize) -> String {
         "{pad}{}\n",
         labels.into_iter().collect::<String>().trim_end()
     );
-    out += &format!(
-        "{pad}{WORK} working  {WAIT} waiting  {SLEEP} sleeping  {MARK} set()/clear()/notify\n"
-    );
+    let legend =
+        format!("{WORK} working  {WAIT} waiting  {SLEEP} sleeping  {MARK} set()/clear()/notify");
+    if pad.len() + legend.len() <= width {
+        out += &format!("{pad}{legend}\n");
+    } else {
+        out += &format!("{WORK} work  {WAIT} wait  {SLEEP} sleep  {MARK} set/clear/notify\n");
+    }
     if trace.truncated {
         out += &format!(
             "{pad}(trace cap of {} events reached: later spans were only counted)\n",
@@ -231,7 +235,14 @@ mod tests {
         }
         assert!(lines[3].trim_start().starts_with('+'), "{chart}");
         assert!(lines[4].trim_start().starts_with('0'), "{chart}");
-        assert!(lines[5].contains("# working"), "{chart}");
+        assert!(lines[5].starts_with("# work  - wait"), "{chart}");
+        assert!(
+            render(&trace, 100)
+                .lines()
+                .nth(5)
+                .unwrap()
+                .contains("# working  - waiting")
+        );
     }
 
     #[test]
