@@ -72,7 +72,7 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     assert!(threads >= 1 && n <= MAX_N);
     let words = (n / 64 + 1) as usize;
-    let fill = timeline::work("fill").with(format_args!("fill the {words}-word array"));
+    let fill = timeline::work!("fill", "fill the {words}-word array");
     let mut bits: Vec<AtomicU64> = Vec::new();
     bits.try_reserve_exact(words)
         .map_err(|_| Error::NoMemory(8 * words as u64))?;
@@ -102,7 +102,7 @@ pub fn run(
         let mut spawn_error = None;
         for t in 0..threads {
             let (bits, nexti, abort) = (&bits, &nexti, &abort);
-            let _start = timeline::work("start").with(format_args!("start thread {t}"));
+            let _start = timeline::work!("start", "start thread {t}");
             let spawned = std::thread::Builder::new().spawn_scoped(s, move || {
                 timeline::thread_name(format_args!("thread {t}"));
                 let mut nk = 0;
@@ -111,7 +111,7 @@ pub fn run(
                     if k > lim {
                         break;
                     }
-                    let _k = timeline::work("k").with(format_args!("k={k}"));
+                    let _k = timeline::work!("k", "k={k}");
                     nk += 1;
                     if is_marked(bits, k) {
                         cross_out(bits, k, n, shutdown);
@@ -133,7 +133,7 @@ pub fn run(
             .into_iter()
             .enumerate()
             .map(|(t, h)| {
-                let _join = timeline::wait("join").with(format_args!("join thread {t}"));
+                let _join = timeline::wait!("join", "join thread {t}");
                 h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
             })
             .collect();

@@ -4,6 +4,14 @@
 
 use timeline::{Kind, Options, Session};
 
+/// The recorder is one per process: tests that expect it off must not run
+/// while another records, so every test here takes this first.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn spans_in_threads(threads: usize, ks: u64) -> Vec<u64> {
     std::thread::scope(|s| {
         let hs: Vec<_> = (0..threads)
@@ -29,6 +37,7 @@ fn spans_in_threads(threads: usize, ks: u64) -> Vec<u64> {
 
 #[test]
 fn off_records_nothing_and_spans_are_empty() {
+    let _serial = serial();
     let session = Session::from_args(None, false).unwrap();
     assert!(!session.is_on());
     assert!(!timeline::work("k").is_recording());
@@ -37,6 +46,7 @@ fn off_records_nothing_and_spans_are_empty() {
 
 #[test]
 fn threads_named_counts_and_kinds() {
+    let _serial = serial();
     let mut session = Session::start(Options {
         chart: true,
         process: Some("demo".into()),
@@ -87,6 +97,7 @@ fn threads_named_counts_and_kinds() {
 
 #[test]
 fn past_the_cap_only_aggregates_and_says_so() {
+    let _serial = serial();
     let dir = std::env::temp_dir().join(format!("timeline-cap-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("t.json");
@@ -125,6 +136,7 @@ fn past_the_cap_only_aggregates_and_says_so() {
 
 #[test]
 fn written_json_reads_back_the_same() {
+    let _serial = serial();
     let dir = std::env::temp_dir().join(format!("timeline-rt-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("t.json");
@@ -159,8 +171,54 @@ fn written_json_reads_back_the_same() {
 
 #[test]
 fn a_bad_trace_path_fails_at_start() {
+    let _serial = serial();
     let err = Session::from_args(Some(std::path::Path::new("/nonexistent-dir/t.json")), false)
         .err()
         .expect("cannot create");
     assert!(err.to_string().contains("/nonexistent-dir/t.json"), "{err}");
+}
+
+#[test]
+fn macros_label_lazily() {
+    let _serial = serial();
+    struct Loud<'a>(&'a std::cell::Cell<u32>);
+    impl std::fmt::Display for Loud<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.0.set(self.0.get() + 1);
+            f.write_str("loud")
+        }
+    }
+    let formatted = std::cell::Cell::new(0);
+    {
+        // Off: nothing formatted.
+        let _w = timeline::work!("k", "{}", Loud(&formatted));
+        let _s = timeline::sleep!("sleep", "{}", Loud(&formatted));
+        timeline::instant!("set", "{}", Loud(&formatted));
+    }
+    assert_eq!(formatted.get(), 0);
+    let mut session = Session::from_args(None, true).unwrap();
+    timeline::thread_name("MainThread");
+    {
+        let _w = timeline::wait!("join", "join {}", Loud(&formatted));
+        let _z = timeline::sleep!("sleep", "sleep({})", 1);
+        timeline::instant!("set", "set() by {}", "main");
+        timeline::instant!("clear");
+    }
+    let trace = session.collect().unwrap();
+    drop(session);
+    assert_eq!(formatted.get(), 1);
+    let main = trace.thread("MainThread").unwrap();
+    let names: Vec<(&str, Kind)> = main
+        .events
+        .iter()
+        .map(|e| (e.name.as_str(), e.kind))
+        .collect();
+    for want in [
+        ("join loud", Kind::Wait),
+        ("sleep(1)", Kind::Sleep),
+        ("set() by main", Kind::Instant),
+        ("clear", Kind::Instant),
+    ] {
+        assert!(names.contains(&want), "{names:?}");
+    }
 }
