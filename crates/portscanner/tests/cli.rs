@@ -1,14 +1,12 @@
 //! The binary outside any namespace: argument errors, and scans of only the
 //! ports this test opened itself (listening ones, and ones it bound and closed).
 
-mod support;
-
+use crate::support::{BIN, outcome, run_bounded, text};
 use socket2::{Domain, Socket, Type};
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::Command;
 use std::time::Duration;
-use support::{BIN, outcome, run_bounded, text};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

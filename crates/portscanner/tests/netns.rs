@@ -1,17 +1,15 @@
 //! Scans of whole port ranges, each inside a network namespace the test
 //! creates (own `lo`, nothing else on the machine is touched), with listeners
 //! started in it by this test binary re-run as a helper. Without root or
-//! `ip netns` each test prints why it skipped.
+//! `ip netns` each test fails under `CI` and says `SKIPPED` otherwise.
 
-mod support;
-
+use crate::support::{BIN, Netns, outcome, run_bounded, skip, text};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use support::{BIN, Netns, outcome, run_bounded, text};
 use testkit::{finish_bounded, interrupt, spawn_piped, try_signal};
 
 const LIMIT: Duration = Duration::from_secs(90);
@@ -51,7 +49,12 @@ impl Listeners {
         let exe = std::env::current_exe().unwrap();
         let mut child = ns
             .cmd(exe.to_str().unwrap())
-            .args(["--ignored", "--exact", "listener_helper", "--nocapture"])
+            .args([
+                "--ignored",
+                "--exact",
+                "netns::listener_helper",
+                "--nocapture",
+            ])
             .args(["--test-threads=1"])
             .env("PSCAN_LISTEN", spec)
             .stdin(Stdio::piped())
@@ -141,7 +144,7 @@ fn open_and_summary(stdout: &str) -> (BTreeSet<SocketAddr>, String) {
 
 #[test]
 fn tool_mode_whole_range_finds_exactly_the_listeners() {
-    let ns = netns_or_skip!();
+    let ns = netns_or_skip!("tool_mode_whole_range_finds_exactly_the_listeners");
     let l = Listeners::start(
         &ns,
         "127.0.0.1:0,127.0.0.1:0,127.0.0.1:0,[::1]:0,127.0.0.1:65535",
@@ -257,7 +260,7 @@ fn check_tutorial(stdout: &str, maxthreads: usize, ports: &[u16]) -> BTreeSet<u1
 
 #[test]
 fn tutorial_mode_ranges_far_larger_than_maxthreads() {
-    let ns = netns_or_skip!();
+    let ns = netns_or_skip!("tutorial_mode_ranges_far_larger_than_maxthreads");
     // Ephemeral ports of this namespace only: the listeners land in 40000-40999.
     set_port_range(&ns, "40000 40999");
     let l = Listeners::start(&ns, "127.0.0.1:0,127.0.0.1:0,127.0.0.1:0");
@@ -284,7 +287,7 @@ fn tutorial_mode_ranges_far_larger_than_maxthreads() {
 
 #[test]
 fn default_is_the_tutorials_ports_and_lines() {
-    let ns = netns_or_skip!();
+    let ns = netns_or_skip!("default_is_the_tutorials_ports_and_lines");
     let _l = Listeners::start(&ns, "127.0.0.1:22,127.0.0.1:80,127.0.0.1:100");
     let (code, out, err) = scan(&ns, &["127.0.0.1", "5"]);
     assert_eq!(code, 0, "{err}");
@@ -310,8 +313,8 @@ fn default_is_the_tutorials_ports_and_lines() {
 
 #[test]
 fn dropped_port_is_filtered_after_the_timeout() {
-    let ns = netns_or_skip!();
-    drop_tcp_or_skip!(ns, "7001");
+    let ns = netns_or_skip!("dropped_port_is_filtered_after_the_timeout");
+    drop_tcp_or_skip!("dropped_port_is_filtered_after_the_timeout", ns, "7001");
     let l = Listeners::start(&ns, "127.0.0.1:7002");
     let t0 = Instant::now();
     let (code, out, err) = scan(
@@ -358,8 +361,12 @@ fn dropped_port_is_filtered_after_the_timeout() {
 
 #[test]
 fn ctrl_c_reports_what_was_found_and_exits_130() {
-    let ns = netns_or_skip!();
-    drop_tcp_or_skip!(ns, "1000-1999");
+    let ns = netns_or_skip!("ctrl_c_reports_what_was_found_and_exits_130");
+    drop_tcp_or_skip!(
+        "ctrl_c_reports_what_was_found_and_exits_130",
+        ns,
+        "1000-1999"
+    );
     let _l = Listeners::start(&ns, "127.0.0.1:50");
     for mode in ["--open", ""] {
         // A long timeout: Ctrl-C must not wait for the dropped ports' connects.
@@ -388,7 +395,7 @@ fn ctrl_c_reports_what_was_found_and_exits_130() {
 /// to itself (TCP simultaneous open): no listener, so it must say closed.
 #[test]
 fn connecting_to_itself_is_not_open() {
-    let ns = netns_or_skip!();
+    let ns = netns_or_skip!("connecting_to_itself_is_not_open");
     set_port_range(&ns, "40000 40000");
     let (code, out, err) = scan(&ns, &["--all", "-p", "40000", "127.0.0.1", "1"]);
     assert_eq!(code, 0, "{err}");
@@ -401,7 +408,7 @@ fn connecting_to_itself_is_not_open() {
 #[test]
 fn unknown_host_is_a_usage_error() {
     // Inside the namespace a failed lookup cannot leave the machine.
-    let ns = netns_or_skip!();
+    let ns = netns_or_skip!("unknown_host_is_a_usage_error");
     let (code, out, err) = scan(&ns, &["no-such-host.invalid", "5"]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
@@ -411,8 +418,12 @@ fn unknown_host_is_a_usage_error() {
 
 #[test]
 fn running_out_of_descriptors_stops_with_a_message_not_closed() {
-    let ns = netns_or_skip!();
-    drop_tcp_or_skip!(ns, "7001");
+    let ns = netns_or_skip!("running_out_of_descriptors_stops_with_a_message_not_closed");
+    drop_tcp_or_skip!(
+        "running_out_of_descriptors_stops_with_a_message_not_closed",
+        ns,
+        "7001"
+    );
     let _l = Listeners::start(&ns, "127.0.0.1:7002");
     for mode in ["--all", ""] {
         let args = ["--timeout", "1.5", "-p", "7001,7002", "127.0.0.1", "1"];
@@ -428,7 +439,10 @@ fn running_out_of_descriptors_stops_with_a_message_not_closed() {
         if !lowered.is_ok_and(|s| s.success()) {
             let _ = try_signal(child.id(), "TERM");
             let _ = finish_bounded(child, Duration::from_secs(30));
-            eprintln!("SKIPPED: prlimit (util-linux) is not available");
+            skip(
+                "running_out_of_descriptors_stops_with_a_message_not_closed",
+                "prlimit (util-linux) is not available",
+            );
             return;
         }
         let o = finish_bounded(child, Duration::from_secs(60));
@@ -449,8 +463,8 @@ fn running_out_of_descriptors_stops_with_a_message_not_closed() {
 /// the scanner one), and only for scans longer than a second.
 #[test]
 fn progress_only_on_a_terminal() {
-    let ns = netns_or_skip!();
-    drop_tcp_or_skip!(ns, "20000-20599");
+    let ns = netns_or_skip!("progress_only_on_a_terminal");
+    drop_tcp_or_skip!("progress_only_on_a_terminal", ns, "20000-20599");
     let args = [
         "--open",
         "--timeout",
@@ -470,7 +484,10 @@ fn progress_only_on_a_terminal() {
 
     let line = format!("{BIN} {}", args.join(" "));
     if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("SKIPPED (terminal half): `script` (util-linux) is not available");
+        skip(
+            "progress_only_on_a_terminal",
+            "terminal half: `script` (util-linux) is not available",
+        );
         return;
     }
     let tty = run_bounded(ns.cmd("script").args(["-qec", &line, "/dev/null"]), LIMIT);
@@ -487,7 +504,7 @@ fn progress_only_on_a_terminal() {
 /// "network is unreachable": an error, counted apart from closed and filtered.
 #[test]
 fn errors_are_kept_apart_from_closed() {
-    let ns = netns_or_skip!();
+    let ns = netns_or_skip!("errors_are_kept_apart_from_closed");
     let flushed = Command::new("ip")
         .args(["-n", ns.name(), "route", "flush", "table", "local"])
         .status()
@@ -522,8 +539,8 @@ fn errors_are_kept_apart_from_closed() {
 /// ports: 600 filtered ports at 0.5 s each would take 37 s on 8 threads.
 #[test]
 fn pool_grows_for_filtered_ports() {
-    let ns = netns_or_skip!();
-    drop_tcp_or_skip!(ns, "20000-20599");
+    let ns = netns_or_skip!("pool_grows_for_filtered_ports");
+    drop_tcp_or_skip!("pool_grows_for_filtered_ports", ns, "20000-20599");
     let t0 = Instant::now();
     let (code, out, err) = scan(
         &ns,
@@ -549,12 +566,17 @@ fn pool_grows_for_filtered_ports() {
 /// `connect` when the SYN is resent a second later.
 #[test]
 fn icmp_rejected_ports_are_closed_or_errors_not_filtered() {
-    let ns = netns_or_skip!();
+    let ns = netns_or_skip!("icmp_rejected_ports_are_closed_or_errors_not_filtered");
     let rules = "add table inet pscan_rej\n\
                  add chain inet pscan_rej out { type filter hook output priority 0; }\n\
                  add rule inet pscan_rej out oifname \"lo\" tcp dport 7100-7199 reject with icmpx port-unreachable\n\
                  add rule inet pscan_rej out oifname \"lo\" tcp dport 7200 reject with icmpx host-unreachable\n";
-    let loaded = run_with_input_or_skip(&ns, &["nft", "-f", "-"], rules);
+    let loaded = run_with_input_or_skip(
+        "icmp_rejected_ports_are_closed_or_errors_not_filtered",
+        &ns,
+        &["nft", "-f", "-"],
+        rules,
+    );
     if !loaded {
         return;
     }
@@ -596,12 +618,12 @@ fn icmp_rejected_ports_are_closed_or_errors_not_filtered() {
 
 /// Runs `cmd` inside `ns` with `input` on stdin; false (with the reason
 /// printed) if it fails, so the test skips.
-fn run_with_input_or_skip(ns: &Netns, cmd: &[&str], input: &str) -> bool {
+fn run_with_input_or_skip(test: &str, ns: &Netns, cmd: &[&str], input: &str) -> bool {
     let mut c = ns.cmd(cmd[0]);
     c.args(&cmd[1..]);
     let o = testkit::run_with_input(&mut c, input, Duration::from_secs(30));
     if !o.status.success() {
-        eprintln!("SKIPPED: {cmd:?} failed: {}", text(&o.stderr).trim());
+        skip(test, &format!("{cmd:?} failed: {}", text(&o.stderr).trim()));
         return false;
     }
     true
