@@ -204,7 +204,7 @@ fn connect(
     let target = SockAddr::from(addr);
     let first = timeout.min(FIRST_SLICE);
     let mut slice_now = first;
-    let result = connect_slices(socket, &target, addr, deadline, &mut slice_now, stopping);
+    let result = connect_slices(socket, &target, deadline, &mut slice_now, stopping);
     if slice_now != first && matches!(result, Ok(Verdict::Refused)) {
         // Kept for the next check, which starts with a short slice again
         // (if this fails, that check only sees an ICMP error a slice later).
@@ -217,7 +217,6 @@ fn connect(
 fn connect_slices(
     socket: &Socket,
     target: &SockAddr,
-    addr: SocketAddr,
     deadline: Instant,
     slice_now: &mut Duration,
     stopping: &dyn Fn() -> bool,
@@ -231,8 +230,11 @@ fn connect_slices(
             // Connecting from an ephemeral port to itself completes a
             // handshake with nobody (TCP simultaneous open): the port has no
             // listener. The socket is connected (to itself), so it cannot be
-            // reused.
-            Ok(()) if socket.local_addr()?.as_socket() == Some(addr) => {
+            // reused. Compared with the peer the kernel chose, not with
+            // `addr`: a wildcard target (`0.0.0.0`, `::`) is connected to
+            // loopback, so the self-connect's both ends are 127.0.0.1:P
+            // (nmap, which compares with the target, reports such a port open).
+            Ok(()) if is_self_connect(socket)? => {
                 return Ok(Verdict::Other(Outcome::Closed));
             }
             Ok(()) => return Ok(Verdict::Other(Outcome::Open)),
@@ -298,6 +300,11 @@ impl Drop for Spare<'_> {
             self.forget(s);
         }
     }
+}
+
+/// Whether a connected socket's two ends are the same address and port.
+fn is_self_connect(socket: &Socket) -> io::Result<bool> {
+    Ok(socket.local_addr()?.as_socket() == socket.peer_addr()?.as_socket())
 }
 
 /// `EMFILE` (this process) or `ENFILE` (the whole system): no port verdict.

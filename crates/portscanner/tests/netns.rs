@@ -628,3 +628,31 @@ fn run_with_input_or_skip(test: &str, ns: &Netns, cmd: &[&str], input: &str) -> 
     }
     true
 }
+
+/// A wildcard target (`0.0.0.0`, `::`) is connected to loopback, so a
+/// self-connect has both ends at 127.0.0.1:P (or [::1]:P), never at the
+/// target's address: compared with the target, it looked open (nmap reports
+/// such phantom ports too). One ephemeral port makes it certain.
+#[test]
+fn wildcard_targets_have_no_phantom_open_ports() {
+    let test = "wildcard_targets_have_no_phantom_open_ports";
+    let ns = netns_or_skip!(test);
+    set_port_range(&ns, "40000 40000");
+    let l = Listeners::start(&ns, "127.0.0.1:40002,[::1]:40002");
+    for host in ["0.0.0.0", "::"] {
+        let (code, out, err) = scan(&ns, &["--all", "-p", "40000-40002", host, "1"]);
+        assert_eq!(code, 0, "{err}");
+        let a = |p: u16| SocketAddr::new(host.parse().unwrap(), p);
+        let want = format!(
+            "{} closed\n{} closed\n{} open\n",
+            a(40000),
+            a(40001),
+            a(40002)
+        );
+        assert!(out.starts_with(&want), "{host}: {out}");
+        let (code, out, err) = scan(&ns, &["-p", "40000", host, "1"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("40000: connection failed\n"), "{host}: {out}");
+    }
+    drop(l);
+}
