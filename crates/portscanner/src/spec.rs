@@ -101,6 +101,15 @@ pub fn split_positionals(args: &[String]) -> Result<(&[String], Option<usize>), 
                 )),
             }
         }
+        // `127.0.0.1 1.5`: a mistyped MAXTHREADS, not the host 1.0.0.5.
+        [hosts @ .., last]
+            if !hosts.is_empty() && is_legacy_numeric(last) && last.parse::<IpAddr>().is_err() =>
+        {
+            Err(format!(
+                "MAXTHREADS must be a whole number from 1 to {MAX_THREADS}, not '{last}' \
+                 (nor is it an IPv4 address: those have four decimal parts)"
+            ))
+        }
         _ => Ok((args, None)),
     }
 }
@@ -137,6 +146,12 @@ pub fn resolve(host: &str, family: Family) -> Result<IpAddr, String> {
             Err(format!("{host} is not an {} address", fam_name(family)))
         };
     }
+    if is_legacy_numeric(bare) {
+        return Err(format!(
+            "'{host}' is not a valid IPv4 address (write all four decimal parts, \
+             e.g. 127.0.0.1; forms such as 127.1 or 0x7f.1 are refused)"
+        ));
+    }
     let addrs: Vec<SocketAddr> = (bare, 0)
         .to_socket_addrs()
         .map_err(|e| format!("unknown host '{host}': {e}"))?
@@ -149,6 +164,31 @@ pub fn resolve(host: &str, family: Family) -> Result<IpAddr, String> {
         Family::Any => format!("unknown host '{host}': no addresses"),
         _ => format!("host '{host}' has no {} address", fam_name(family)),
     })
+}
+
+/// Whether `s` is one of the numeric forms the C resolver reads as an IPv4
+/// address though `Ipv4Addr` does not: fewer than four parts (`127.1`,
+/// `5`), hex (`0x7f.1`) or octal (`0177.0.0.1`). Passed on, `5` would scan
+/// 0.0.0.5 and `1.5` would scan 1.0.0.5 (ping's and `inet_aton`'s
+/// reading); no host name is made only of such labels.
+///
+/// ```
+/// use portscanner::spec::is_legacy_numeric;
+/// assert!(is_legacy_numeric("1.5") && is_legacy_numeric("0x7f.1") && is_legacy_numeric("5"));
+/// assert!(!is_legacy_numeric("localhost") && !is_legacy_numeric("1.example"));
+/// ```
+pub fn is_legacy_numeric(s: &str) -> bool {
+    let s = s.strip_suffix('.').unwrap_or(s);
+    !s.is_empty()
+        && s.split('.').all(|label| {
+            let hex = label
+                .strip_prefix("0x")
+                .or_else(|| label.strip_prefix("0X"));
+            match hex {
+                Some(h) => h.bytes().all(|b| b.is_ascii_hexdigit()),
+                None => !label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()),
+            }
+        })
 }
 
 fn fam_name(f: Family) -> &'static str {
@@ -209,6 +249,12 @@ mod tests {
         assert!(split_positionals(&v(&["h", "99999999999999999999999"])).is_err());
         assert!(split_positionals(&v(&["h", "10000"])).is_ok());
         assert!(split_positionals(&v(&["h", "10001"])).is_err());
+        for typo in ["1.5", "0x10", "5.", "1.2.3"] {
+            let e = split_positionals(&v(&["127.0.0.1", typo])).unwrap_err();
+            assert!(e.contains("MAXTHREADS"), "{typo}: {e}");
+        }
+        let a = v(&["127.0.0.1", "10.0.0.1"]);
+        assert_eq!(split_positionals(&a).unwrap(), (&a[..], None));
     }
 
     #[test]
@@ -220,6 +266,18 @@ mod tests {
         );
         assert!(resolve("::1", Family::V4).is_err());
         assert!(resolve("", Family::Any).is_err());
+        // What the C resolver would read as 0.0.0.5, 1.0.0.5, 127.0.0.1.
+        for legacy in [
+            "5",
+            "1.5",
+            "0x7f.1",
+            "0177.0.0.1",
+            "127.000.0.1",
+            "2130706433",
+        ] {
+            let e = resolve(legacy, Family::Any).unwrap_err();
+            assert!(e.contains("not a valid IPv4 address"), "{legacy}: {e}");
+        }
         // Unknown names are tested inside a network namespace (tests/netns.rs),
         // so that the failed lookup sends nothing off the machine.
     }

@@ -656,3 +656,26 @@ fn wildcard_targets_have_no_phantom_open_ports() {
     }
     drop(l);
 }
+
+/// Legacy numeric forms, which the C resolver reads as IPv4 addresses, are
+/// refused: a mistyped MAXTHREADS (`127.0.0.1 1.5`) scanned 1.0.0.5 as well,
+/// `5` scanned 0.0.0.5. Inside a namespace, so that a regression sends
+/// nothing off the machine (its only route is `lo`).
+#[test]
+fn legacy_numeric_hosts_are_usage_errors() {
+    let ns = netns_or_skip!("legacy_numeric_hosts_are_usage_errors");
+    for args in [
+        &["-p", "1", "127.0.0.1", "1.5"][..],
+        &["-p", "1", "5"],
+        &["-p", "1", "0x7f.1", "5"],
+        &["-p", "1", "127.1", "5"],
+        &["--open", "-p", "1", "0177.0.0.1"],
+    ] {
+        let (code, out, err) = scan(&ns, args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+    let (_, _, err) = scan(&ns, &["127.0.0.1", "1.5"]);
+    assert!(err.contains("MAXTHREADS"), "{err}");
+}
