@@ -24,7 +24,7 @@
 //!   a file-descriptor shortage instead of calling the port closed.
 //! - [`tutorial`]: the default mode, a thread per port limited by an Event.
 //! - [`tool`]: `--open`/`--all`, a pool of threads, sorted results and a summary.
-//! - [`out`]: stdout lines that survive a closed pipe.
+//! - [`out`]: stdout lines that survive a closed pipe, and report a full disk.
 
 pub mod out;
 pub mod probe;
@@ -34,6 +34,7 @@ pub mod tutorial;
 
 use common::Shutdown;
 use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED};
+use out::Out;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
@@ -102,12 +103,24 @@ pub enum Ending {
 pub fn run(cfg: &Config, shutdown: &Shutdown) -> i32 {
     let targets = cfg.targets();
     let several = targets.first().map(SocketAddr::ip) != targets.last().map(SocketAddr::ip);
+    let out = Out::default();
     let ending = match cfg.mode {
-        Mode::Tutorial => tutorial::run(&targets, several, cfg.maxthreads, cfg.timeout, shutdown),
-        Mode::Tool(show) => tool::run(&targets, cfg.maxthreads, cfg.timeout, show, shutdown),
+        Mode::Tutorial => tutorial::run(
+            &targets,
+            several,
+            cfg.maxthreads,
+            cfg.timeout,
+            &out,
+            shutdown,
+        ),
+        Mode::Tool(show) => tool::run(&targets, cfg.maxthreads, cfg.timeout, show, &out, shutdown),
     };
+    // A closed pipe is quiet and keeps the exit code; a full disk is not.
+    let written = out.finish();
+    if let Err(msg) = &written {
+        common::cli::warn(msg);
+    }
     match ending {
-        Ending::Done => 0,
         Ending::Interrupted { checked, of } => {
             common::cli::warn(format_args!(
                 "interrupted after checking {checked} of {of} ports"
@@ -118,5 +131,7 @@ pub fn run(cfg: &Config, shutdown: &Shutdown) -> i32 {
             common::cli::warn(msg);
             EXIT_FAILURE
         }
+        Ending::Done if written.is_err() => EXIT_FAILURE,
+        Ending::Done => 0,
     }
 }

@@ -9,6 +9,7 @@
 //! bounds the file descriptors used (one socket per thread).
 
 use crate::Ending;
+use crate::out::Out;
 use crate::probe::{Outcome, Prober, Stop};
 use common::Shutdown;
 use std::io::{IsTerminal, Write};
@@ -41,6 +42,7 @@ pub fn run(
     threads: usize,
     timeout: Duration,
     show: Show,
+    out: &Out,
     shutdown: &Shutdown,
 ) -> Ending {
     let t0 = Instant::now();
@@ -156,7 +158,7 @@ pub fn run(
     });
     // The scope has joined every thread, so `results` is complete.
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    report(targets, &results, show, t0.elapsed());
+    report(targets, &results, show, t0.elapsed(), out);
 
     let checked = results.iter().filter(|r| r.is_some()).count();
     if let Some(msg) = fatal.get() {
@@ -188,7 +190,9 @@ fn progress(
         // Scans that end within a second never draw it.
         if t0.elapsed() > Duration::from_secs(1) {
             let pct = d * 100 / total.max(1);
-            eprint!(
+            // Progress is a courtesy: a stderr that cannot take it is ignored.
+            let _ = write!(
+                std::io::stderr(),
                 "\r{d}/{total} checked ({pct}%), {} open",
                 open.load(Ordering::Relaxed)
             );
@@ -197,16 +201,23 @@ fn progress(
         std::thread::sleep(Duration::from_millis(200));
     }
     if shown {
-        eprint!("\r\x1b[K");
+        let _ = write!(std::io::stderr(), "\r\x1b[K");
     }
 }
 
 /// Prints the per-port lines in scan order (hosts as given, ports ascending)
-/// and the summary line.
-fn report(targets: &[SocketAddr], results: &[Option<Outcome>], show: Show, took: Duration) {
+/// and the summary line; a failed write goes to `sink`.
+fn report(
+    targets: &[SocketAddr],
+    results: &[Option<Outcome>],
+    show: Show,
+    took: Duration,
+    sink: &Out,
+) {
     let (mut open, mut closed, mut filtered, mut errors) = (0, 0, 0, 0);
     let mut first_error = None;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut written = Ok(());
     for (addr, r) in targets.iter().zip(results) {
         let Some(r) = r else { continue };
         let word = match r {
@@ -228,16 +239,20 @@ fn report(targets: &[SocketAddr], results: &[Option<Outcome>], show: Show, took:
                 format!("error: {e}")
             }
         };
-        if show == Show::All || matches!(r, Outcome::Open) {
-            let _ = writeln!(out, "{addr} {word}");
+        if (show == Show::All || matches!(r, Outcome::Open)) && written.is_ok() {
+            written = writeln!(out, "{addr} {word}");
         }
     }
-    let _ = writeln!(
-        out,
-        "{open} open, {closed} closed, {filtered} filtered, {errors} errors in {:.2} s",
-        took.as_secs_f64()
-    );
-    let _ = out.flush();
+    let written = written.and_then(|()| {
+        writeln!(
+            out,
+            "{open} open, {closed} closed, {filtered} filtered, {errors} errors in {:.2} s",
+            took.as_secs_f64()
+        )
+    });
+    if let Err(e) = written.and_then(|()| out.flush()) {
+        sink.failed_with(e);
+    }
     drop(out);
     if let (Show::Open, Some(first)) = (show, first_error) {
         common::cli::warn(format_args!("{errors} errors, the first: {first}"));

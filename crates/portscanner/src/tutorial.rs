@@ -63,6 +63,7 @@ pub fn run(
     several_hosts: bool,
     maxthreads: usize,
     timeout: Duration,
+    out: &Out,
     shutdown: &Shutdown,
 ) -> Ending {
     let sc = Arc::new(Scanners {
@@ -70,7 +71,7 @@ pub fn run(
         evnt: Event::new(),
         maxthreads,
         prober: Prober::new(timeout),
-        out: Out::default(),
+        out: out.clone(),
         fatal: OnceLock::new(),
         checked: AtomicUsize::new(0),
     });
