@@ -227,13 +227,48 @@ impl Slots {
     }
 }
 
-/// How many threads fit under the soft open-file limit when each holds
-/// `fds_per_thread` descriptors (a socket; or ping's pipes), keeping a few
-/// for the process itself. `None` if the limit is unknown (an unlimited one
-/// gives a bound no sweep reaches).
-pub fn threads_within_file_limit(fds_per_thread: usize) -> Option<usize> {
-    let soft = common::limits::soft_open_files()?;
-    Some((soft.saturating_sub(16) / fds_per_thread.max(1)).max(1))
+/// Descriptors one thread holds: a native thread its ICMP socket; a
+/// `--via-ping` thread the read ends of ping's stdout and stderr pipes.
+pub fn fds_per_thread(via_ping: bool) -> usize {
+    if via_ping { 2 } else { 1 }
+}
+
+/// More descriptors a `--via-ping` thread needs while its ping starts:
+/// both pipes' write ends, `/dev/null` for stdin, and std's exec-error
+/// pipe. Starts are serialized ([`via_ping::ping`]), so only one thread
+/// needs them at a time.
+pub const SPAWN_FDS: usize = 5;
+
+/// How many threads fit under the soft open-file limit, counted from the
+/// descriptors open now (`/proc/self/fd`: stdin, stdout, stderr, the Ctrl-C
+/// handler's pipe, ...), so that `ulimit -n 20` still runs 14 native
+/// threads. `Ok(None)`: no limit to keep (unknown, or no tighter than the
+/// sweep); `Err`: not even one thread fits, the one-line message.
+pub fn threads_within_file_limit(via_ping: bool) -> Result<Option<usize>, String> {
+    let Some(soft) = common::limits::soft_open_files() else {
+        return Ok(None);
+    };
+    // The listing's own descriptor is not counted: it is closed by now.
+    let Some(open) = std::fs::read_dir("/proc/self/fd")
+        .ok()
+        .map(|d| d.count().saturating_sub(1))
+    else {
+        return Ok(None);
+    };
+    let spare = if via_ping { SPAWN_FDS } else { 0 };
+    let free = soft.saturating_sub(open + spare);
+    let fit = free / fds_per_thread(via_ping);
+    if fit == 0 {
+        let need = open + spare + fds_per_thread(via_ping);
+        return Err(format!(
+            "the open file limit (ulimit -n {soft}) leaves no room for one {}: \
+             {open} descriptors are in use and one {} needs {}; raise it to at least {need}",
+            if via_ping { "ping" } else { "socket" },
+            if via_ping { "ping" } else { "socket" },
+            spare + fds_per_thread(via_ping),
+        ));
+    }
+    Ok(Some(fit))
 }
 
 /// A random 64-bit token (std's hasher keys are random per process).
@@ -281,6 +316,56 @@ pub fn sweep(
     Report {
         results: results.into_iter().map(OnceLock::into_inner).collect(),
         interrupted: shutdown.is_triggered(),
+    }
+}
+
+/// python-course's sweep without threads (`pinger --sequential`): one
+/// address after another, each line printed as it comes. `line` gets the
+/// two lines the listing prints per address; it returns `false` when the
+/// output is gone, which ends the sweep (`| head`).
+pub fn sequential(
+    targets: &[Target],
+    method: &Method,
+    shutdown: &Shutdown,
+    mut line: impl FnMut(&str) -> bool,
+) -> Report {
+    let token = random_token();
+    let mut results = Vec::with_capacity(targets.len());
+    for (index, target) in targets.iter().enumerate() {
+        if shutdown.is_triggered() {
+            break;
+        }
+        // ping_loop.py  print "... pinging ",ip
+        if !line(&format!("... pinging  {}", target.label)) {
+            break;
+        }
+        // ping_loop.py  ping_out = os.popen("ping -q -c2 "+ip,"r")
+        let outcome = probe(target.addr, index, token, method, shutdown);
+        let status = outcome.as_ref().and_then(sequential_status);
+        results.push(outcome);
+        if let Some(status) = status {
+            // ping_loop.py  print ip + ": " + status[int(n_received[0])]
+            if !line(&format!("{}: {status}", target.label)) {
+                break;
+            }
+        }
+    }
+    results.resize(targets.len(), None);
+    Report {
+        results,
+        interrupted: shutdown.is_triggered(),
+    }
+}
+
+/// The status words of the listing without threads, `None` where it prints
+/// nothing (ping gave no summary line).
+// ping_loop.py  status = ("no response","alive but losses","alive")
+fn sequential_status(o: &Outcome) -> Option<&'static str> {
+    match o.verdict() {
+        Verdict::NoResponse => Some("no response"),
+        Verdict::Loss(_) => Some("alive but losses"),
+        Verdict::Alive => Some("alive"),
+        Verdict::Unknown => None,
     }
 }
 

@@ -2,6 +2,7 @@ use clap::Parser;
 use common::Shutdown;
 use common::cli::{self, EXIT_FAILURE, EXIT_INTERRUPTED};
 use pinger::{Method, SocketMode, native, targets, via_ping};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 /// Per-target interval by default: iputils' smallest for unprivileged users.
@@ -68,6 +69,37 @@ struct Cli {
     /// the tutorial does.
     #[arg(long)]
     via_ping: bool,
+
+    /// One address after another, no threads, printing `... pinging  IP`
+    /// and `IP: STATUS` as it goes: python-course's listing before the
+    /// threaded one.
+    #[arg(long)]
+    sequential: bool,
+}
+
+/// iputils' smallest interval for users other than root: shorter is a flood.
+const MIN_USER_INTERVAL: Duration = Duration::from_millis(2);
+
+/// Whether the real user is root (iputils asks `getuid()`), from
+/// `/proc/self/status`; `false` if unreadable.
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().next())
+        == Some("0")
+}
+
+/// Writes `text` to stdout: `Err` with the one-line message for a failure
+/// other than a closed pipe (which is quiet: `Ok(false)`).
+fn write_stdout(text: &str) -> Result<bool, String> {
+    let mut o = std::io::stdout().lock();
+    match o.write_all(text.as_bytes()).and_then(|()| o.flush()) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(format!("cannot write to standard output: {e}")),
+    }
 }
 
 /// `1`, `0.2`, `0.2s`, `200ms`.
@@ -89,6 +121,11 @@ fn main() {
 
 fn try_main() -> i32 {
     let cli: Cli = cli::parse();
+    if cli.interval.is_some_and(|i| i < MIN_USER_INTERVAL) && !is_root() {
+        cli::usage_error(
+            "cannot flood: the smallest interval for users other than root is 2 ms (-i 0.002), as ping's",
+        );
+    }
     let targets = targets::expand(&cli.addresses, cli.list, cli.max_addresses)
         .unwrap_or_else(|e| cli::usage_error(e));
     let method = if cli.via_ping {
@@ -120,42 +157,69 @@ fn try_main() -> i32 {
     };
     let shutdown =
         Shutdown::install().unwrap_or_else(|e| cli::fail(format!("cannot catch Ctrl-C: {e}")));
-    // Each thread holds a socket, or ping's three pipes: stay under the
-    // open-file limit rather than fail addresses with EMFILE.
-    let mut max_threads = (cli.max_threads as usize).min(targets.len());
-    if let Some(fit) = pinger::threads_within_file_limit(if cli.via_ping { 3 } else { 1 }) {
-        if fit < max_threads {
-            cli::warn(format_args!(
-                "running at most {fit} threads at once (open file limit, see ulimit -n)"
-            ));
-            max_threads = fit;
-        }
-    }
     let started = Instant::now();
-    let report = pinger::sweep(&targets, &method, max_threads, &shutdown);
-
-    let mut out = String::new();
+    let mut write_error = None;
+    let report = if cli.sequential {
+        pinger::sequential(&targets, &method, &shutdown, |line| {
+            match write_stdout(&format!("{line}\n")) {
+                // A closed pipe (`| head`) ends the sweep quietly.
+                Ok(written) => written,
+                Err(e) => {
+                    write_error = Some(e);
+                    false
+                }
+            }
+        })
+    } else {
+        // Each thread holds a socket, or ping's two pipes: stay under the
+        // open-file limit rather than fail addresses with EMFILE.
+        let mut max_threads = (cli.max_threads as usize).min(targets.len());
+        match pinger::threads_within_file_limit(cli.via_ping) {
+            Err(msg) => cli::fail(msg),
+            Ok(Some(fit)) if fit < max_threads => {
+                cli::warn(format_args!(
+                    "running at most {fit} threads at once (open file limit, see ulimit -n)"
+                ));
+                max_threads = fit;
+            }
+            Ok(_) => {}
+        }
+        let report = pinger::sweep(&targets, &method, max_threads, &shutdown);
+        let mut out = String::new();
+        for (target, outcome) in targets.iter().zip(&report.results) {
+            let Some(outcome) = outcome else { continue };
+            if !cli.alive || outcome.received > 0 {
+                out.push_str(&pinger::status_line(&target.label, outcome));
+                out.push('\n');
+            }
+        }
+        // A closed pipe is quiet; the exit code stays the sweep's own.
+        if let Err(e) = write_stdout(&out) {
+            write_error = Some(e);
+        }
+        report
+    };
     for (target, outcome) in targets.iter().zip(&report.results) {
-        let Some(outcome) = outcome else { continue };
-        if let Some(e) = &outcome.error {
+        if let Some(e) = outcome.as_ref().and_then(|o| o.error.as_ref()) {
             cli::warn(format_args!("{}: {e}", target.label));
         }
-        if !cli.alive || outcome.received > 0 {
-            out.push_str(&pinger::status_line(&target.label, outcome));
-            out.push('\n');
-        }
     }
-    print!("{out}");
-    eprintln!(
-        "{} ({:.2} s)",
+    let summary = format!(
+        "{} ({:.2} s)\n",
         report.summary(),
         started.elapsed().as_secs_f64()
     );
+    // A stderr that cannot take the summary (2>/dev/full) is a failure too,
+    // with nowhere left to say so.
+    let summary_written = std::io::stderr().write_all(summary.as_bytes()).is_ok();
 
     let t = report.tally();
     if report.interrupted {
         EXIT_INTERRUPTED
-    } else if t.no_response + t.unknown > 0 {
+    } else if let Some(e) = write_error {
+        cli::warn(e);
+        EXIT_FAILURE
+    } else if t.no_response + t.unknown > 0 || !summary_written {
         EXIT_FAILURE
     } else {
         0

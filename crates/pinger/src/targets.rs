@@ -181,6 +181,12 @@ fn parse_cidr(s: &str, addr: &str, prefix: &str) -> Result<Spec, String> {
         .ok()
         .filter(|n| *n <= bits)
         .ok_or_else(|| format!("prefix length '{prefix}' in '{s}' must be 0 to {bits}"))?;
+    // `::ffff:127.0.0.0/120` is the IPv4 block 127.0.0.0/24, pinged over
+    // ICMP as a single mapped address is.
+    let (ip, n) = match ip {
+        IpAddr::V6(a) if n >= 96 && a.to_ipv4_mapped().is_some() => (ip.to_canonical(), n - 96),
+        _ => (ip, n),
+    };
     Ok(match ip {
         IpAddr::V4(a) => {
             let mask = u32::MAX.checked_shl(32 - n).unwrap_or(0);
@@ -209,7 +215,9 @@ fn parse_range(s: &str, first: IpAddr, last: &str) -> Result<Spec, String> {
         }
         IpAddr::V6(_) => format!("'{last}' in '{s}' is not an IPv6 address"),
     };
-    let spec = match (first, parse_ip(last)) {
+    // IPv4-mapped ends are IPv4 (`::ffff:127.0.0.1-3`), as a single address is.
+    let first = first.to_canonical();
+    let spec = match (first, parse_ip(last).map(|ip| ip.to_canonical())) {
         (IpAddr::V4(a), Some(IpAddr::V4(b))) => Spec::V4(a.into(), b.into()),
         (IpAddr::V6(a), Some(IpAddr::V6(b))) => Spec::V6(a.into(), b.into()),
         (IpAddr::V4(a), None) => {
@@ -350,6 +358,26 @@ mod tests {
             ex(&["::ffff:127.0.0.1", "127.0.0.1"]).unwrap(),
             ["127.0.0.1"]
         );
+        // Also in a block or a range, which were ICMPv6 to mapped addresses.
+        assert_eq!(
+            ex(&["::ffff:127.0.0.0/126"]).unwrap(),
+            ["127.0.0.1", "127.0.0.2"]
+        );
+        assert_eq!(
+            ex(&["::ffff:127.0.0.8/127"]).unwrap(),
+            ["127.0.0.8", "127.0.0.9"]
+        );
+        let three = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
+        assert_eq!(ex(&["::ffff:127.0.0.1-3"]).unwrap(), three);
+        assert_eq!(ex(&["::ffff:127.0.0.1-::ffff:127.0.0.3"]).unwrap(), three);
+        assert_eq!(ex(&["::ffff:127.0.0.1-127.0.0.3"]).unwrap(), three);
+        assert_eq!(
+            ex(&["::ffff:127.0.0.1", "::ffff:127.0.0.3"]).unwrap(),
+            three
+        );
+        // A block wider than the mapped range stays IPv6.
+        let e = ex(&["::ffff:0.0.0.0/95"]).unwrap_err();
+        assert!(e.contains("--max-addresses"), "{e}");
     }
 
     #[test]

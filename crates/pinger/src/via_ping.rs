@@ -11,6 +11,7 @@ use std::io::Read;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// The counts from a `ping -q` summary line.
@@ -100,7 +101,14 @@ pub fn ping(ping: &Path, addr: IpAddr, args: PingArgs, shutdown: &Shutdown) -> O
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = match cmd.spawn() {
+    // One start at a time: each needs [`crate::SPAWN_FDS`] descriptors more
+    // than a running ping, and the descriptor budget keeps room for one.
+    static STARTING: Mutex<()> = Mutex::new(());
+    let started = {
+        let _one = STARTING.lock().unwrap_or_else(|e| e.into_inner());
+        cmd.spawn()
+    };
+    let mut child = match started {
         Ok(c) => c,
         Err(e) => {
             return Some(Outcome::error(format!(

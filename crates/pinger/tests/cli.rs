@@ -348,6 +348,10 @@ fn dropped_echo_gives_no_response() {
         assert_eq!(stdout(&o), want);
         assert!(stderr(&o).contains("0 alive, 0 alive with loss, 4 no response"));
     }
+    // The listing without threads words it the same.
+    let o = ns.pinger(&["--sequential", "-W", "0.3", "::1"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "... pinging  ::1\n::1: no response\n");
 }
 
 #[test]
@@ -461,22 +465,171 @@ fn no_permission_is_one_line_exit_1() {
     assert!(o.stdout.is_empty());
 }
 
+/// `bash -c SCRIPT bash BIN ARGS...`: pinger with limits or redirections.
+fn pinger_in_bash(script: &str, args: &[&str]) -> Output {
+    let mut cmd = Command::new("bash");
+    cmd.args(["-c", script, "bash", BIN]).args(args);
+    run_with_input(&mut cmd, "", Duration::from_secs(60))
+}
+
+/// The thread bound `running at most N threads` announced on stderr.
+fn announced_threads(err: &str) -> usize {
+    err.split_once("running at most ")
+        .and_then(|(_, rest)| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no thread bound in: {err}"))
+}
+
+/// The bound counts the descriptors really in use (it kept 16 in reserve,
+/// so `ulimit -n 20` ran 4 threads and a /24 took 13 s).
 #[test]
 fn low_open_file_limit_lowers_the_thread_bound() {
     if !icmp_allowed("low_open_file_limit_lowers_the_thread_bound") {
         return;
     }
-    let mut cmd = Command::new("bash");
-    cmd.args([
+    for (limit, at_least) in [("40", 30), ("20", 12)] {
+        let script = format!("ulimit -n {limit} && exec \"$@\"");
+        let o = pinger_in_bash(&script, &["-t", "256", "-i", "0", "127.0.0.0/26"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stdout(&o), lines(1, 62, "alive"));
+        let n = announced_threads(&stderr(&o));
+        assert!(
+            (at_least..=limit.parse().unwrap()).contains(&n),
+            "ulimit -n {limit}: {n}"
+        );
+    }
+}
+
+/// `--via-ping` with too few descriptors for even one ping: one clear line
+/// before anything runs, not a failure per address.
+#[test]
+fn via_ping_without_descriptors_for_one_ping_is_one_line() {
+    let o = pinger_in_bash("ulimit -n 6 && exec \"$@\"", &["--via-ping", "127.0.0.1-5"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(e.contains("ulimit -n 6") && e.contains("raise it"), "{e}");
+    assert!(o.stdout.is_empty());
+}
+
+/// Output errors: a closed pipe past 64 KiB (`| head`) is quiet and keeps
+/// the exit code, a full disk on stdout is one line and exit 1, and a
+/// stderr that cannot be written is exit 1; all three panicked (exit 101).
+#[test]
+fn output_errors_never_panic() {
+    if !icmp_allowed("output_errors_never_panic") {
+        return;
+    }
+    // 2046 lines, about 70 KB: more than a pipe holds.
+    let big = [
         "-c",
-        "ulimit -n 40 && exec \"$0\" -t 256 -i 0 127.0.0.0/26",
-        BIN,
-    ]);
-    let o = run_with_input(&mut cmd, "", Duration::from_secs(60));
+        "1",
+        "-i",
+        "0",
+        "-W",
+        "0.5",
+        "-t",
+        "256",
+        "127.0.0.0/21",
+    ];
+    let o = pinger_in_bash("set -o pipefail; \"$@\" | head -n 1", &big);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), lines(1, 62, "alive"));
+    assert_eq!(stdout(&o), "Status from  127.0.0.1 is alive\n");
     assert!(
-        stderr(&o).contains("running at most 24 threads"),
+        stderr(&o).starts_with("2046 addresses: 2046 alive"),
+        "{}",
+        stderr(&o)
+    );
+    for sequential in [false, true] {
+        let mut args = vec!["-c", "1", "127.0.0.1-2"];
+        if sequential {
+            args.push("--sequential");
+        }
+        let o = pinger_in_bash("exec \"$@\" >/dev/full", &args);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let e = stderr(&o);
+        assert!(
+            e.lines().any(|l| l == "pinger: cannot write to standard output: No space left on device (os error 28)"),
+            "{e}"
+        );
+        assert!(!e.contains("panicked"), "{e}");
+        let o = pinger_in_bash("exec \"$@\" 2>/dev/full", &args);
+        assert_eq!(o.status.code(), Some(1), "sequential {sequential}");
+        assert!(o.stderr.is_empty());
+    }
+}
+
+/// The wildcard addresses mean this host: the kernel answers them from
+/// loopback, and ping, fping and --via-ping call them alive.
+#[test]
+fn wildcard_addresses_are_answered_from_loopback() {
+    let test = "wildcard_addresses_are_answered_from_loopback";
+    if !icmp_allowed(test) {
+        return;
+    }
+    let o = pinger(&["-c", "1", "0.0.0.0", "::"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "Status from  0.0.0.0 is alive\nStatus from  :: is alive\n"
+    );
+    // IPv4-mapped in a block and a range: pinged as IPv4.
+    let o = pinger(&["-c", "1", "::ffff:127.0.0.0/126", "::ffff:127.0.0.5-6"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), lines(1, 2, "alive") + &lines(5, 6, "alive"));
+}
+
+/// iputils refuses intervals under 2 ms to users other than root (`-i 0`
+/// flooded 20,000 requests in 0.09 s): so does pinger, before sending.
+#[test]
+fn flood_intervals_are_for_root_only() {
+    let test = "flood_intervals_are_for_root_only";
+    for i in ["0", "1ms", "0.0019"] {
+        let args = ["-i", i, "-c", "3", "127.0.0.1"];
+        let o = if testkit::is_root() {
+            let mut cmd = Command::new("setpriv");
+            cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
+                .args(args);
+            let o = run_with_input(&mut cmd, "", Duration::from_secs(60));
+            if stderr(&o).contains("setpriv") {
+                skip(test, &format!("setpriv failed: {}", stderr(&o).trim()));
+                return;
+            }
+            o
+        } else {
+            pinger(&args)
+        };
+        assert_eq!(o.status.code(), Some(2), "-i {i}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(e.contains("cannot flood") && e.contains("2 ms"), "{e}");
+        assert!(o.stdout.is_empty());
+    }
+    // 2 ms itself is allowed (it may still lack ICMP permission as nobody).
+    if testkit::is_root() {
+        let o = pinger(&["-i", "2ms", "-c", "2", "127.0.0.1"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+}
+
+/// `--sequential`: python-course's listing without threads, one address
+/// after another, its two lines per address as it goes.
+#[test]
+fn sequential_prints_the_listings_lines() {
+    let test = "sequential_prints_the_listings_lines";
+    if !icmp_allowed(test) {
+        return;
+    }
+    let o = pinger(&["--sequential", "-i", "10ms", "127.0.0.20", "127.0.0.22"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "... pinging  127.0.0.20\n127.0.0.20: alive\n\
+         ... pinging  127.0.0.21\n127.0.0.21: alive\n\
+         ... pinging  127.0.0.22\n127.0.0.22: alive\n"
+    );
+    assert!(
+        stderr(&o).starts_with("3 addresses: 3 alive"),
         "{}",
         stderr(&o)
     );
