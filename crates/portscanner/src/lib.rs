@@ -74,14 +74,59 @@ pub struct Config {
 
 impl Config {
     /// Every address to check: each host (duplicates dropped) with each port.
-    pub fn targets(&self) -> Vec<SocketAddr> {
+    pub fn targets(&self) -> Targets {
         let mut hosts = self.hosts.clone();
         let mut seen = std::collections::HashSet::new();
         hosts.retain(|h| seen.insert(*h));
-        hosts
+        Targets {
+            hosts,
+            ports: self.ports.clone(),
+        }
+    }
+}
+
+/// The most host x port pairs a run takes by default (`--max-targets`):
+/// 16 hosts' every port. Tool mode keeps a verdict per pair to sort them.
+pub const DEFAULT_MAX_TARGETS: u64 = 1 << 20;
+
+/// The host x port pairs of a scan, made one at a time from their index
+/// instead of all up front: hosts in the order given, ports ascending.
+///
+/// ```
+/// use portscanner::Targets;
+/// let t = Targets { hosts: vec!["127.0.0.1".parse().unwrap(), "::1".parse().unwrap()], ports: vec![22, 80] };
+/// assert_eq!(t.len(), 4);
+/// assert_eq!(t.get(3).unwrap().to_string(), "[::1]:80");
+/// assert!(t.get(4).is_none());
+/// ```
+#[derive(Clone, Debug)]
+pub struct Targets {
+    pub hosts: Vec<IpAddr>,
+    pub ports: Vec<u16>,
+}
+
+impl Targets {
+    pub fn len(&self) -> usize {
+        self.hosts.len() * self.ports.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`th pair, if there is one.
+    pub fn get(&self, i: usize) -> Option<SocketAddr> {
+        let n = self.ports.len().max(1);
+        let host = *self.hosts.get(i / n)?;
+        let port = *self.ports.get(i % n)?;
+        Some(SocketAddr::new(host, port))
+    }
+
+    /// All pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = SocketAddr> + '_ {
+        self.hosts
             .iter()
             .flat_map(|&h| self.ports.iter().map(move |&p| SocketAddr::new(h, p)))
-            .collect()
     }
 }
 
@@ -102,7 +147,7 @@ pub enum Ending {
 /// printed), 130 interrupted (what was found so far printed).
 pub fn run(cfg: &Config, shutdown: &Shutdown) -> i32 {
     let targets = cfg.targets();
-    let several = targets.first().map(SocketAddr::ip) != targets.last().map(SocketAddr::ip);
+    let several = targets.hosts.len() > 1;
     let out = Out::default();
     let ending = match cfg.mode {
         Mode::Tutorial => tutorial::run(

@@ -36,6 +36,11 @@ struct Cli {
     #[arg(long)]
     all: bool,
 
+    /// Refuse scans of more host x port pairs than this (a guard against
+    /// typos; tool mode keeps a verdict per pair)
+    #[arg(long, value_name = "N", default_value_t = portscanner::DEFAULT_MAX_TARGETS)]
+    max_targets: u64,
+
     /// Resolve host names to IPv4 addresses only
     #[arg(short = '4', conflicts_with = "ipv6")]
     ipv4: bool,
@@ -79,6 +84,14 @@ fn try_main() -> i32 {
             return EXIT_FAILURE;
         }
     };
+    let pairs = hosts.len() as u64 * ports.len() as u64;
+    if pairs > cli.max_targets {
+        usage_error(format_args!(
+            "that is {pairs} host x port pairs, more than --max-targets {}; \
+             raise --max-targets if you really mean to scan them all",
+            cli.max_targets
+        ));
+    }
     let cfg = Config {
         hosts,
         ports,

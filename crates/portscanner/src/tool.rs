@@ -8,12 +8,11 @@
 //! number of connects in flight is the number of threads, so MAXTHREADS also
 //! bounds the file descriptors used (one socket per thread).
 
-use crate::Ending;
 use crate::out::Out;
 use crate::probe::{Outcome, Prober, Stop};
+use crate::{Ending, Targets};
 use common::Shutdown;
 use std::io::{IsTerminal, Write};
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -38,7 +37,7 @@ pub enum Show {
 /// Scans `targets` with `threads` threads, prints the result lines and the
 /// summary to stdout, and says how the run ended.
 pub fn run(
-    targets: &[SocketAddr],
+    targets: &Targets,
     threads: usize,
     timeout: Duration,
     show: Show,
@@ -74,7 +73,7 @@ pub fn run(
         let mut spare = prober.spare();
         while !stopping() {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&addr) = targets.get(i) else { break };
+            let Some(addr) = targets.get(i) else { break };
             busy[k].store(now_ns(), Ordering::Relaxed);
             let checked = prober.check_reusing(addr, &mut spare, &stopping);
             busy[k].store(0, Ordering::Relaxed);
@@ -109,6 +108,8 @@ pub fn run(
         // and then only many threads help.
         let mut workers = Vec::with_capacity(wanted);
         let mut target = wanted.min(RAMP_START);
+        // Lowered, for good, to what the system let us start.
+        let mut most = wanted;
         loop {
             while workers.len() < target {
                 let k = workers.len();
@@ -118,13 +119,16 @@ pub fn run(
                     .spawn_scoped(s, move || worker(k));
                 match spawned {
                     Ok(h) => workers.push(h),
-                    // Fewer threads than asked (ulimit -u): scan with those.
+                    // Fewer threads than asked (ulimit -u): say so once and
+                    // scan with those; trying again every tick would only
+                    // repeat the warning (thousands of lines).
                     Err(e) if !workers.is_empty() => {
                         common::cli::warn(format_args!(
                             "started only {} of {wanted} threads: {e}",
                             workers.len()
                         ));
                         target = workers.len();
+                        most = target;
                     }
                     Err(e) => {
                         let _ = fatal.set(format!("cannot start a thread: {e}"));
@@ -132,7 +136,7 @@ pub fn run(
                     }
                 }
             }
-            if target == wanted || workers.is_empty() {
+            if target == most || workers.is_empty() {
                 break;
             }
             std::thread::sleep(RAMP_TICK);
@@ -147,7 +151,7 @@ pub fn run(
                 .filter(|&since| since != 0 && now.saturating_sub(since) > slow)
                 .count();
             if stuck * 2 >= workers.len() {
-                target = (workers.len() * 2).min(wanted);
+                target = (workers.len() * 2).min(most);
             }
         }
         for w in workers {
@@ -207,13 +211,7 @@ fn progress(
 
 /// Prints the per-port lines in scan order (hosts as given, ports ascending)
 /// and the summary line; a failed write goes to `sink`.
-fn report(
-    targets: &[SocketAddr],
-    results: &[Option<Outcome>],
-    show: Show,
-    took: Duration,
-    sink: &Out,
-) {
+fn report(targets: &Targets, results: &[Option<Outcome>], show: Show, took: Duration, sink: &Out) {
     let (mut open, mut closed, mut filtered, mut errors) = (0, 0, 0, 0);
     let mut first_error = None;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -19,9 +19,9 @@
 //!    real threads lose it.) Main here waits with a short timeout and
 //!    re-reads the list, so a lost `set()` costs [`RECHECK`], not the run.
 
-use crate::Ending;
 use crate::out::Out;
 use crate::probe::{Outcome, Prober, Stop};
+use crate::{Ending, Targets};
 use common::{Event, Shutdown};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -59,7 +59,7 @@ struct Scanners {
 /// alive, printing the tutorial's lines. They name a target by its port, or
 /// by `addr:port` when `several_hosts`.
 pub fn run(
-    targets: &[SocketAddr],
+    targets: &Targets,
     several_hosts: bool,
     maxthreads: usize,
     timeout: Duration,
@@ -91,7 +91,7 @@ pub fn run(
 
     let mut handles: Vec<JoinHandle<()>> = Vec::new();
     // Scanner `k` is Python's `Thread-{k+1}`.
-    'ports: for (k, &addr) in targets.iter().enumerate() {
+    'ports: for (k, addr) in targets.iter().enumerate() {
         if stopping() {
             break;
         }

@@ -679,3 +679,56 @@ fn legacy_numeric_hosts_are_usage_errors() {
     let (_, _, err) = scan(&ns, &["127.0.0.1", "1.5"]);
     assert!(err.contains("MAXTHREADS"), "{err}");
 }
+
+/// Host x port pairs are bounded before anything is sent (`--max-targets`,
+/// default 2^20: sixteen hosts' every port), as pinger bounds its sweep.
+#[test]
+fn too_many_targets_is_a_usage_error() {
+    let ns = netns_or_skip!("too_many_targets_is_a_usage_error");
+    let hosts: Vec<String> = (1..=17).map(|n| format!("127.0.0.{n}")).collect();
+    let mut args = vec!["--open", "-p-"];
+    args.extend(hosts.iter().map(String::as_str));
+    for args in [
+        &args[..],
+        &["--max-targets", "10", "-p", "1-11", "127.0.0.1"],
+    ] {
+        let (code, out, err) = scan(&ns, args);
+        assert_eq!(code, 2, "{out}{err}");
+        assert!(out.is_empty(), "{out}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("--max-targets"), "{err}");
+    }
+    let (code, out, err) = scan(
+        &ns,
+        &["--max-targets", "11", "--open", "-p", "1-11", "127.0.0.1"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("0 open, 11 closed, "), "{out}");
+}
+
+/// Under a process limit (`ulimit -u`) the pool keeps the threads it could
+/// start and says so once: it retried every 2 ms and warned each time
+/// (4,617 lines in 10 s). Runs as nobody, since root ignores the limit.
+#[test]
+fn thread_limit_warns_once_and_scans_with_what_it_has() {
+    let test = "thread_limit_warns_once_and_scans_with_what_it_has";
+    let ns = netns_or_skip!(test);
+    drop_tcp_or_skip!(test, ns, "20000-20199");
+    let mut cmd = ns.cmd("prlimit");
+    cmd.args(["--nproc=12:12", "setpriv", "--reuid=65534", "--regid=65534"])
+        .args(["--clear-groups", BIN, "--open", "--timeout", "0.3"])
+        .args(["-p", "20000-20199", "127.0.0.1", "500"]);
+    let (code, out, err) = outcome(run_bounded(&mut cmd, LIMIT));
+    if err.contains("prlimit:") || err.contains("setpriv:") {
+        skip(test, err.trim());
+        return;
+    }
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("0 open, 0 closed, 200 filtered, 0 errors in "),
+        "{out}"
+    );
+    let warnings: Vec<&str> = err.lines().collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(warnings[0].contains("started only "), "{err}");
+}
