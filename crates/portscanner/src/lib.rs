@@ -24,9 +24,7 @@
 //!   a file-descriptor shortage instead of calling the port closed.
 //! - [`tutorial`]: the default mode, a thread per port limited by an Event.
 //! - [`tool`]: `--open`/`--all`, a pool of threads, sorted results and a summary.
-//! - [`out`]: stdout lines that survive a closed pipe, and report a full disk.
 
-pub mod out;
 pub mod probe;
 pub mod spec;
 pub mod tool;
@@ -34,7 +32,6 @@ pub mod tutorial;
 
 use common::Shutdown;
 use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED};
-use out::Out;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
@@ -144,28 +141,17 @@ pub enum Ending {
 }
 
 /// Runs the scan and returns the exit code: 0 done, 1 failed (message
-/// printed), 130 interrupted (what was found so far printed).
+/// printed, also when stdout could not be written: `common::out`), 130
+/// interrupted (what was found so far printed).
 pub fn run(cfg: &Config, shutdown: &Shutdown) -> i32 {
     let targets = cfg.targets();
     let several = targets.hosts.len() > 1;
-    let out = Out::default();
     let ending = match cfg.mode {
-        Mode::Tutorial => tutorial::run(
-            &targets,
-            several,
-            cfg.maxthreads,
-            cfg.timeout,
-            &out,
-            shutdown,
-        ),
-        Mode::Tool(show) => tool::run(&targets, cfg.maxthreads, cfg.timeout, show, &out, shutdown),
+        Mode::Tutorial => tutorial::run(&targets, several, cfg.maxthreads, cfg.timeout, shutdown),
+        Mode::Tool(show) => tool::run(&targets, cfg.maxthreads, cfg.timeout, show, shutdown),
     };
     // A closed pipe is quiet and keeps the exit code; a full disk is not.
-    let written = out.finish();
-    if let Err(msg) = &written {
-        common::cli::warn(msg);
-    }
-    match ending {
+    let code = match ending {
         Ending::Interrupted { checked, of } => {
             common::cli::warn(format_args!(
                 "interrupted after checking {checked} of {of} ports"
@@ -176,7 +162,7 @@ pub fn run(cfg: &Config, shutdown: &Shutdown) -> i32 {
             common::cli::warn(msg);
             EXIT_FAILURE
         }
-        Ending::Done if written.is_err() => EXIT_FAILURE,
         Ending::Done => 0,
-    }
+    };
+    common::out::finish(code)
 }

@@ -136,7 +136,7 @@ impl Prober {
                     Err(e) => e,
                 };
             let after = self.open_sockets.fetch_sub(1, Ordering::SeqCst) - 1;
-            if !is_out_of_fds(&err) {
+            if !common::net::is_out_of_files(&err) {
                 return Ok(Err(err));
             }
             // None of ours open before or after the attempt, three times
@@ -223,8 +223,6 @@ fn connect_slices(
 ) -> io::Result<Verdict> {
     // Linux: a connect that hits SO_SNDTIMEO fails with EINPROGRESS, and
     // later calls during the same handshake with EALREADY.
-    const EALREADY: i32 = 114;
-    const EINPROGRESS: i32 = 115;
     loop {
         match socket.connect(target) {
             // Connecting from an ephemeral port to itself completes a
@@ -245,10 +243,7 @@ fn connect_slices(
             }
             // A slice ran out, or a signal (Ctrl-C) cut it short: the
             // handshake goes on in the kernel; wait for it again.
-            Err(e)
-                if matches!(e.raw_os_error(), Some(EINPROGRESS | EALREADY))
-                    || e.kind() == io::ErrorKind::Interrupted =>
-            {
+            Err(e) if common::net::is_in_progress(&e) || e.kind() == io::ErrorKind::Interrupted => {
                 // The handshake is still under way in the kernel, so the
                 // socket is not reusable whatever the error says.
                 match socket.take_error()? {
@@ -305,14 +300,6 @@ impl Drop for Spare<'_> {
 /// Whether a connected socket's two ends are the same address and port.
 fn is_self_connect(socket: &Socket) -> io::Result<bool> {
     Ok(socket.local_addr()?.as_socket() == socket.peer_addr()?.as_socket())
-}
-
-/// `EMFILE` (this process) or `ENFILE` (the whole system): no port verdict.
-fn is_out_of_fds(e: &io::Error) -> bool {
-    // Linux errno values; std has no ErrorKind for them.
-    const ENFILE: i32 = 23;
-    const EMFILE: i32 = 24;
-    matches!(e.raw_os_error(), Some(EMFILE | ENFILE))
 }
 
 #[cfg(test)]

@@ -8,12 +8,11 @@
 //! number of connects in flight is the number of threads, so MAXTHREADS also
 //! bounds the file descriptors used (one socket per thread).
 
-use crate::out::Out;
 use crate::probe::{Outcome, Prober, Stop};
 use crate::{Ending, Targets};
 use common::Shutdown;
-use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -41,15 +40,14 @@ pub fn run(
     threads: usize,
     timeout: Duration,
     show: Show,
-    out: &Out,
     shutdown: &Shutdown,
 ) -> Ending {
     let t0 = Instant::now();
     let prober = Prober::new(timeout);
     let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let open = AtomicUsize::new(0);
-    let finished = AtomicBool::new(false);
+    // On a terminal, past a second: done/total, rate and ETA on stderr.
+    let progress = common::progress::Progress::new("ports", targets.len() as u64, shutdown);
+    let done = progress.counter();
     let fatal: OnceLock<String> = OnceLock::new();
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(
         std::iter::repeat_with(|| None)
@@ -79,11 +77,8 @@ pub fn run(
             busy[k].store(0, Ordering::Relaxed);
             match checked {
                 Ok(outcome) => {
-                    if matches!(outcome, Outcome::Open) {
-                        open.fetch_add(1, Ordering::Relaxed);
-                    }
                     mine.push((i, outcome));
-                    done.fetch_add(1, Ordering::Relaxed);
+                    done.add(1);
                 }
                 Err(Stop::OutOfFds(msg)) => {
                     let _ = fatal.set(msg);
@@ -98,9 +93,6 @@ pub fn run(
     };
 
     std::thread::scope(|s| {
-        if std::io::stderr().is_terminal() {
-            s.spawn(|| progress(targets.len(), &done, &open, &finished, t0));
-        }
         // Start a few workers and double them while most are stuck in slow
         // connects, up to `wanted`. Refused connects on a near host take
         // microseconds and a handful of threads keep both cores busy (more
@@ -158,11 +150,11 @@ pub fn run(
             // A worker that panicked loses its results; the others still count.
             let _ = w.join();
         }
-        finished.store(true, Ordering::Relaxed);
     });
+    progress.finish();
     // The scope has joined every thread, so `results` is complete.
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    report(targets, &results, show, t0.elapsed(), out);
+    report(targets, &results, show, t0.elapsed());
 
     let checked = results.iter().filter(|r| r.is_some()).count();
     if let Some(msg) = fatal.get() {
@@ -177,44 +169,13 @@ pub fn run(
     }
 }
 
-/// A `checked/total` line on stderr, redrawn in place five times a second.
-fn progress(
-    total: usize,
-    done: &AtomicUsize,
-    open: &AtomicUsize,
-    finished: &AtomicBool,
-    t0: Instant,
-) {
-    let mut shown = false;
-    loop {
-        let d = done.load(Ordering::Relaxed);
-        if d >= total || finished.load(Ordering::Relaxed) {
-            break;
-        }
-        // Scans that end within a second never draw it.
-        if t0.elapsed() > Duration::from_secs(1) {
-            let pct = d * 100 / total.max(1);
-            // Progress is a courtesy: a stderr that cannot take it is ignored.
-            let _ = write!(
-                std::io::stderr(),
-                "\r{d}/{total} checked ({pct}%), {} open",
-                open.load(Ordering::Relaxed)
-            );
-            shown = true;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    if shown {
-        let _ = write!(std::io::stderr(), "\r\x1b[K");
-    }
-}
-
 /// Prints the per-port lines in scan order (hosts as given, ports ascending)
-/// and the summary line; a failed write goes to `sink`.
-fn report(targets: &Targets, results: &[Option<Outcome>], show: Show, took: Duration, sink: &Out) {
+/// and the summary line.
+fn report(targets: &Targets, results: &[Option<Outcome>], show: Show, took: Duration) {
     let (mut open, mut closed, mut filtered, mut errors) = (0, 0, 0, 0);
     let mut first_error = None;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // Errors are recorded for `common::out::finish`; EPIPE stays quiet.
+    let mut out = common::out::stdout();
     let mut written = Ok(());
     for (addr, r) in targets.iter().zip(results) {
         let Some(r) = r else { continue };
@@ -248,9 +209,7 @@ fn report(targets: &Targets, results: &[Option<Outcome>], show: Show, took: Dura
             took.as_secs_f64()
         )
     });
-    if let Err(e) = written.and_then(|()| out.flush()) {
-        sink.failed_with(e);
-    }
+    let _ = written.and_then(|()| out.flush());
     drop(out);
     if let (Show::Open, Some(first)) = (show, first_error) {
         common::cli::warn(format_args!("{errors} errors, the first: {first}"));

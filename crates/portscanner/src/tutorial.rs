@@ -19,7 +19,6 @@
 //!    real threads lose it.) Main here waits with a short timeout and
 //!    re-reads the list, so a lost `set()` costs [`RECHECK`], not the run.
 
-use crate::out::Out;
 use crate::probe::{Outcome, Prober, Stop};
 use crate::{Ending, Targets};
 use common::{Event, Shutdown};
@@ -48,7 +47,6 @@ struct Scanners {
     evnt: Event,
     maxthreads: usize,
     prober: Prober,
-    out: Out,
     /// Set once when descriptors or threads run out for good.
     fatal: OnceLock<String>,
     /// Checks that reached a verdict (Ctrl-C cuts the others short).
@@ -63,7 +61,6 @@ pub fn run(
     several_hosts: bool,
     maxthreads: usize,
     timeout: Duration,
-    out: &Out,
     shutdown: &Shutdown,
 ) -> Ending {
     let sc = Arc::new(Scanners {
@@ -71,16 +68,16 @@ pub fn run(
         evnt: Event::new(),
         maxthreads,
         prober: Prober::new(timeout),
-        out: out.clone(),
         fatal: OnceLock::new(),
         checked: AtomicUsize::new(0),
     });
-    {
-        // Ctrl-C must also wake a main parked on the event.
+    // Ctrl-C must also wake a main parked on the event; the hook (and its
+    // `Arc`) goes when the run ends.
+    let _wake_main = {
         let sc = Arc::clone(&sc);
-        shutdown.on_trigger(move || sc.evnt.set());
-    }
-    let stopping = || shutdown.is_triggered() || sc.fatal.get().is_some() || sc.out.is_broken();
+        shutdown.on_trigger_scoped(move || sc.evnt.set())
+    };
+    let stopping = || shutdown.is_triggered() || sc.fatal.get().is_some() || common::out::closed();
     let label = |addr: &SocketAddr| {
         if several_hosts {
             addr.to_string()
@@ -97,9 +94,9 @@ pub fn run(
         }
         let l = label(&addr);
         let mut list = sc.lock();
-        sc.out.line(format_args!("{l}: attempting check"));
+        common::outln!("{l}: attempting check");
         if list.len() >= sc.maxthreads {
-            sc.out.line(format_args!("{l}: need to wait"));
+            common::outln!("{l}: need to wait");
             while list.len() >= sc.maxthreads {
                 drop(list);
                 sc.evnt.wait_timeout(RECHECK);
@@ -178,10 +175,9 @@ fn newthread(
         me.ident = Some(ident);
     }
     drop(list);
-    sc.out.line(format_args!("{l}: starting check"));
+    common::outln!("{l}: starting check");
     let list = sc.lock();
-    sc.out
-        .line(format_args!("{l}: now active -- {}", show(&list)));
+    common::outln!("{l}: now active -- {}", show(&list));
     Some(handle)
 }
 
@@ -193,8 +189,8 @@ fn scan(sc: &Scanners, num: usize, addr: SocketAddr, l: &str, shutdown: &Shutdow
         sc.checked.fetch_add(1, Ordering::SeqCst);
     }
     match checked {
-        Ok(Outcome::Open) => sc.out.line(format_args!("{l}: successfully connected")),
-        Ok(_) => sc.out.line(format_args!("{l}: connection failed")),
+        Ok(Outcome::Open) => common::outln!("{l}: successfully connected"),
+        Ok(_) => common::outln!("{l}: connection failed"),
         Err(Stop::OutOfFds(msg)) => {
             let _ = sc.fatal.set(msg);
         }
@@ -202,8 +198,7 @@ fn scan(sc: &Scanners, num: usize, addr: SocketAddr, l: &str, shutdown: &Shutdow
     }
     let mut list = sc.lock();
     list.retain(|t| t.num != num);
-    sc.out
-        .line(format_args!("{l}: now active -- {}", show(&list)));
+    common::outln!("{l}: now active -- {}", show(&list));
     if list.len() == sc.maxthreads - 1 {
         sc.evnt.set();
         sc.evnt.clear();

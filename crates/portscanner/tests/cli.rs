@@ -185,8 +185,8 @@ fn run_redirected(script: &str, args: &[&str]) -> (i32, String, String) {
 }
 
 /// A full disk is one line and exit 1 in both modes (it was exit 0 with
-/// nothing written); a reader that goes away (`| head`) is quiet and keeps
-/// the exit code.
+/// nothing written), and so is a stdout closed before the start (`>&-`); a
+/// reader that goes away (`| head`) is quiet and keeps the exit code.
 #[test]
 fn output_errors_are_one_line_and_exit_1_but_epipe_is_quiet() {
     let (_keep, open, closed) = own_ports(20);
@@ -201,8 +201,15 @@ fn output_errors_are_one_line_and_exit_1_but_epipe_is_quiet() {
         assert_eq!(code, 1, "{mode}: {out}{err}");
         assert_eq!(err.lines().count(), 1, "{mode}: {err}");
         assert!(
-            err.contains("cannot write to standard output") && err.contains("No space left"),
+            err.trim() == "portscanner: cannot write to stdout: No space left on device",
             "{mode}: {err}"
+        );
+        let (code, _, err) = run_redirected("exec \"$@\" >&-", &args);
+        assert_eq!(code, 1, "{mode}: {err}");
+        assert_eq!(
+            err.trim(),
+            "portscanner: cannot write to stdout: Bad file descriptor",
+            "{mode}"
         );
         // head exits after one line; the scanner's next write gets EPIPE.
         let (code, out, err) =

@@ -1,24 +1,13 @@
 //! What the integration tests share: the binary, the generic helpers from
 //! `testkit` (time-bounded runs, namespaces that delete themselves), dropping
-//! TCP in a namespace, and [`skip`].
+//! TCP in a namespace, and macros that skip a test (`testkit::skip!`: it
+//! fails under `CI`) when the machine cannot.
 
 use std::process::{Output, Stdio};
 
 pub use testkit::{Netns, run_bounded, text};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_portscanner");
-
-/// A test that cannot run here (no root, no tool) says so: under `CI` it
-/// fails, elsewhere it writes `SKIPPED` past the test harness's capture, so
-/// the line shows in `cargo test`'s output. The caller returns after it.
-pub fn skip(test: &str, why: &str) {
-    if std::env::var_os("CI").is_some() {
-        panic!("{test}: cannot run here under CI: {why}");
-    }
-    use std::io::Write;
-    // Not eprintln!: libtest captures that and shows it only on failure.
-    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
-}
 
 /// A finished run as (exit code, -1 if killed by a signal; stdout; stderr).
 pub fn outcome(o: Output) -> (i32, String, String) {
@@ -73,26 +62,22 @@ impl DropTcp for Netns {
     }
 }
 
-/// Makes a namespace, or [`skip`]s the calling test `$test` and returns.
+/// Makes a namespace, or skips the calling test (`testkit::skip!`).
 macro_rules! netns_or_skip {
-    ($test:expr) => {
+    () => {
         match $crate::support::Netns::new("pscan") {
             Ok(ns) => ns,
-            Err(why) => {
-                $crate::support::skip($test, &why);
-                return;
-            }
+            Err(why) => testkit::skip!("{why}"),
         }
     };
 }
 
 /// Drops TCP to `ports` in the namespace `ns` ([`DropTcp::drop_tcp`]), or
-/// [`skip`]s the calling test `$test` and returns.
+/// skips the calling test (`testkit::skip!`).
 macro_rules! drop_tcp_or_skip {
-    ($test:expr, $ns:expr, $ports:expr) => {
+    ($ns:expr, $ports:expr) => {
         if let Err(why) = $crate::support::DropTcp::drop_tcp(&$ns, $ports) {
-            $crate::support::skip($test, &why);
-            return;
+            testkit::skip!("{why}");
         }
     };
 }
