@@ -36,13 +36,12 @@ pub mod native;
 pub mod targets;
 pub mod via_ping;
 
-use common::Shutdown;
+use common::{Monitor, Shutdown};
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::sync::{Condvar, Mutex, OnceLock};
-use std::time::Duration;
+use std::sync::OnceLock;
 
 pub use native::{Kind, SocketMode};
 pub use targets::Target;
@@ -196,34 +195,29 @@ impl Report {
     }
 }
 
-/// A counting semaphore: the bound on threads running at once.
+/// A counting semaphore: the bound on threads running at once. A
+/// [`Monitor`], so Ctrl-C wakes a main waiting for a free slot at once.
 struct Slots {
-    free: Mutex<usize>,
-    cv: Condvar,
+    free: Monitor<usize>,
 }
 
 impl Slots {
     /// Takes a slot; `false` if shutdown came first.
     fn acquire(&self, shutdown: &Shutdown) -> bool {
-        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        while *free == 0 {
-            if shutdown.is_triggered() {
-                return false;
+        // The count is re-read under the lock before each sleep, so a
+        // release that came before this wait is not lost.
+        match self.free.wait_while(shutdown, |free| *free == 0) {
+            Ok(mut free) => {
+                *free -= 1;
+                !shutdown.is_triggered()
             }
-            // Timed, because the Ctrl-C thread cannot notify this condvar.
-            free = self
-                .cv
-                .wait_timeout(free, Duration::from_millis(50))
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
+            Err(common::Interrupted) => false,
         }
-        *free -= 1;
-        !shutdown.is_triggered()
     }
 
     fn release(&self) {
-        *self.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        self.cv.notify_one();
+        *self.free.lock() += 1;
+        self.free.notify_one();
     }
 }
 
@@ -286,11 +280,13 @@ pub fn sweep(
     shutdown: &Shutdown,
 ) -> Report {
     let slots = Slots {
-        free: Mutex::new(max_threads.max(1)),
-        cv: Condvar::new(),
+        free: Monitor::new(max_threads.max(1)),
     };
     let results: Vec<OnceLock<Outcome>> = targets.iter().map(|_| OnceLock::new()).collect();
     let token = random_token();
+    // On a terminal, for a sweep past a second: done/total, rate and ETA.
+    let progress = common::progress::Progress::new("addresses", targets.len() as u64, shutdown);
+    let done = &progress.counter();
     std::thread::scope(|scope| {
         for (index, target) in targets.iter().enumerate() {
             if !slots.acquire(shutdown) {
@@ -305,6 +301,7 @@ pub fn sweep(
                     if let Some(outcome) = probe(addr, index, token, method, shutdown) {
                         let _ = slot.set(outcome);
                     }
+                    done.add(1);
                     slots.release();
                 });
             if let Err(e) = spawned {
@@ -313,6 +310,7 @@ pub fn sweep(
             }
         }
     });
+    progress.finish();
     Report {
         results: results.into_iter().map(OnceLock::into_inner).collect(),
         interrupted: shutdown.is_triggered(),
@@ -397,6 +395,7 @@ fn probe(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn o(sent: u32, received: u32) -> Outcome {
         Outcome {

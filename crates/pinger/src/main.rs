@@ -91,17 +91,6 @@ fn is_root() -> bool {
         == Some("0")
 }
 
-/// Writes `text` to stdout: `Err` with the one-line message for a failure
-/// other than a closed pipe (which is quiet: `Ok(false)`).
-fn write_stdout(text: &str) -> Result<bool, String> {
-    let mut o = std::io::stdout().lock();
-    match o.write_all(text.as_bytes()).and_then(|()| o.flush()) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
-        Err(e) => Err(format!("cannot write to standard output: {e}")),
-    }
-}
-
 /// `1`, `0.2`, `0.2s`, `200ms`.
 fn parse_duration(s: &str) -> Result<Duration, String> {
     cli::parse_duration(s, 0.0..=3600.0)
@@ -116,7 +105,8 @@ fn parse_positive_duration(s: &str) -> Result<Duration, String> {
 }
 
 fn main() {
-    std::process::exit(try_main())
+    // Flushes stdout; a write error other than EPIPE is one line and exit 1.
+    common::out::exit(try_main())
 }
 
 fn try_main() -> i32 {
@@ -158,17 +148,11 @@ fn try_main() -> i32 {
     let shutdown =
         Shutdown::install().unwrap_or_else(|e| cli::fail(format!("cannot catch Ctrl-C: {e}")));
     let started = Instant::now();
-    let mut write_error = None;
     let report = if cli.sequential {
         pinger::sequential(&targets, &method, &shutdown, |line| {
-            match write_stdout(&format!("{line}\n")) {
-                // A closed pipe (`| head`) ends the sweep quietly.
-                Ok(written) => written,
-                Err(e) => {
-                    write_error = Some(e);
-                    false
-                }
-            }
+            common::outln!("{line}");
+            // A closed pipe (`| head`) or a full disk ends the sweep.
+            !common::out::closed()
         })
     } else {
         // Each thread holds a socket, or ping's two pipes: stay under the
@@ -185,18 +169,18 @@ fn try_main() -> i32 {
             Ok(_) => {}
         }
         let report = pinger::sweep(&targets, &method, max_threads, &shutdown);
-        let mut out = String::new();
+        let mut out = common::out::stdout();
         for (target, outcome) in targets.iter().zip(&report.results) {
             let Some(outcome) = outcome else { continue };
             if !cli.alive || outcome.received > 0 {
-                out.push_str(&pinger::status_line(&target.label, outcome));
-                out.push('\n');
+                // Errors are recorded for common::out::exit; EPIPE is quiet.
+                let line = pinger::status_line(&target.label, outcome);
+                if writeln!(out, "{line}").is_err() {
+                    break;
+                }
             }
         }
-        // A closed pipe is quiet; the exit code stays the sweep's own.
-        if let Err(e) = write_stdout(&out) {
-            write_error = Some(e);
-        }
+        drop(out);
         report
     };
     for (target, outcome) in targets.iter().zip(&report.results) {
@@ -204,22 +188,16 @@ fn try_main() -> i32 {
             cli::warn(format_args!("{}: {e}", target.label));
         }
     }
-    let summary = format!(
-        "{} ({:.2} s)\n",
+    common::errln!(
+        "{} ({:.2} s)",
         report.summary(),
         started.elapsed().as_secs_f64()
     );
-    // A stderr that cannot take the summary (2>/dev/full) is a failure too,
-    // with nowhere left to say so.
-    let summary_written = std::io::stderr().write_all(summary.as_bytes()).is_ok();
 
     let t = report.tally();
     if report.interrupted {
         EXIT_INTERRUPTED
-    } else if let Some(e) = write_error {
-        cli::warn(e);
-        EXIT_FAILURE
-    } else if t.no_response + t.unknown > 0 || !summary_written {
+    } else if t.no_response + t.unknown > 0 {
         EXIT_FAILURE
     } else {
         0

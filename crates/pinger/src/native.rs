@@ -376,8 +376,7 @@ mod tests {
                 open(Kind::Raw, v6, Some(0x1111)),
                 open(Kind::Raw, v6, Some(0x2222)),
             ) else {
-                skip("no raw sockets (not root)");
-                return;
+                testkit::skip!("no raw sockets (not root)");
             };
             let mut buf = [0u8; 1500];
             // Whatever queued before the filters were attached.

@@ -7,7 +7,7 @@
 //! instead of allocating or flooding.
 
 use std::collections::BTreeMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// One address to ping, with the text it is reported under.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,11 +116,7 @@ fn backwards(first: &str, last: &str) -> String {
 
 /// An IP address, also in `[v6]` brackets.
 fn parse_ip(s: &str) -> Option<IpAddr> {
-    let s = s
-        .strip_prefix('[')
-        .and_then(|r| r.strip_suffix(']'))
-        .unwrap_or(s);
-    s.parse().ok()
+    common::net::parse_ip(s)
 }
 
 fn parse_spec(s: &str) -> Result<Spec, String> {
@@ -140,8 +136,8 @@ fn parse_spec(s: &str) -> Result<Spec, String> {
         }
     }
     // Not an address: a host name, unless it only looks like a broken address
-    // (the resolver would read `127.1` as 127.0.0.1, ping-style).
-    if s.chars().all(|c| c.is_ascii_digit() || c == '.') {
+    // (the resolver would read `127.1` or `0x7f.1` as 127.0.0.1, ping-style).
+    if common::net::is_legacy_numeric(s) || s.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return Err(format!("'{s}' is not a valid IPv4 address"));
     }
     if s.contains(':') {
@@ -235,13 +231,8 @@ fn parse_range(s: &str, first: IpAddr, last: &str) -> Result<Spec, String> {
 }
 
 fn resolve(name: &str) -> Result<IpAddr, String> {
-    let mut addrs = (name, 0u16)
-        .to_socket_addrs()
-        .map_err(|e| format!("cannot resolve '{name}': {e}"))?;
-    addrs
-        .next()
-        .map(|a| a.ip())
-        .ok_or_else(|| format!("cannot resolve '{name}': no addresses"))
+    let addrs = common::net::resolve(name, 0).map_err(|e| e.to_string())?;
+    Ok(addrs[0].ip())
 }
 
 #[cfg(test)]
@@ -397,6 +388,9 @@ mod tests {
             "a..b",
             "",
             "a_b",
+            "0x7f.1",
+            "0177.0.0.1",
+            "5",
         ] {
             assert!(ex(&[bad]).is_err(), "{bad} accepted");
         }

@@ -1,25 +1,13 @@
 //! Drives the real binary. Traffic goes only to loopback: 127.0.0.0/8 and
 //! ::1, here or inside a network namespace a test creates (and always deletes).
 //! Tests that need ICMP permission, root or `ip netns` fail under `CI` when
-//! they cannot run, and say `SKIPPED` otherwise ([`skip`]).
+//! they cannot run, and say `SKIPPED` otherwise (`testkit::skip!`).
 
 use std::process::{Command, Output};
 use std::time::Duration;
 use testkit::{interrupt, run_with_input, spawn_piped, text};
 
 const BIN: &str = env!("CARGO_BIN_EXE_pinger");
-
-/// A test that cannot run here (no root, no tool) says so: under `CI` it
-/// fails, elsewhere it writes `SKIPPED` past the test harness's capture, so
-/// the line shows in `cargo test`'s output. The caller returns after it.
-fn skip(test: &str, why: &str) {
-    if std::env::var_os("CI").is_some() {
-        panic!("{test}: cannot run here under CI: {why}");
-    }
-    use std::io::Write;
-    // Not eprintln!: libtest captures that and shows it only on failure.
-    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
-}
 
 /// Starts pinger with `args`, sends `sig` `after` it is running (handler
 /// thread and a worker up), and checks that it stops soon with exit 130.
@@ -41,26 +29,58 @@ fn stderr(o: &Output) -> String {
     text(&o.stderr)
 }
 
-/// Whether the system `ping` can be started; says why the test skips if not.
-fn ping_installed(test: &str) -> bool {
-    if Command::new("ping").arg("-V").output().is_err() {
-        skip(test, "no ping installed");
-        return false;
-    }
-    true
+/// Why the system `ping` cannot be started, if it cannot.
+fn no_ping() -> Option<String> {
+    Command::new("ping")
+        .arg("-V")
+        .output()
+        .err()
+        .map(|e| format!("no ping installed: {e}"))
 }
 
-/// Whether this process may open ICMP sockets at all; says why not.
-fn icmp_allowed(test: &str) -> bool {
+/// Why this process may not open ICMP sockets, if it may not.
+fn no_icmp() -> Option<String> {
     let o = pinger(&["-c", "1", "127.0.0.1"]);
-    if stderr(&o).contains("no permission") {
-        skip(
-            test,
-            "no permission for ICMP sockets here (not root, ping_group_range)",
-        );
-        return false;
-    }
-    true
+    stderr(&o)
+        .contains("no permission")
+        .then(|| "no permission for ICMP sockets here (not root, ping_group_range)".to_string())
+}
+
+/// Skips the calling test (`testkit::skip!`) unless ICMP sockets work.
+macro_rules! require_icmp {
+    () => {
+        if let Some(why) = no_icmp() {
+            testkit::skip!("{why}");
+        }
+    };
+}
+
+/// Skips the calling test unless the system `ping` runs.
+macro_rules! require_ping {
+    () => {
+        if let Some(why) = no_ping() {
+            testkit::skip!("{why}");
+        }
+    };
+}
+
+/// A namespace for the calling test, or it skips.
+macro_rules! netns_or_skip {
+    () => {
+        match testkit::Netns::new("pinger-t") {
+            Ok(ns) => Netns(ns),
+            Err(why) => testkit::skip!("{why}"),
+        }
+    };
+}
+
+/// Loads nft input rules in the namespace, or the calling test skips.
+macro_rules! nft_input_or_skip {
+    ($ns:expr, $rules:expr $(,)?) => {
+        if let Err(why) = $ns.nft_input($rules) {
+            testkit::skip!("{why}");
+        }
+    };
 }
 
 /// Expected tutorial lines for `127.0.0.FIRST` to `127.0.0.LAST`.
@@ -72,9 +92,7 @@ fn lines(first: u8, last: u8, status: &str) -> String {
 
 #[test]
 fn first_to_last_all_alive_in_order() {
-    if !icmp_allowed("first_to_last_all_alive_in_order") {
-        return;
-    }
+    require_icmp!();
     let o = pinger(&["127.0.0.1", "127.0.0.20"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), lines(1, 20, "alive"));
@@ -89,9 +107,7 @@ fn first_to_last_all_alive_in_order() {
 /// replies; without the kernel filter their buffers overflowed into false loss.
 #[test]
 fn whole_slash_24_at_once_without_false_loss() {
-    if !icmp_allowed("whole_slash_24_at_once_without_false_loss") {
-        return;
-    }
+    require_icmp!();
     for _ in 0..3 {
         let o = pinger(&["-t", "256", "-i", "0", "-c", "3", "127.0.0.0/24"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -101,9 +117,7 @@ fn whole_slash_24_at_once_without_false_loss() {
 
 #[test]
 fn cidr_range_and_ipv6_forms() {
-    if !icmp_allowed("cidr_range_and_ipv6_forms") {
-        return;
-    }
+    require_icmp!();
     let o = pinger(&["127.0.0.0/28", "::1/128", "-i", "50ms"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let want = lines(1, 14, "alive") + "Status from  ::1 is alive\n";
@@ -119,18 +133,12 @@ fn cidr_range_and_ipv6_forms() {
 
 #[test]
 fn via_ping_gives_the_same_lines() {
-    if !ping_installed("via_ping_gives_the_same_lines") {
-        return;
-    }
+    require_ping!();
     let o = pinger(&["--via-ping", "-i", "0.2", "127.0.0.1", "127.0.0.4"]);
     // ping itself may lack permission (no setuid/capability, not root).
     if stderr(&o).contains("unknown") || o.status.code() != Some(0) {
         assert!(!stderr(&o).is_empty());
-        skip(
-            "via_ping_gives_the_same_lines",
-            &format!("system ping failed here: {}", stderr(&o)),
-        );
-        return;
+        testkit::skip!("system ping failed here: {}", stderr(&o));
     }
     assert_eq!(stdout(&o), lines(1, 4, "alive"));
 }
@@ -182,9 +190,7 @@ fn bad_addresses_exit_2_with_one_line() {
 
 #[test]
 fn two_addresses_as_a_list_and_alive_only() {
-    if !icmp_allowed("two_addresses_as_a_list_and_alive_only") {
-        return;
-    }
+    require_icmp!();
     let o = pinger(&["--list", "127.0.0.20", "127.0.0.1", "-c", "1", "-a"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
@@ -195,9 +201,7 @@ fn two_addresses_as_a_list_and_alive_only() {
 
 #[test]
 fn ctrl_c_reports_finished_addresses_and_exits_130() {
-    if !icmp_allowed("ctrl_c_reports_finished_addresses_and_exits_130") {
-        return;
-    }
+    require_icmp!();
     // Two at a time, 0.2 s each: 100 addresses would take about 10 s.
     let o = interrupted(
         &["--max-threads", "2", "127.0.0.1", "127.0.0.100"],
@@ -223,9 +227,7 @@ fn ctrl_c_reports_finished_addresses_and_exits_130() {
 /// SIGTERM reaches only pinger, not its ping children: it must kill them.
 #[test]
 fn sigterm_with_via_ping_kills_the_pings() {
-    if !ping_installed("sigterm_with_via_ping_kills_the_pings") {
-        return;
-    }
+    require_ping!();
     // -c 3 (1 s apart) marks these pings apart from other tests' ones.
     let o = interrupted(
         &[
@@ -259,16 +261,6 @@ fn sigterm_with_via_ping_kills_the_pings() {
 struct Netns(testkit::Netns);
 
 impl Netns {
-    fn new(test: &str) -> Option<Netns> {
-        match testkit::Netns::new("pinger-t") {
-            Ok(ns) => Some(Netns(ns)),
-            Err(why) => {
-                skip(test, &why);
-                None
-            }
-        }
-    }
-
     /// Runs a command inside; panics if it fails.
     fn must(&self, cmd: &[&str], input: &str) {
         let o = self.exec(cmd, input);
@@ -301,9 +293,9 @@ impl Netns {
         self.exec(&cmd, "")
     }
 
-    /// Loads an nft input-chain rule body for both families; false (with a
-    /// printed reason) if nft is missing or refuses.
-    fn nft_input(&self, test: &str, rules: &str) -> bool {
+    /// Loads an nft input-chain rule body for both families; `Err(why)` if
+    /// nft is missing or refuses.
+    fn nft_input(&self, rules: &str) -> Result<(), String> {
         let script = format!(
             "table inet pinger_test {{\n chain input {{ type filter hook input priority 0; policy accept;\n{rules}\n }}\n}}\n"
         );
@@ -311,10 +303,9 @@ impl Netns {
         c.args(["-f", "-"]);
         let o = run_with_input(&mut c, &script, Duration::from_secs(30));
         if !o.status.success() {
-            skip(test, &format!("nft failed: {}", stderr(&o).trim()));
-            return false;
+            return Err(format!("nft failed: {}", stderr(&o).trim()));
         }
-        true
+        Ok(())
     }
 }
 
@@ -333,14 +324,11 @@ fn loss_values(out: &str) -> Vec<u32> {
 
 #[test]
 fn dropped_echo_gives_no_response() {
-    let test = "dropped_echo_gives_no_response";
-    let Some(ns) = Netns::new(test) else { return };
-    if !ns.nft_input(
-        test,
+    let ns = netns_or_skip!();
+    nft_input_or_skip!(
+        ns,
         "icmp type echo-request drop\nicmpv6 type echo-request drop",
-    ) {
-        return;
-    }
+    );
     for socket in ["raw", "auto"] {
         let o = ns.pinger(&["--socket", socket, "-W", "0.3", "127.0.0.1-3", "::1"]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -356,20 +344,17 @@ fn dropped_echo_gives_no_response() {
 
 #[test]
 fn random_drop_gives_partial_loss_raw() {
-    let test = "random_drop_gives_partial_loss_raw";
-    let Some(ns) = Netns::new(test) else { return };
-    partial_loss(&ns, test, "raw", "127.0.0.1-4", 4);
+    let ns = netns_or_skip!();
+    partial_loss(&ns, "raw", "127.0.0.1-4", 4);
 }
 
 /// Drops half the echo requests at random in `ns`, then pings `v4_range`
 /// (`v4_count` addresses) and ::1 through `socket`: every address must show
 /// a loss strictly between 0 and 100 %. 40 probes each: all or none surviving a fair coin is 2^-39.
-fn partial_loss(ns: &Netns, test: &str, socket: &str, v4_range: &str, v4_count: usize) {
+fn partial_loss(ns: &Netns, socket: &str, v4_range: &str, v4_count: usize) {
     let rules = "icmp type echo-request numgen random mod 2 == 0 drop\n\
                  icmpv6 type echo-request numgen random mod 2 == 0 drop";
-    if !ns.nft_input(test, rules) {
-        return;
-    }
+    nft_input_or_skip!(ns, rules);
     let o = ns.pinger(&[
         "--socket", socket, "-c", "40", "-i", "5ms", "-W", "0.5", v4_range, "::1",
     ]);
@@ -381,12 +366,9 @@ fn partial_loss(ns: &Netns, test: &str, socket: &str, v4_range: &str, v4_count: 
 
 #[test]
 fn raw_socket_never_counts_another_threads_reply() {
-    let test = "raw_socket_never_counts_another_threads_reply";
-    let Some(ns) = Netns::new(test) else { return };
+    let ns = netns_or_skip!();
     // Only 127.0.0.2 is silent; its raw socket still sees every other reply.
-    if !ns.nft_input(test, "ip daddr 127.0.0.2 icmp type echo-request drop") {
-        return;
-    }
+    nft_input_or_skip!(ns, "ip daddr 127.0.0.2 icmp type echo-request drop");
     let o = ns.pinger(&[
         "--socket",
         "raw",
@@ -405,8 +387,7 @@ fn raw_socket_never_counts_another_threads_reply() {
 
 #[test]
 fn datagram_socket_path() {
-    let test = "datagram_socket_path";
-    let Some(ns) = Netns::new(test) else { return };
+    let ns = netns_or_skip!();
     // A fresh namespace refuses datagram ICMP (ping_group_range "1 0").
     // `datagram`, the word --help uses, is the same as `dgram`.
     ns.must(&["sysctl", "-qw", "net.ipv4.ping_group_range=1 0"], "");
@@ -428,9 +409,8 @@ fn datagram_socket_path() {
 
     // The unprivileged case proper: as nobody, auto can only get datagram.
     let o = ns.pinger_as_nobody(&["127.0.0.1-3", "::1"]);
-    if stderr(&o).contains("setpriv") {
-        skip(test, &format!("the run as nobody: {}", stderr(&o).trim()));
-    } else {
+    let no_setpriv = stderr(&o).contains("setpriv");
+    if !no_setpriv {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert_eq!(
             stdout(&o),
@@ -438,19 +418,20 @@ fn datagram_socket_path() {
         );
     }
 
-    partial_loss(&ns, test, "dgram", "127.0.0.1-3", 3);
+    partial_loss(&ns, "dgram", "127.0.0.1-3", 3);
+    if no_setpriv {
+        testkit::skip!("the run as nobody: {}", stderr(&o).trim());
+    }
 }
 
 #[test]
 fn no_permission_is_one_line_exit_1() {
-    let test = "no_permission_is_one_line_exit_1";
-    let Some(ns) = Netns::new(test) else { return };
+    let ns = netns_or_skip!();
     ns.must(&["sysctl", "-qw", "net.ipv4.ping_group_range=1 0"], "");
     // As nobody: neither a datagram nor a raw socket.
     let o = ns.pinger_as_nobody(&["127.0.0.1"]);
     if stderr(&o).contains("setpriv") {
-        skip(test, &format!("setpriv failed: {}", stderr(&o).trim()));
-        return;
+        testkit::skip!("setpriv failed: {}", stderr(&o).trim());
     }
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let e = stderr(&o);
@@ -484,9 +465,7 @@ fn announced_threads(err: &str) -> usize {
 /// so `ulimit -n 20` ran 4 threads and a /24 took 13 s).
 #[test]
 fn low_open_file_limit_lowers_the_thread_bound() {
-    if !icmp_allowed("low_open_file_limit_lowers_the_thread_bound") {
-        return;
-    }
+    require_icmp!();
     for (limit, at_least) in [("40", 30), ("20", 12)] {
         let script = format!("ulimit -n {limit} && exec \"$@\"");
         let o = pinger_in_bash(&script, &["-t", "256", "-i", "0", "127.0.0.0/26"]);
@@ -515,11 +494,10 @@ fn via_ping_without_descriptors_for_one_ping_is_one_line() {
 /// Output errors: a closed pipe past 64 KiB (`| head`) is quiet and keeps
 /// the exit code, a full disk on stdout is one line and exit 1, and a
 /// stderr that cannot be written is exit 1; all three panicked (exit 101).
+/// A stdout closed at the start (`>&-`) is an error too.
 #[test]
 fn output_errors_never_panic() {
-    if !icmp_allowed("output_errors_never_panic") {
-        return;
-    }
+    require_icmp!();
     // 2046 lines, about 70 KB: more than a pipe holds.
     let big = [
         "-c",
@@ -549,10 +527,18 @@ fn output_errors_never_panic() {
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         let e = stderr(&o);
         assert!(
-            e.lines().any(|l| l == "pinger: cannot write to standard output: No space left on device (os error 28)"),
+            e.lines()
+                .any(|l| l == "pinger: cannot write to stdout: No space left on device"),
             "{e}"
         );
         assert!(!e.contains("panicked"), "{e}");
+        let o = pinger_in_bash("exec \"$@\" >&-", &args);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("pinger: cannot write to stdout: Bad file descriptor"),
+            "{}",
+            stderr(&o)
+        );
         let o = pinger_in_bash("exec \"$@\" 2>/dev/full", &args);
         assert_eq!(o.status.code(), Some(1), "sequential {sequential}");
         assert!(o.stderr.is_empty());
@@ -563,10 +549,7 @@ fn output_errors_never_panic() {
 /// loopback, and ping, fping and --via-ping call them alive.
 #[test]
 fn wildcard_addresses_are_answered_from_loopback() {
-    let test = "wildcard_addresses_are_answered_from_loopback";
-    if !icmp_allowed(test) {
-        return;
-    }
+    require_icmp!();
     let o = pinger(&["-c", "1", "0.0.0.0", "::"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
@@ -583,7 +566,6 @@ fn wildcard_addresses_are_answered_from_loopback() {
 /// flooded 20,000 requests in 0.09 s): so does pinger, before sending.
 #[test]
 fn flood_intervals_are_for_root_only() {
-    let test = "flood_intervals_are_for_root_only";
     for i in ["0", "1ms", "0.0019"] {
         let args = ["-i", i, "-c", "3", "127.0.0.1"];
         let o = if testkit::is_root() {
@@ -592,8 +574,7 @@ fn flood_intervals_are_for_root_only() {
                 .args(args);
             let o = run_with_input(&mut cmd, "", Duration::from_secs(60));
             if stderr(&o).contains("setpriv") {
-                skip(test, &format!("setpriv failed: {}", stderr(&o).trim()));
-                return;
+                testkit::skip!("setpriv failed: {}", stderr(&o).trim());
             }
             o
         } else {
@@ -616,10 +597,7 @@ fn flood_intervals_are_for_root_only() {
 /// after another, its two lines per address as it goes.
 #[test]
 fn sequential_prints_the_listings_lines() {
-    let test = "sequential_prints_the_listings_lines";
-    if !icmp_allowed(test) {
-        return;
-    }
+    require_icmp!();
     let o = pinger(&["--sequential", "-i", "10ms", "127.0.0.20", "127.0.0.22"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
@@ -641,11 +619,8 @@ fn sequential_prints_the_listings_lines() {
 /// in flight count neither way, so the answering addresses show no loss.
 #[test]
 fn ctrl_c_reports_addresses_under_way() {
-    let test = "ctrl_c_reports_addresses_under_way";
-    let Some(ns) = Netns::new(test) else { return };
-    if !ns.nft_input(test, "ip daddr 127.0.0.2 icmp type echo-request drop") {
-        return;
-    }
+    let ns = netns_or_skip!();
+    nft_input_or_skip!(ns, "ip daddr 127.0.0.2 icmp type echo-request drop");
     // 1000 requests 20 ms apart would take 20 s.
     let mut cmd = ns.0.cmd(BIN);
     cmd.args(["-c", "1000", "-i", "20ms", "-W", "0.2", "127.0.0.1-3"]);
@@ -673,9 +648,7 @@ fn ctrl_c_reports_addresses_under_way() {
 /// timeouts count whole ticks, 4 ms at HZ=250).
 #[test]
 fn short_interval_is_kept() {
-    if !icmp_allowed("short_interval_is_kept") {
-        return;
-    }
+    require_icmp!();
     let t0 = std::time::Instant::now();
     // 500 requests: about 0.55 s when 1 ms is kept, 4 s at the 8 ms a
     // clock-tick-rounded wait gave; the bound leaves room for a busy machine.
@@ -695,9 +668,7 @@ fn short_interval_is_kept() {
 /// healthy host with most of its replies lost.
 #[test]
 fn zero_interval_reads_while_sending() {
-    if !icmp_allowed("zero_interval_reads_while_sending") {
-        return;
-    }
+    require_icmp!();
     let o = pinger(&["-c", "3000", "-i", "0", "127.0.0.1", "::1"]);
     assert_eq!(
         stdout(&o),
@@ -705,4 +676,34 @@ fn zero_interval_reads_while_sending() {
         "{}",
         stderr(&o)
     );
+}
+
+/// A sweep running past a second shows its progress on stderr when that is
+/// a terminal (`script` gives it one), never on a pipe.
+#[test]
+fn progress_only_on_a_terminal() {
+    require_icmp!();
+    if Command::new("script").arg("--version").output().is_err() {
+        testkit::skip!("`script` (util-linux) is not available");
+    }
+    // 126 addresses, 32 at a time, each about 0.6 s: about 2.5 s.
+    let args = ["-c", "4", "-i", "0.2", "-t", "32", "127.0.0.0/25"];
+    let o = pinger(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("/126"),
+        "progress on a pipe: {}",
+        stderr(&o)
+    );
+    let line = format!("{BIN} {}", args.join(" "));
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"]);
+    let tty = run_with_input(&mut cmd, "", Duration::from_secs(60));
+    assert!(tty.status.success());
+    let shown = stdout(&tty);
+    assert!(
+        shown.contains("addresses ") && shown.contains("/126 "),
+        "{shown:?}"
+    );
+    assert!(shown.contains("126 addresses: 126 alive"), "{shown:?}");
 }
