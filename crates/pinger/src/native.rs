@@ -353,16 +353,6 @@ mod tests {
     use super::*;
     use std::net::{Ipv4Addr, Ipv6Addr};
 
-    /// Fails under `CI`; elsewhere says `SKIPPED` past libtest's capture.
-    fn skip(why: &str) {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "cannot run under CI: {why}"
-        );
-        use std::io::Write;
-        let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
-    }
-
     /// Two raw sockets with filters for different identifiers: only the
     /// sender's gets the reply. Needs root (raw sockets); skips otherwise.
     #[test]
