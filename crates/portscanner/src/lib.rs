@@ -1,27 +1,35 @@
-//! Matloff's port scanner (matloff-threads-tutorial.md lines 625-753, section
-//! 4.2 "Event Example", `portscanner.py host maxthreads`), and a TCP connect
-//! scanner built on the same parts.
+//! Matloff's port scanner (Matloff, "Tutorial on Threads Programming with
+//! Python", section 4.2 "Event Example", PDF p. 13: `portscanner.py host
+//! maxthreads`), and a TCP connect scanner built on the same parts. The
+//! listing's lines are anchored next to their Rust twins as
+//! `// portscanner.py:N  <the line as printed>`, by its own line numbers.
 //!
 //! What Rust changes:
 //! - No GIL, so the scanning threads really run in parallel; the tool mode
-//!   checks all 65535 loopback ports faster than `nmap -sT -T5`.
+//!   checks all 65535 loopback ports faster than `nmap -sT -T5`. The
+//!   tutorial's `need to wait` shows it: common in Rust runs, rare in
+//!   Python's (see [`tutorial`]).
 //! - The tutorial's `threading.Event` is [`common::Event`]: its `set()` then
 //!   `clear()` must still wake a main thread parked in `wait()`, which a naive
 //!   `while !flag { condvar.wait() }` does not (the flag is false again by the
-//!   time main runs). The tutorial also loses a wake-up of its own: it drops
-//!   the list lock before `wait()`, so a `set()` can come first; main here
-//!   re-reads the list after a short timed wait (see [`tutorial`]).
+//!   time main runs). The tutorial also loses a wake-up of its own, for any
+//!   MAXTHREADS: it drops the list lock before `wait()` (portscanner.py:56-57),
+//!   so the scanner that takes the count to MAXTHREADS-1 can `set()` before
+//!   main waits, and no later exit meets that count again; main here re-reads
+//!   the list after a short timed wait (see [`tutorial`]).
 //! - The lock the tutorial takes around `tlist` is still needed (main appends,
 //!   scanners remove themselves), but the list can no longer be read without
 //!   it: `Mutex<Vec<_>>` owns the data, so the tutorial's unlocked
-//!   `print ... scanner.tlist` (line 704) does not compile; main locks to print.
+//!   `print "%d: now active --" % pn, scanner.tlist` (portscanner.py:44) does
+//!   not compile; main locks to print.
 //! - Connects have a timeout (`--timeout`, 1 s): the Python blocks about two
 //!   minutes on a port whose packets are dropped.
 //!
 //! Modules:
 //! - [`spec`]: parsing ports (`22,80,8000-8100`), hosts, timeouts, MAXTHREADS.
 //! - [`probe`]: one connect, classified open/closed/filtered/error; waits out
-//!   a file-descriptor shortage instead of calling the port closed.
+//!   a file-descriptor shortage instead of calling the port closed; a
+//!   self-connect (also to a wildcard target) is closed, not open.
 //! - [`tutorial`]: the default mode, a thread per port limited by an Event.
 //! - [`tool`]: `--open`/`--all`, a pool of threads, sorted results and a summary.
 

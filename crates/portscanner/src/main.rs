@@ -50,12 +50,16 @@ struct Cli {
     ipv6: bool,
 }
 
+// portscanner.py:64  if __name__ == '__main__':
+// portscanner.py:65  main()
 fn main() {
     std::process::exit(try_main())
 }
 
 fn try_main() -> i32 {
     let cli: Cli = common::cli::parse();
+    // portscanner.py:48  host = sys.argv[1]
+    // (and MAXTHREADS, portscanner.py:13, from the last argument)
     let (hosts, maxthreads) = spec::split_positionals(&cli.args).unwrap_or_else(|e| usage_error(e));
     let family = match (cli.ipv4, cli.ipv6) {
         (true, _) => Family::V4,

@@ -53,8 +53,13 @@ impl Prober {
     }
 
     /// Connects to `addr` once with a fresh socket. `stopping` is polled
-    /// while backing off.
+    /// while backing off. The tutorial scanner's connect (Matloff 4.2):
+    // portscanner.py:21  s = socket.socket(socket.AF_INET,socket.SOCK_STREAM)
+    // portscanner.py:22  try:
+    // portscanner.py:23  s.connect((self.host, self.threadnum))
+    // portscanner.py:25  s.close()
     pub fn check(&self, addr: SocketAddr, stopping: &dyn Fn() -> bool) -> Result<Outcome, Stop> {
+        // The spare (and its socket) is dropped, so closed, on return.
         self.check_reusing(addr, &mut self.spare(), stopping)
     }
 
