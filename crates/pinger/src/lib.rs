@@ -1,7 +1,20 @@
-//! Port of python-course's "Pinging with Threads" (python-course-threads.txt,
-//! the passage from "Pinging with Threads" to the end of the chapter): a thread
-//! per address runs `ping -q -c2`, reads `N received`, and after joining them
-//! all, main prints `Status from IP is STATUS` in order.
+//! Port of python-course's "Pinging with Threads" (Bernd Klein,
+//! python-course.eu, chapter "Threads in Python", the section under the
+//! heading "Pinging with Threads"): a thread per address runs
+//! `ping -q -c2`, reads `N received`, and after joining them all, main prints
+//! `Status from  IP is STATUS` in order.
+//!
+//! The page prints two listings without file names or line numbers; their
+//! lines are anchored next to their Rust twins under our own names:
+//! - `pinger.py`: the threaded listing, "This is the fast solution with
+//!   threads" (`class ip_check`, `__successful_pings`), the default mode;
+//! - `pinger_seq.py`: the one before it, a `for` loop that pings one address
+//!   after another and prints `... pinging  IP` and `IP: STATUS` (the page's
+//!   text calls a solution without threads "highly inefficient"):
+//!   `pinger --sequential`, so the chapter's before and after are one flag
+//!   apart.
+//!
+//! Anchors read `// pinger.py  <the line as printed>`.
 //!
 //! What Rust changes:
 //! - No GIL: but the tutorial's threads mostly wait on `ping` processes, so
@@ -11,12 +24,14 @@
 //!   and hands its one result back through a slot that only it writes
 //!   ([`std::sync::OnceLock`]), so the compiler needs no lock around the
 //!   results; the only shared counter is the running-thread bound.
-//! - Condvar: that bound is a counting semaphore whose waiter re-checks the
-//!   count under the lock in a loop, so a release that happens before main
-//!   starts waiting is not lost (a bare `notify` with no count would be).
+//! - Condvar: that bound is a counting semaphore on a [`common::Monitor`]
+//!   whose waiter re-checks the count under the lock, so a release that
+//!   happens before main starts waiting is not lost (a bare `notify` with no
+//!   count would be), and Ctrl-C wakes it at once.
 //! - The tutorial's warning that too many pings at once can jam the network
 //!   becomes a limit (`--max-threads`), and a sweep's size is checked before
-//!   anything is sent (`--max-addresses`).
+//!   anything is sent (`--max-addresses`); intervals under 2 ms are for root
+//!   only, as iputils has them.
 //! - Instead of starting a `ping` process per address, the threads speak ICMP
 //!   echo themselves (datagram "ping" socket, or raw as root); the tutorial's
 //!   way stays available as `--via-ping`.
@@ -102,11 +117,20 @@ pub fn loss_percent(sent: u32, received: u32) -> u32 {
 /// The line the tutorial prints: Python 2's `print "Status from ", ip, "is",
 /// status` puts a space between items, so there are two spaces after `from`.
 /// Kept byte for byte, so the outputs diff clean.
+// pinger.py  def status(self):
 pub fn status_line(label: &str, outcome: &Outcome) -> String {
     let status = match outcome.verdict() {
+        // pinger.py  elif self.__successful_pings == 2:
+        // pinger.py  return "alive"
         Verdict::Alive => "alive".to_string(),
+        // pinger.py  elif self.__successful_pings == 1:
+        // pinger.py  return "alive, but 50 % package loss"
         Verdict::Loss(p) => format!("alive, but {p} % package loss"),
+        // pinger.py  if self.__successful_pings == 0:
+        // pinger.py  return "no response"
         Verdict::NoResponse => "no response".to_string(),
+        // pinger.py  else:
+        // pinger.py  return "shouldn't occur"
         Verdict::Unknown => "unknown".to_string(),
     };
     format!("Status from  {label} is {status}")
@@ -282,23 +306,37 @@ pub fn sweep(
     let slots = Slots {
         free: Monitor::new(max_threads.max(1)),
     };
+    // pinger.py  check_results = []
+    // (one slot per address; empty is the listing's `__successful_pings = -1`)
     let results: Vec<OnceLock<Outcome>> = targets.iter().map(|_| OnceLock::new()).collect();
     let token = random_token();
     // On a terminal, for a sweep past a second: done/total, rate and ETA.
     let progress = common::progress::Progress::new("addresses", targets.len() as u64, shutdown);
     let done = &progress.counter();
     std::thread::scope(|scope| {
+        // pinger.py  for suffix in range(20,70):
         for (index, target) in targets.iter().enumerate() {
             if !slots.acquire(shutdown) {
                 break;
             }
+            // pinger.py  check_results.append(current)
             let (slots, slot) = (&slots, &results[index]);
+            // pinger.py  ip = "192.168.178."+str(suffix)
             let addr = target.addr;
+            // pinger.py  class ip_check(threading.Thread):
+            // pinger.py  def __init__ (self,ip):
+            // pinger.py  threading.Thread.__init__(self)
+            // pinger.py  current = ip_check(ip)
             let spawned = std::thread::Builder::new()
                 .name(format!("ping {addr}"))
                 .stack_size(256 * 1024)
+                // pinger.py  current.start()
+                // pinger.py  def run(self):
                 .spawn_scoped(scope, move || {
+                    // pinger.py  self.ip = ip
+                    // pinger.py  self.__successful_pings = -1
                     if let Some(outcome) = probe(addr, index, token, method, shutdown) {
+                        // pinger.py  self.__successful_pings = int(n_received[0])
                         let _ = slot.set(outcome);
                     }
                     done.add(1);
@@ -309,6 +347,9 @@ pub fn sweep(
                 slots.release();
             }
         }
+        // pinger.py  for el in check_results:
+        // pinger.py  el.join()
+        // (the scope joins every thread it started)
     });
     progress.finish();
     Report {
@@ -329,20 +370,23 @@ pub fn sequential(
 ) -> Report {
     let token = random_token();
     let mut results = Vec::with_capacity(targets.len());
+    // pinger_seq.py  for suffix in range(20,30):
+    // pinger_seq.py  ip = "192.168.178."+str(suffix)
     for (index, target) in targets.iter().enumerate() {
         if shutdown.is_triggered() {
             break;
         }
-        // ping_loop.py  print "... pinging ",ip
+        // pinger_seq.py  print "... pinging ",ip
         if !line(&format!("... pinging  {}", target.label)) {
             break;
         }
-        // ping_loop.py  ping_out = os.popen("ping -q -c2 "+ip,"r")
+        // pinger_seq.py  ping_out = os.popen("ping -q -c2 "+ip,"r")
         let outcome = probe(target.addr, index, token, method, shutdown);
         let status = outcome.as_ref().and_then(sequential_status);
         results.push(outcome);
+        // pinger_seq.py  if n_received:
         if let Some(status) = status {
-            // ping_loop.py  print ip + ": " + status[int(n_received[0])]
+            // pinger_seq.py  print ip + ": " + status[int(n_received[0])]
             if !line(&format!("{}: {status}", target.label)) {
                 break;
             }
@@ -357,7 +401,7 @@ pub fn sequential(
 
 /// The status words of the listing without threads, `None` where it prints
 /// nothing (ping gave no summary line).
-// ping_loop.py  status = ("no response","alive but losses","alive")
+// pinger_seq.py  status = ("no response","alive but losses","alive")
 fn sequential_status(o: &Outcome) -> Option<&'static str> {
     match o.verdict() {
         Verdict::NoResponse => Some("no response"),

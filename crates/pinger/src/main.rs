@@ -174,6 +174,7 @@ fn try_main() -> i32 {
             let Some(outcome) = outcome else { continue };
             if !cli.alive || outcome.received > 0 {
                 // Errors are recorded for common::out::exit; EPIPE is quiet.
+                // pinger.py  print "Status from ", el.ip,"is",el.status()
                 let line = pinger::status_line(&target.label, outcome);
                 if writeln!(out, "{line}").is_err() {
                     break;

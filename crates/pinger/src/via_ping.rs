@@ -24,8 +24,17 @@ pub struct Summary {
 }
 
 /// Finds the `N packets transmitted, M received` line of ping's output
-/// (iputils; busybox and BSD say `M packets received`).
+/// (iputils; busybox and BSD say `M packets received`). The listings'
+/// pattern, with the whole number instead of one digit:
+// pinger.py  received_packages = re.compile(r"(\d) received")
+// pinger_seq.py  received_packages = re.compile(r"(\d) received")
 pub fn parse_summary(output: &str) -> Option<Summary> {
+    // pinger.py  while True:
+    // pinger.py  line = ping_out.readline()
+    // pinger.py  if not line: break
+    // pinger_seq.py  while True:
+    // pinger_seq.py  line = ping_out.readline()
+    // pinger_seq.py  if not line: break
     output.lines().find_map(|line| {
         if !line.contains("transmitted") {
             return None;
@@ -42,11 +51,14 @@ pub fn parse_summary(output: &str) -> Option<Summary> {
             if part.ends_with("transmitted") {
                 tx = number();
             } else if part.ends_with("received") {
+                // pinger.py  n_received = re.findall(received_packages,line)
+                // pinger_seq.py  n_received = received_packages.findall(line)
                 rx = number();
             } else if part.ends_with("errors") || part.ends_with("error") {
                 errors = number().unwrap_or(0);
             }
         }
+        // pinger.py  if n_received:
         Some(Summary {
             transmitted: tx?,
             received: rx?,
@@ -87,6 +99,7 @@ const POLL: Duration = Duration::from_millis(20);
 
 /// Runs ping on `addr`. `None` if shutdown came first (ping is killed).
 pub fn ping(ping: &Path, addr: IpAddr, args: PingArgs, shutdown: &Shutdown) -> Option<Outcome> {
+    // pinger.py  ping_out = os.popen("ping -q -c2 "+self.ip,"r")
     let mut cmd = Command::new(ping);
     cmd.arg("-q").arg("-c").arg(args.count.to_string());
     if let Some(i) = args.interval {
