@@ -73,7 +73,7 @@ struct Cli {
     /// One address after another, no threads, printing `... pinging  IP`
     /// and `IP: STATUS` as it goes: python-course's listing before the
     /// threaded one.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["alive", "max_threads"])]
     sequential: bool,
 }
 

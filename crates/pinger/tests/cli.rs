@@ -173,6 +173,8 @@ fn bad_addresses_exit_2_with_one_line() {
         &["--max-threads", "0", "127.0.0.1"],
         &["--max-threads", "10001", "127.0.0.1"],
         &["--socket", "raw", "--via-ping", "127.0.0.1"],
+        &["--sequential", "-a", "127.0.0.1"],
+        &["--sequential", "-t", "4", "127.0.0.1"],
         &[],
     ] {
         let o = pinger(args);
