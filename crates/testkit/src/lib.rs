@@ -9,6 +9,8 @@
 //! - [`assert_usage_error`]: the workspace's answer to bad arguments.
 //! - [`Netns`]: a network namespace with `lo` up, deleted on drop.
 
+pub mod server;
+
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};

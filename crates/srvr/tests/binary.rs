@@ -1,12 +1,10 @@
 //! Drives the real `srvr` binary over loopback.
 
-mod support;
-
 use std::io::Write;
 use std::net::TcpListener;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use support::*;
+use testkit::server::*;
 use testkit::text;
 
 const BIN: &str = env!("CARGO_BIN_EXE_srvr");
