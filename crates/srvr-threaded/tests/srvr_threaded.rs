@@ -350,3 +350,53 @@ fn one_mib_line_hits_the_cap_and_the_server_keeps_running() {
         .count();
     assert_eq!(capped, 2, "{:?}", done.stderr);
 }
+
+/// Memory mappings of `pid` now (each unjoined finished thread keeps its
+/// stack and guard page mapped until it is joined).
+fn mappings(pid: u32) -> usize {
+    std::fs::read_to_string(format!("/proc/{pid}/maps"))
+        .unwrap()
+        .lines()
+        .count()
+}
+
+/// Issue 13 item 1: a finished client's thread is joined as the server goes,
+/// so thousands of clients that come and go leave the server's mappings
+/// (stacks) and memory flat; before, every handle was kept to the end and
+/// ~33,000 such clients exhausted vm.max_map_count.
+#[test]
+fn finished_client_threads_are_joined_as_the_server_goes() {
+    const N: usize = 3000;
+    let srv = start(N + 1, &[]);
+    // One client stays connected until the end, so the server is still
+    // serving while we look at it.
+    let mut stay = connect(srv.addr);
+    send_expect(&mut stay, b'<', b"<");
+    let warm = mappings(srv.pid());
+    let t0 = Instant::now();
+    let mut v = b"<".to_vec();
+    for i in 0..N {
+        assert!(t0.elapsed() < Duration::from_secs(120), "slow: {i} clients");
+        let mut c = connect(srv.addr);
+        v.push(b'x');
+        send_expect(&mut c, b'x', &v);
+        assert!(leave(c).is_empty());
+    }
+    // The last client's thread may still be finishing: allow a handful.
+    let until = Instant::now() + Duration::from_secs(10);
+    let grown = loop {
+        let grown = mappings(srv.pid()).saturating_sub(warm);
+        if grown < 100 || Instant::now() > until {
+            break grown;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        grown < 100,
+        "{grown} more mappings after {N} clients came and went"
+    );
+    leave(stay);
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success(), "{:?}", done.stderr);
+    assert_eq!(final_v(&done.stdout).len(), N + 1);
+}
