@@ -400,3 +400,59 @@ fn finished_client_threads_are_joined_as_the_server_goes() {
     assert!(done.status.success(), "{:?}", done.stderr);
     assert_eq!(final_v(&done.stdout).len(), N + 1);
 }
+
+/// Issue 13 item 6, the other side: out of descriptors while a client is
+/// connected, the server waits (no 100 ms retries) for it to leave, warns
+/// once, and then serves the next client. Under `ulimit -n 5` there is room
+/// for the listener and one client.
+#[test]
+fn out_of_descriptors_waits_for_a_client_to_leave() {
+    let all = [
+        "-c",
+        "ulimit -n 5 && exec \"$0\" \"$@\"",
+        BIN,
+        "--bind",
+        "127.0.0.1",
+        "0",
+        "2",
+    ];
+    let mut srv = ServerProc::start("sh", &all);
+    let mut a = connect(srv.addr);
+    send_expect(&mut a, b'a', b"a");
+    let line = srv.stderr_line_containing("accept:");
+    assert!(line.contains("waiting for a client to leave"), "{line}");
+    let b = connect(srv.addr); // queued by the kernel, not accepted yet
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!srv.has_exited());
+    leave(a);
+    let mut b = b;
+    send_expect(&mut b, b'b', b"ab");
+    leave(b);
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success(), "{:?}", done.stderr);
+    assert_eq!(done.stdout, final_line(b"ab"));
+    let warned = done.stderr.iter().filter(|l| l.contains("accept:")).count();
+    assert_eq!(warned, 1, "warned once: {:?}", done.stderr);
+}
+
+#[test]
+fn out_of_descriptors_with_no_client_exits_1() {
+    let all = [
+        "-c",
+        "ulimit -n 4 && exec \"$0\" \"$@\"",
+        BIN,
+        "--bind",
+        "127.0.0.1",
+        "0",
+        "2",
+    ];
+    let done = ServerProc::start("sh", &all).wait(PATIENCE);
+    assert_eq!(done.status.code(), Some(1), "{:?}", done.stderr);
+    assert!(
+        done.stderr.iter().any(|l| l
+            .starts_with("srvr-threaded: accept failed: out of file descriptors")
+            && l.ends_with("raise the limit with `ulimit -n`")),
+        "{:?}",
+        done.stderr
+    );
+}

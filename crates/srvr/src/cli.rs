@@ -21,8 +21,8 @@ pub struct ServerArgs {
     #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = parse_size)]
     pub max_len: usize,
 
-    /// Close a client that neither sends nor reads for this many seconds
-    /// (default: wait forever, as the tutorial)
+    /// Close a client that neither sends nor reads for this many seconds,
+    /// 0.001 to 1e9 (default: wait forever, as the tutorial)
     #[arg(long, value_name = "SECS", value_parser = parse_secs)]
     pub idle_timeout: Option<Duration>,
 }
@@ -133,12 +133,12 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("'{s}' is too large"))
 }
 
-/// Seconds, whole or fractional, above zero.
+/// Seconds, whole or fractional (`0.5`, `2s`, `500ms`), from 1 ms (the
+/// kernel's socket timeouts are counted in jiffies; a shorter one would round
+/// to zero, which means no timeout at all) up to 1e9.
 pub fn parse_secs(s: &str) -> Result<Duration, String> {
-    match s.parse::<f64>() {
-        Ok(x) if x > 0.0 && x.is_finite() && x < 1e9 => Ok(Duration::from_secs_f64(x)),
-        _ => Err(format!("'{s}' is not a number of seconds above 0")),
-    }
+    common::cli::parse_duration(s, 0.001..=1e9)
+        .ok_or_else(|| format!("'{s}' is not a number of seconds from 0.001 to 1e9"))
 }
 
 #[cfg(test)]
@@ -160,7 +160,10 @@ mod tests {
     #[test]
     fn secs() {
         assert_eq!(parse_secs("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_secs("0.001"), Ok(Duration::from_millis(1)));
         assert!(parse_secs("0").is_err());
+        assert!(parse_secs("1e-10").is_err(), "would round to no timeout");
+        assert!(parse_secs("1e10").is_err());
         assert!(parse_secs("nan").is_err());
         assert!(parse_secs("abc").is_err());
     }

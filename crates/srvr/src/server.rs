@@ -13,7 +13,7 @@ use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use std::collections::HashMap;
 use std::io::{self, Read};
 use std::net::{Shutdown as Both, SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Options shared by both servers.
@@ -52,6 +52,7 @@ pub enum Outcome {
 /// clients, which then wait a second to retry). The kernel caps it at
 /// `net.core.somaxconn`.
 pub fn listen(addr: SocketAddr, backlog: usize) -> io::Result<TcpListener> {
+    fd_limit(); // read while a descriptor for reading it is still free
     let sock = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     // Lets a restarted server bind while old connections sit in TIME_WAIT;
     // a port that another socket is listening on still fails.
@@ -80,6 +81,11 @@ struct Registry {
     listener: Option<Arc<TcpListener>>,
     streams: HashMap<u64, Arc<TcpStream>>,
     next_id: u64,
+    /// Clients that have left so far: a change wakes [`Server::accept`]
+    /// waiting for a descriptor.
+    left: u64,
+    /// Whether the shortage of descriptors was reported already.
+    warned: bool,
     closed: bool,
     /// Clients connected when shutdown came.
     cut_off: usize,
@@ -90,6 +96,8 @@ pub struct Server {
     v: SharedV,
     config: Config,
     registry: Mutex<Registry>,
+    /// Notified when a client leaves or shutdown closes everything.
+    changed: Condvar,
     shutdown: Shutdown,
 }
 
@@ -104,6 +112,7 @@ impl Server {
                 listener: Some(Arc::new(listener)),
                 ..Registry::default()
             }),
+            changed: Condvar::new(),
             shutdown: shutdown.clone(),
         });
         let weak = Arc::downgrade(&server);
@@ -129,8 +138,9 @@ impl Server {
                 Ok(accepted) => break accepted,
                 Err(_) if self.shutdown.is_triggered() => return Ok(None),
                 Err(e) if is_transient(&e) => {}
+                Err(e) if is_out_of_fds(&e) => self.wait_for_a_descriptor(e)?,
                 Err(e) if is_resource_shortage(&e) => {
-                    warn(format_args!("accept: {e}; retrying"));
+                    self.warn_once(&e, "retrying every 100 ms");
                     self.shutdown.sleep(Duration::from_millis(100));
                 }
                 Err(e) => return Err(e),
@@ -151,6 +161,46 @@ impl Server {
         Ok(Some(Client { id, peer, stream }))
     }
 
+    /// This process is out of descriptors (EMFILE). Only a client that
+    /// leaves frees one of ours: with none connected, waiting is forever, so
+    /// the error comes back naming `ulimit -n`; otherwise this sleeps until
+    /// a client leaves (or shutdown), warning once.
+    fn wait_for_a_descriptor(&self, e: io::Error) -> io::Result<()> {
+        let mut reg = self.registry();
+        if reg.streams.is_empty() {
+            let limit = fd_limit().map_or(String::new(), |n| format!(", `ulimit -n` is {n}"));
+            return Err(io::Error::new(
+                e.kind(),
+                format!(
+                    "out of file descriptors ({e}{limit}) and no client connected that could \
+                     free one; raise the limit with `ulimit -n`"
+                ),
+            ));
+        }
+        if !reg.warned {
+            reg.warned = true;
+            warn(format_args!(
+                "accept: {e}; waiting for a client to leave (raise `ulimit -n` for more clients)"
+            ));
+        }
+        let left = reg.left;
+        drop(
+            self.changed
+                .wait_while(reg, |r| r.left == left && !r.closed)
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        Ok(())
+    }
+
+    /// One line on stderr for the first resource shortage of the run.
+    fn warn_once(&self, e: &io::Error, what: &str) {
+        let mut reg = self.registry();
+        if !reg.warned {
+            reg.warned = true;
+            warn(format_args!("accept: {e}; {what}"));
+        }
+    }
+
     /// Closes the listening socket (the tutorial's `lstn.close()`): later
     /// clients are refused.
     pub fn close_listener(&self) {
@@ -164,7 +214,16 @@ impl Server {
     pub fn serve(&self, client: &Client) {
         self.serve_until_gone(client);
         let _ = client.stream.shutdown(Both::Both);
-        self.registry().streams.remove(&client.id);
+    }
+
+    /// Drops the registry's reference to a client socket, the last one once
+    /// its thread has let go (so the descriptor is free), and wakes an accept
+    /// waiting for one.
+    fn forget(&self, id: u64) {
+        let mut reg = self.registry();
+        reg.streams.remove(&id);
+        reg.left += 1;
+        self.changed.notify_all();
     }
 
     fn serve_until_gone(&self, client: &Client) {
@@ -272,6 +331,7 @@ impl Server {
         for s in reg.streams.values() {
             let _ = s.shutdown(Both::Both);
         }
+        self.changed.notify_all();
     }
 
     fn registry(&self) -> MutexGuard<'_, Registry> {
@@ -279,8 +339,10 @@ impl Server {
     }
 }
 
-/// Spawns a thread for `client` running `body`; if the thread cannot be
-/// started the client is closed, logged and `None` comes back.
+/// Spawns a thread for `client` running `body`; once `body` has returned
+/// (and dropped `client`), the client's socket is closed and forgotten. If the
+/// thread cannot be started the client is closed, logged and `None` comes
+/// back.
 pub fn spawn_client(
     server: &Arc<Server>,
     client: Client,
@@ -289,17 +351,17 @@ pub fn spawn_client(
 ) -> Option<std::thread::JoinHandle<()>> {
     let (id, peer, stream) = (client.id, client.peer, Arc::clone(&client.stream));
     let s = Arc::clone(server);
-    match std::thread::Builder::new()
-        .name(name)
-        .spawn(move || body(s, client))
-    {
+    match std::thread::Builder::new().name(name).spawn(move || {
+        body(Arc::clone(&s), client);
+        s.forget(id);
+    }) {
         Ok(h) => Some(h),
         Err(e) => {
             warn(format_args!(
                 "client {id} ({peer}): cannot start a thread: {e}"
             ));
             let _ = stream.shutdown(Both::Both);
-            server.registry().streams.remove(&id);
+            server.forget(id);
             None
         }
     }
@@ -313,8 +375,20 @@ fn is_transient(e: &io::Error) -> bool {
     )
 }
 
-/// Out of descriptors or memory: worth a pause and another try.
+/// `ulimit -n`, read once: when descriptors have run out, even the file
+/// that tells cannot be opened.
+fn fd_limit() -> Option<usize> {
+    static LIMIT: OnceLock<Option<usize>> = OnceLock::new();
+    *LIMIT.get_or_init(common::limits::soft_open_files)
+}
+
+/// This process is out of descriptors (EMFILE on Linux).
+fn is_out_of_fds(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(24)
+}
+
+/// The system is out of descriptors or memory: worth a pause and another
+/// try (ENOMEM, ENFILE, ENOBUFS on Linux).
 fn is_resource_shortage(e: &io::Error) -> bool {
-    // ENOMEM, ENFILE, EMFILE, ENOBUFS on Linux.
-    matches!(e.raw_os_error(), Some(12 | 23 | 24 | 105))
+    matches!(e.raw_os_error(), Some(12 | 23 | 105))
 }

@@ -174,6 +174,7 @@ fn bad_arguments_are_one_line_and_exit_2() {
         &[],
         &["2000", "--max-len", "1X"],
         &["2000", "--idle-timeout", "0"],
+        &["2000", "--idle-timeout", "1e-10"],
         &["2000", "--bind", "not an address"],
     ] {
         testkit::assert_usage_error(BIN, args);
@@ -198,4 +199,32 @@ fn python_clients_side_by_side() {
     let done = srv.wait(PATIENCE);
     assert!(done.status.success());
     assert_eq!(done.stdout, final_line(b"abc"));
+}
+
+/// `BIN ARGS...` under `ulimit -n 4`: stdin, stdout, stderr and the
+/// listener, so no accept can have a descriptor (Linux takes it before
+/// waiting for a client).
+pub fn start_with_four_descriptors(bin: &str, args: &[&str]) -> ServerProc {
+    let mut all = vec!["-c", "ulimit -n 4 && exec \"$0\" \"$@\"", bin];
+    all.extend_from_slice(args);
+    ServerProc::start("sh", &all)
+}
+
+/// Issue 13 item 6: out of descriptors with no client connected, nothing
+/// will ever free one: exit 1 at once, naming `ulimit -n` (the server used
+/// to retry every 100 ms forever).
+#[test]
+fn out_of_descriptors_with_no_client_exits_1_naming_ulimit() {
+    let srv = start_with_four_descriptors(BIN, &["--bind", "127.0.0.1", "0"]);
+    let done = srv.wait(PATIENCE);
+    assert_eq!(done.status.code(), Some(1), "{:?}", done.stderr);
+    assert!(done.stdout.is_empty());
+    assert_eq!(done.stderr.len(), 2, "{:?}", done.stderr);
+    let line = &done.stderr[1];
+    assert!(
+        line.starts_with("srvr: accept failed: out of file descriptors")
+            && line.contains("`ulimit -n` is 4")
+            && line.ends_with("raise the limit with `ulimit -n`"),
+        "{line}"
+    );
 }
