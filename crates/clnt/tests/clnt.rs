@@ -276,3 +276,107 @@ fn help_and_version() {
     assert!(st.success());
     assert!(out.starts_with(b"clnt "));
 }
+
+/// Issue 13 item 2: a server slower than the client's patience still gets
+/// every letter. This one takes a letter every millisecond and replies to
+/// each, so the replies keep coming while clnt leaves; clnt used to close
+/// after 2 s with replies unread, the kernel sent a reset and the letters
+/// still in clnt's socket were lost.
+#[test]
+fn leaving_waits_for_a_slow_server_and_loses_no_letter() {
+    const LETTERS: usize = 4000;
+    let (l, port) = loopback();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = l.accept().unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        let mut got = 0;
+        let mut b = [0u8; 1];
+        loop {
+            match s.read(&mut b) {
+                Ok(0) => return (got, true),
+                Ok(_) => {
+                    got += 1;
+                    if s.write_all(&b).is_err() {
+                        return (got, false);
+                    }
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Err(_) => return (got, false),
+            }
+        }
+    });
+    let input = format!("{}\n\n", "s".repeat(LETTERS));
+    let (st, out, err) = run(&["127.0.0.1", &port], &input);
+    assert!(st.success(), "{err}");
+    assert_eq!(out, b"enter a letter:s\nenter a letter:");
+    assert_eq!(server.join().unwrap(), (LETTERS, true));
+    assert_eq!(
+        err,
+        "clnt: waiting for the server to read the last letters (Ctrl-C leaves now)\n"
+    );
+}
+
+/// A server that closes without reading: the kernel answers the unread
+/// letter with a reset, which clnt used to report as `Connection reset by
+/// peer`; it is the server closing, exit 1.
+#[test]
+fn a_server_that_closes_at_once_is_reported_as_closed() {
+    let (l, port) = loopback();
+    let server = std::thread::spawn(move || {
+        let (s, _) = l.accept().unwrap();
+        // Long enough for the letter to arrive, unread.
+        std::thread::sleep(Duration::from_millis(300));
+        drop(s);
+    });
+    let (st, _, err) = run(&["127.0.0.1", &port], "q\nr\n");
+    server.join().unwrap();
+    assert_eq!(st.code(), Some(1));
+    assert_eq!(err, "clnt: the server closed the connection\n");
+}
+
+/// `clnt ... | head -c 20`: the reader goes away; clnt leaves quietly, exit 0.
+#[test]
+fn closed_stdout_is_quiet() {
+    let (l, port) = loopback();
+    let server = echo_server(l);
+    let input = "a\n".repeat(2000);
+    let o = testkit::run_bounded(
+        Command::new("bash").args([
+            "-c",
+            "printf %s \"$1\" | \"$0\" 127.0.0.1 \"$2\" | head -c 20 >/dev/null; \
+             echo \"${PIPESTATUS[1]}\"",
+            BIN,
+            &input,
+            &port,
+        ]),
+        PATIENCE,
+    );
+    assert_eq!(testkit::text(&o.stdout), "0\n");
+    assert_eq!(testkit::text(&o.stderr), "");
+    let (got, clean) = server.join().unwrap();
+    assert!(clean, "the server saw a reset");
+    assert!(!got.is_empty());
+}
+
+/// A HOST that does not resolve is a bad argument: exit 2, one line. Run in
+/// a network namespace of the test's own, so the lookup cannot leave it.
+#[test]
+fn unknown_host_is_a_usage_error() {
+    let ns = match testkit::Netns::new("clnt") {
+        Ok(ns) => ns,
+        Err(why) => {
+            assert!(std::env::var_os("CI").is_none(), "{why}");
+            eprintln!("unknown_host_is_a_usage_error: SKIPPED: {why}");
+            return;
+        }
+    };
+    let o = testkit::run_bounded(ns.cmd(BIN).args(["no-such-host.invalid", "2000"]), PATIENCE);
+    let err = testkit::text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(o.stdout.is_empty());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("clnt: unknown host 'no-such-host.invalid': "),
+        "{err}"
+    );
+}
