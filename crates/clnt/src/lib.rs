@@ -25,7 +25,7 @@
 //! several replies, and the ones not read yet show up after later prompts.
 
 use std::io::{self, BufRead, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
 /// The prompt, exactly as `raw_input` prints it (no newline).
@@ -79,18 +79,9 @@ pub enum ConnectError {
 /// Connects to `host` (name, IPv4 or IPv6, brackets allowed) on `port`,
 /// trying each of its addresses in turn.
 pub fn connect(host: &str, port: u16) -> Result<TcpStream, ConnectError> {
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    // clnt.py:18-19  host = sys.argv[1]; port = int(sys.argv[2])
-    let addrs: Vec<SocketAddr> = (bare, port)
-        .to_socket_addrs()
-        .map_err(|e| ConnectError::Resolve(format!("unknown host '{host}': {e}")))?
-        .collect();
-    if addrs.is_empty() {
-        return Err(ConnectError::Resolve(format!("'{host}' has no address")));
-    }
+    // clnt.py:18-19  host = sys.argv[1] # server address
+    let addrs =
+        common::net::resolve(host, port).map_err(|e| ConnectError::Resolve(e.to_string()))?;
     let mut last = None;
     for addr in &addrs {
         // clnt.py:16  s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -100,7 +91,7 @@ pub fn connect(host: &str, port: u16) -> Result<TcpStream, ConnectError> {
             Err(e) => last = Some((addr, e)),
         }
     }
-    let (addr, e) = last.expect("at least one address");
+    let (addr, e) = last.expect("resolve gives at least one address");
     Err(ConnectError::Connect(format!(
         "cannot connect to {addr}: {e}"
     )))

@@ -5,7 +5,7 @@ use crate::server::{self, Config, Outcome};
 use common::Shutdown;
 use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED, fail, usage_error};
 use std::io::{self, Write};
-use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
 /// Options after the positional arguments.
@@ -74,16 +74,9 @@ impl ServerArgs {
 /// `HOST` and `port` as a socket address: an IPv4 or IPv6 literal (with or
 /// without brackets) or a name, whose first address is taken.
 pub fn resolve(host: &str, port: u16) -> Result<SocketAddr, String> {
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    match (bare, port).to_socket_addrs() {
-        Ok(mut addrs) => addrs
-            .next()
-            .ok_or_else(|| format!("address '{host}' has no IP address")),
-        Err(e) => Err(format!("cannot resolve address '{host}': {e}")),
-    }
+    common::net::resolve(host, port)
+        .map(|addrs| addrs[0])
+        .map_err(|e| e.to_string())
 }
 
 /// Prints the tutorial's last line (`v` as raw bytes, as Python 2 printed
@@ -100,17 +93,15 @@ pub fn finish(outcome: Outcome) -> i32 {
             (v, EXIT_INTERRUPTED)
         }
     };
-    let mut out = std::io::stdout().lock();
-    let written = out
+    // srvr.py:74  print 'the final value of v is', v
+    let mut out = common::out::stdout();
+    // Errors are recorded: finish() reports them (EPIPE quietly).
+    let _ = out
         .write_all(b"the final value of v is ")
         .and_then(|()| out.write_all(&v))
-        .and_then(|()| out.write_all(b"\n"))
-        .and_then(|()| out.flush());
-    match written {
-        Ok(()) => code,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
-        Err(e) => fail(format_args!("cannot write the result: {e}")),
-    }
+        .and_then(|()| out.write_all(b"\n"));
+    drop(out);
+    common::out::finish(code)
 }
 
 /// `1048576`, `64K`, `1M`, `2G` (powers of 1024).

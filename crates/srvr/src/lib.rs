@@ -61,22 +61,21 @@ pub fn run_for(
     shutdown: &Shutdown,
 ) -> io::Result<Outcome> {
     let server = Server::new(listener, config, shutdown);
-    // The number of clients still connected; each thread takes one away.
-    let live = Arc::new(WaitCount::new(nclnt));
+    // The number of clients still connected: each client thread holds a
+    // token, which takes one away when dropped (also if the thread panics,
+    // or never starts).
+    let live = Arc::new(WaitCount::new(0));
     for _ in 0..nclnt {
         let Some(client) = server.accept()? else {
             break; // shutdown
         };
         let name = format!("client-{}", client.id);
-        let done = Arc::clone(&live);
+        let connected = WaitCount::token(&live);
         // Started and forgotten, like thread.start_new_thread: no handle.
-        let started = server::spawn_client(&server, client, name, move |server, client| {
+        let _ = server::spawn_client(&server, client, name, move |server, client| {
             server.serve(&client);
-            done.decrement();
+            drop(connected);
         });
-        if started.is_none() {
-            live.decrement();
-        }
     }
     server.close_listener();
     // The tutorial's line 284 is `while nclnt > 0: pass`, a busy wait that

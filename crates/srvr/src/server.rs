@@ -7,13 +7,14 @@
 //! forever) without dup'ing descriptors that would keep a closed socket open.
 
 use crate::v::SharedV;
-use common::Shutdown;
 use common::cli::warn;
+use common::shutdown::HookGuard;
+use common::{Shutdown, net};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use std::collections::HashMap;
 use std::io::{self, Read};
 use std::net::{Shutdown as Both, SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Options shared by both servers.
@@ -52,7 +53,6 @@ pub enum Outcome {
 /// clients, which then wait a second to retry). The kernel caps it at
 /// `net.core.somaxconn`.
 pub fn listen(addr: SocketAddr, backlog: usize) -> io::Result<TcpListener> {
-    fd_limit(); // read while a descriptor for reading it is still free
     let sock = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     // Lets a restarted server bind while old connections sit in TIME_WAIT;
     // a port that another socket is listening on still fails.
@@ -99,29 +99,33 @@ pub struct Server {
     /// Notified when a client leaves or shutdown closes everything.
     changed: Condvar,
     shutdown: Shutdown,
+    /// Shutdown's hook that closes everything, removed with the server.
+    _closer: HookGuard,
 }
 
 impl Server {
     /// Takes the listener and arranges for `shutdown` to close it and every
     /// client socket.
     pub fn new(listener: TcpListener, config: Config, shutdown: &Shutdown) -> Arc<Self> {
-        let server = Arc::new(Self {
-            v: SharedV::new(config.max_len),
-            config,
-            registry: Mutex::new(Registry {
-                listener: Some(Arc::new(listener)),
-                ..Registry::default()
-            }),
-            changed: Condvar::new(),
-            shutdown: shutdown.clone(),
-        });
-        let weak = Arc::downgrade(&server);
-        shutdown.on_trigger(move || {
-            if let Some(server) = weak.upgrade() {
-                server.close_all();
+        Arc::new_cyclic(|weak: &std::sync::Weak<Self>| {
+            let weak = weak.clone();
+            let closer = shutdown.on_trigger_scoped(move || {
+                if let Some(server) = weak.upgrade() {
+                    server.close_all();
+                }
+            });
+            Self {
+                v: SharedV::new(config.max_len),
+                config,
+                registry: Mutex::new(Registry {
+                    listener: Some(Arc::new(listener)),
+                    ..Registry::default()
+                }),
+                changed: Condvar::new(),
+                shutdown: shutdown.clone(),
+                _closer: closer,
             }
-        });
-        server
+        })
     }
 
     /// Waits for the next client (the tutorial's `lstn.accept()`). `None` once
@@ -138,8 +142,8 @@ impl Server {
                 Ok(accepted) => break accepted,
                 Err(_) if self.shutdown.is_triggered() => return Ok(None),
                 Err(e) if is_transient(&e) => {}
-                Err(e) if is_out_of_fds(&e) => self.wait_for_a_descriptor(e)?,
-                Err(e) if is_resource_shortage(&e) => {
+                Err(e) if net::is_out_of_files(&e) => self.wait_for_a_descriptor(e)?,
+                Err(e) if net::is_resource_shortage(&e) => {
                     self.warn_once(&e, "retrying every 100 ms");
                     self.shutdown.sleep(Duration::from_millis(100));
                 }
@@ -161,14 +165,15 @@ impl Server {
         Ok(Some(Client { id, peer, stream }))
     }
 
-    /// This process is out of descriptors (EMFILE). Only a client that
-    /// leaves frees one of ours: with none connected, waiting is forever, so
+    /// Out of descriptors (EMFILE, or ENFILE for the whole system). Only a
+    /// client that leaves frees one of ours: with none connected, waiting is forever, so
     /// the error comes back naming `ulimit -n`; otherwise this sleeps until
     /// a client leaves (or shutdown), warning once.
     fn wait_for_a_descriptor(&self, e: io::Error) -> io::Result<()> {
         let mut reg = self.registry();
         if reg.streams.is_empty() {
-            let limit = fd_limit().map_or(String::new(), |n| format!(", `ulimit -n` is {n}"));
+            let limit = common::limits::soft_open_files()
+                .map_or(String::new(), |n| format!(", `ulimit -n` is {n}"));
             return Err(io::Error::new(
                 e.kind(),
                 format!(
@@ -373,22 +378,4 @@ fn is_transient(e: &io::Error) -> bool {
         e.kind(),
         ConnectionAborted | ConnectionReset | Interrupted | WouldBlock
     )
-}
-
-/// `ulimit -n`, read once: when descriptors have run out, even the file
-/// that tells cannot be opened.
-fn fd_limit() -> Option<usize> {
-    static LIMIT: OnceLock<Option<usize>> = OnceLock::new();
-    *LIMIT.get_or_init(common::limits::soft_open_files)
-}
-
-/// This process is out of descriptors (EMFILE on Linux).
-fn is_out_of_fds(e: &io::Error) -> bool {
-    e.raw_os_error() == Some(24)
-}
-
-/// The system is out of descriptors or memory: worth a pause and another
-/// try (ENOMEM, ENFILE, ENOBUFS on Linux).
-fn is_resource_shortage(e: &io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(12 | 23 | 105))
 }

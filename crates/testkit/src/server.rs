@@ -389,22 +389,15 @@ pub fn letters(alphabet: &[u8], count: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
-/// Whether python3 runs. If not, the test is skipped: visibly (a
-/// `SKIPPED` line on stderr), and under `CI` the skip is a failure.
-pub fn have_python(test: &str) -> bool {
-    let ok = Command::new("python3")
+/// Whether python3 runs. If not, the caller skips: use
+/// `if !have_python() { testkit::skip!("python3 is not installed") }`
+/// (visible, and a failure under CI).
+pub fn have_python() -> bool {
+    Command::new("python3")
         .arg("--version")
         .output()
         .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: python3 is not installed (CI must have it)"
-        );
-        eprintln!("{test}: SKIPPED: python3 is not installed");
-    }
-    ok
+        .unwrap_or(false)
 }
 
 /// A Python 3 client speaking the protocol of Matloff 3.1 (not the
