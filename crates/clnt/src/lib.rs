@@ -3,8 +3,8 @@
 //! without its newline, read one reply of up to 1024 bytes and print it; an
 //! empty line means leaving. The client has no threads (3.2, p. 10: "The
 //! client program stays the same, since it didn't involve threads in the
-//! first place"). The anchors below (`// clnt.py:N  ...`) quote the listing's
-//! lines by its printed numbers. The Rust port changes what happens at the
+//! first place"). Anchor comments next to the Rust twins quote the listing's
+//! lines with its printed numbers. The Rust port changes what happens at the
 //! edges:
 //! - HOST may be a name, an IPv4 or an IPv6 address (the Python is IPv4 only);
 //!   every address the name has is tried in turn. A HOST that does not
@@ -79,7 +79,6 @@ pub enum ConnectError {
 /// Connects to `host` (name, IPv4 or IPv6, brackets allowed) on `port`,
 /// trying each of its addresses in turn.
 pub fn connect(host: &str, port: u16) -> Result<TcpStream, ConnectError> {
-    // clnt.py:18-19  host = sys.argv[1] # server address
     let addrs =
         common::net::resolve(host, port).map_err(|e| ConnectError::Resolve(e.to_string()))?;
     let mut last = None;

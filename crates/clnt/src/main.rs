@@ -14,9 +14,11 @@ use std::time::Duration;
 #[command(version, about)]
 struct Cli {
     /// Server: a host name, IPv4 or IPv6 address
+    // clnt.py:18  host = sys.argv[1] # server address
     host: String,
 
     /// Server port
+    // clnt.py:19  port = int(sys.argv[2]) # server port
     #[arg(value_parser = clap::value_parser!(u16).range(1..))]
     port: u16,
 }

@@ -475,3 +475,23 @@ fn output_errors_full_disk_and_closed_pipe() {
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert_eq!(err.lines().count(), 1, "only 'listening on': {err}");
 }
+
+/// 3.2's `print threading.enumerate()` after the accept loop: with both
+/// clients still connected, the tutorial's own output.
+#[test]
+fn enumerate_prints_the_running_threads_as_python_does() {
+    let srv = start(2, &["--enumerate"]);
+    let mut a = connect(srv.addr);
+    let mut b = connect(srv.addr);
+    send_expect(&mut a, b'a', b"a");
+    send_expect(&mut b, b'b', b"ab");
+    leave(a);
+    leave(b);
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success(), "{:?}", done.stderr);
+    assert_eq!(
+        testkit::text(&done.stdout),
+        "[<_MainThread(MainThread, started)>, <srvr(Thread-1, started)>, \
+         <srvr(Thread-2, started)>]\nthe final value of v is ab\n"
+    );
+}

@@ -94,6 +94,7 @@ pub fn finish(outcome: Outcome) -> i32 {
         }
     };
     // srvr.py:74  print 'the final value of v is', v
+    // thsvr.py:74  print 'the final value of v is', srvr.v
     let mut out = common::out::stdout();
     // Errors are recorded: finish() reports them (EPIPE quietly).
     let _ = out

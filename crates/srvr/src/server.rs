@@ -53,11 +53,17 @@ pub enum Outcome {
 /// clients, which then wait a second to retry). The kernel caps it at
 /// `net.core.somaxconn`.
 pub fn listen(addr: SocketAddr, backlog: usize) -> io::Result<TcpListener> {
+    // srvr.py:39  lstn = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    // thsvr.py:44  lstn = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     let sock = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     // Lets a restarted server bind while old connections sit in TIME_WAIT;
     // a port that another socket is listening on still fails.
     sock.set_reuse_address(true)?;
+    // srvr.py:43  lstn.bind(('', port))
+    // thsvr.py:47  lstn.bind(('', port))
     sock.bind(&addr.into())?;
+    // srvr.py:45  lstn.listen(5)
+    // thsvr.py:49  lstn.listen(5)
     sock.listen(i32::try_from(backlog.max(1)).unwrap_or(i32::MAX))?;
     Ok(sock.into())
 }
@@ -115,10 +121,15 @@ impl Server {
                 }
             });
             Self {
+                // srvr.py:48  v = ''
+                // srvr.py:50  vlock = thread.allocate_lock()
+                // thsvr.py:17  v = ''
+                // thsvr.py:18  vlock = threading.Lock()
                 v: SharedV::new(config.max_len),
                 config,
                 registry: Mutex::new(Registry {
                     listener: Some(Arc::new(listener)),
+                    // thsvr.py:19  id = 0 # I want to give an ID number to each thread, starting at 0
                     ..Registry::default()
                 }),
                 changed: Condvar::new(),
@@ -138,6 +149,8 @@ impl Server {
             if self.shutdown.is_triggered() {
                 return Ok(None);
             }
+            // srvr.py:61  (clnt,ap) = lstn.accept()
+            // thsvr.py:58  (clnt,ap) = lstn.accept()
             match listener.accept() {
                 Ok(accepted) => break accepted,
                 Err(_) if self.shutdown.is_triggered() => return Ok(None),
@@ -159,16 +172,19 @@ impl Server {
             let _ = stream.shutdown(Both::Both);
             return Ok(None);
         }
+        // thsvr.py:24  self.myid = srvr.id
         let id = reg.next_id;
+        // thsvr.py:25  srvr.id += 1
         reg.next_id += 1;
         reg.streams.insert(id, Arc::clone(&stream));
         Ok(Some(Client { id, peer, stream }))
     }
 
     /// Out of descriptors (EMFILE, or ENFILE for the whole system). Only a
-    /// client that leaves frees one of ours: with none connected, waiting is forever, so
-    /// the error comes back naming `ulimit -n`; otherwise this sleeps until
-    /// a client leaves (or shutdown), warning once.
+    /// client that leaves frees one of ours: with none connected, waiting
+    /// would be forever, so the error comes back naming `ulimit -n`;
+    /// otherwise this sleeps until a client leaves (or shutdown), warning
+    /// once.
     fn wait_for_a_descriptor(&self, e: io::Error) -> io::Result<()> {
         let mut reg = self.registry();
         if reg.streams.is_empty() {
@@ -209,6 +225,8 @@ impl Server {
     /// Closes the listening socket (the tutorial's `lstn.close()`): later
     /// clients are refused.
     pub fn close_listener(&self) {
+        // srvr.py:69  lstn.close()
+        // thsvr.py:68  lstn.close()
         self.registry().listener = None;
     }
 
@@ -216,8 +234,12 @@ impl Server {
     /// `run`): each byte is a letter, appended to `v` under the lock, and all
     /// of `v` goes back. Reads take up to 4 KiB at a time but each byte is
     /// handled on its own, so the wire sees what a `recv(1)` loop sends.
+    // srvr.py:19  def serveclient(c):
+    // thsvr.py:30  def run(self):
     pub fn serve(&self, client: &Client) {
         self.serve_until_gone(client);
+        // srvr.py:33  c.close()
+        // thsvr.py:41  self.myclntsock.close()
         let _ = client.stream.shutdown(Both::Both);
     }
 
@@ -231,6 +253,8 @@ impl Server {
         self.changed.notify_all();
     }
 
+    // srvr.py:20  global v,nclnt,vlock,nclntlock
+    // (the globals are the shared `Server` that `self` is)
     fn serve_until_gone(&self, client: &Client) {
         let mut stream = &*client.stream;
         if let Some(t) = self.config.idle_timeout {
@@ -238,8 +262,14 @@ impl Server {
             let _ = stream.set_write_timeout(Some(t));
         }
         let mut buf = [0u8; 4096];
+        // srvr.py:22  while 1:
+        // thsvr.py:31  while 1:
         loop {
+            // srvr.py:24  k = c.recv(1)
+            // thsvr.py:33  k = self.myclntsock.recv(1)
             let n = match stream.read(&mut buf) {
+                // srvr.py:25  if k == '': break
+                // thsvr.py:34  if k == '': break
                 Ok(0) => return, // the client closed: gone
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -255,6 +285,8 @@ impl Server {
                     ));
                     return self.close_gently(client);
                 };
+                // srvr.py:32  c.send(v)
+                // thsvr.py:40  self.myclntsock.send(srvr.v)
                 if let Err(e) = snapshot.write_to(stream) {
                     return self.client_error(client, &e);
                 }
