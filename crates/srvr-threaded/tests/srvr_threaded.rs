@@ -359,6 +359,16 @@ fn mappings(pid: u32) -> usize {
         .count()
 }
 
+/// Resident memory of `pid` now, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
 /// Issue 13 item 1: a finished client's thread is joined as the server goes,
 /// so thousands of clients that come and go leave the server's mappings
 /// (stacks) and memory flat; before, every handle was kept to the end and
@@ -372,6 +382,7 @@ fn finished_client_threads_are_joined_as_the_server_goes() {
     let mut stay = connect(srv.addr);
     send_expect(&mut stay, b'<', b"<");
     let warm = mappings(srv.pid());
+    let warm_rss = rss_kib(srv.pid());
     let t0 = Instant::now();
     let mut v = b"<".to_vec();
     for i in 0..N {
@@ -393,6 +404,12 @@ fn finished_client_threads_are_joined_as_the_server_goes() {
     assert!(
         grown < 100,
         "{grown} more mappings after {N} clients came and went"
+    );
+    // v grew by N bytes; ~14.5 KB per unjoined thread would be ~43 MB.
+    let rss_grown = rss_kib(srv.pid()).saturating_sub(warm_rss);
+    assert!(
+        rss_grown < 8 * 1024,
+        "{rss_grown} KiB more resident after {N} clients came and went"
     );
     leave(stay);
     let done = srv.wait(PATIENCE);

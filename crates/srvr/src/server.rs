@@ -313,10 +313,13 @@ impl Server {
     fn close_gently(&self, client: &Client) {
         let mut stream = &*client.stream;
         let _ = stream.shutdown(Both::Write);
-        let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+        // Ctrl-C shuts the socket down, which ends the read at once.
         let until = Instant::now() + Duration::from_millis(500);
         let mut sink = [0u8; 4096];
-        while Instant::now() < until && !self.shutdown.is_triggered() {
+        while let Some(left) = until.checked_duration_since(Instant::now()) {
+            if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+                break;
+            }
             match stream.read(&mut sink) {
                 Ok(0) => break,
                 Ok(_) => {}

@@ -10,6 +10,7 @@ use std::process::{Child, Command, ExitStatus, Output};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use wait_timeout::ChildExt;
 
 /// Every blocking step of a test gives up after this long.
 pub const PATIENCE: Duration = Duration::from_secs(30);
@@ -111,16 +112,10 @@ impl ServerProc {
     /// Waits at most `limit` for the exit (kills and panics after that).
     pub fn wait(mut self, limit: Duration) -> Finished {
         let t0 = Instant::now();
-        let status = loop {
-            if let Some(st) = self.child.try_wait().expect("try_wait") {
-                break st;
-            }
-            if t0.elapsed() > limit {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!("server still running after {limit:?}");
-            }
-            std::thread::sleep(Duration::from_millis(5));
+        let Some(status) = self.child.wait_timeout(limit).expect("wait") else {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            panic!("server still running after {limit:?}");
         };
         let waited = t0.elapsed();
         let stdout = self.stdout.take().unwrap().join().unwrap();
