@@ -48,15 +48,15 @@ fn main() {
         match std::panic::catch_unwind(test) {
             Ok(()) => {
                 passed += 1;
-                println!("test {name} ... ok");
+                outln!("test {name} ... ok");
             }
             Err(_) => {
                 failed += 1;
-                println!("test {name} ... FAILED");
+                outln!("test {name} ... FAILED");
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     std::process::exit(i32::from(failed > 0));
 }
 

@@ -179,7 +179,7 @@ pub fn exit_code_bounded(child: &mut Child, limit: Duration) -> i32 {
 /// # use std::time::Duration;
 /// let mut cmd = match testkit::on_terminal("bash", &["-c", "[ -t 2 ] && echo tty"], &[]) {
 ///     Ok(cmd) => cmd,
-///     Err(why) => return eprintln!("{why}"),
+///     Err(why) => testkit::skip!("{why}"),
 /// };
 /// let o = testkit::run_bounded(&mut cmd, Duration::from_secs(60));
 /// assert!(testkit::text(&o.stdout).contains("tty"));
