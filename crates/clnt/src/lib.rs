@@ -11,7 +11,9 @@
 //!   resolve is a bad argument (exit 2), as in the workspace's other programs.
 //! - End of input is leaving, like an empty line (the Python dies with
 //!   EOFError), so the client works with piped input.
-//! - Replies are bytes; ones that are not UTF-8 are shown lossily.
+//! - Replies are printed as the bytes they are, as Python 2's `print v` does
+//!   (so a reply cut inside a UTF-8 character shows the same as the
+//!   Python's, and `diff` of the two outputs holds).
 //! - Leaving sends nothing (the Python's `s.send(k)` of an empty `k` sends no
 //!   byte either), half-closes the socket and reads the server's last replies
 //!   until the server closes, so the server gets every letter. The
@@ -157,9 +159,8 @@ pub fn session(
             return Ok(Ending::ServerClosed);
         }
         // clnt.py:31  print v
-        let shown = String::from_utf8_lossy(&reply[..n]);
         if !output(
-            out.write_all(shown.as_bytes())
+            out.write_all(&reply[..n])
                 .and_then(|()| out.write_all(b"\n")),
         )? {
             return Ok(Ending::OutputClosed);
