@@ -228,3 +228,14 @@ fn out_of_descriptors_with_no_client_exits_1_naming_ulimit() {
         "{line}"
     );
 }
+
+/// Issue 13 item 4: `--help` to a full disk is an error, not exit 0.
+#[test]
+fn help_to_a_full_disk_is_exit_1() {
+    let o = testkit::run_bounded(
+        Command::new("sh").args(["-c", "\"$0\" --help >/dev/full", BIN]),
+        PATIENCE,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stderr).lines().count(), 1, "{}", text(&o.stderr));
+}
