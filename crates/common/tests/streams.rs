@@ -48,15 +48,15 @@ fn main() {
         match std::panic::catch_unwind(test) {
             Ok(()) => {
                 passed += 1;
-                println!("test {name} ... ok");
+                outln!("test {name} ... ok");
             }
             Err(_) => {
                 failed += 1;
-                println!("test {name} ... FAILED");
+                outln!("test {name} ... FAILED");
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     std::process::exit(i32::from(failed > 0));
 }
 
@@ -102,12 +102,25 @@ fn child(mode: &str) -> ! {
         "progress" => {
             let progress = common::progress::Progress::new("work", 100, &Shutdown::new());
             let counter = progress.counter();
-            for _ in 0..100 {
+            for i in 0..100 {
+                if i == 50 {
+                    progress.set_message("halfway");
+                }
                 counter.add(1);
                 std::thread::sleep(Duration::from_millis(25));
             }
             progress.finish();
             errln!("done");
+        }
+        "progress_interrupted" => {
+            let shutdown = Shutdown::new();
+            let progress = common::progress::Progress::new("work", 100, &shutdown);
+            progress.counter().add(10);
+            std::thread::sleep(Duration::from_millis(1500));
+            shutdown.trigger(); // the bar goes at once, the work has not ended
+            std::thread::sleep(Duration::from_millis(500));
+            errln!("interrupted");
+            drop(progress);
         }
         _ => panic!("unknown mode {mode}"),
     }
@@ -231,23 +244,28 @@ fn progress_on_a_terminal_only() {
     assert_eq!(text(&o.stderr), "done\n");
     // A terminal (script(1) runs the child on a pseudo-terminal): the bar
     // shows done/total, rate and ETA, and is cleared before `done`.
-    if Command::new("script").arg("--version").output().is_err() {
-        testkit::skip!("script(1) (util-linux) is not installed: no pseudo-terminal");
-    }
-    let cmd = format!("{MODE}=progress {}", me().display());
-    let o = run_bounded(
-        Command::new("script").args(["-qfec", &cmd, "/dev/null"]),
-        LIMIT,
-    );
+    let mut cmd = match testkit::on_terminal(me(), &[], &[(MODE, "progress")]) {
+        Ok(cmd) => cmd,
+        Err(why) => testkit::skip!("{why}"),
+    };
+    let o = run_bounded(&mut cmd, LIMIT);
     let screen = text(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{screen}");
     assert!(screen.contains("work"), "{screen:?}");
     assert!(screen.contains("/100"), "{screen:?}");
     assert!(screen.contains("/s"), "{screen:?}");
     assert!(screen.contains("ETA"), "{screen:?}");
+    assert!(screen.contains("halfway"), "{screen:?}");
     let last = screen.rsplit("done").nth(1).unwrap_or_default();
     assert!(
         last.ends_with("\u{1b}[2K") || last.contains("\r\u{1b}[2K") || last.contains("\u{1b}[K"),
         "cleared before done: {screen:?}"
     );
+    // Shutdown clears it too, before the program's own last line.
+    let mut cmd = testkit::on_terminal(me(), &[], &[(MODE, "progress_interrupted")]).unwrap();
+    let screen = text(&run_bounded(&mut cmd, LIMIT).stdout);
+    assert!(screen.contains("10/100"), "{screen:?}");
+    let (bar, after) = screen.rsplit_once("interrupted").unwrap();
+    assert!(bar.ends_with("\r\u{1b}[2K"), "{screen:?}");
+    assert!(!after.contains("/100"), "{screen:?}");
 }

@@ -10,6 +10,9 @@
 //! - [`Netns`]: a network namespace with `lo` up, deleted on drop.
 //! - [`skip!`]: a test that cannot run here fails under `CI` and says so
 //!   visibly otherwise.
+//! - [`on_terminal`]: a command run on a pseudo-terminal (progress bars).
+
+pub mod server;
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -166,6 +169,50 @@ pub fn exit_code_bounded(child: &mut Child, limit: Duration) -> i32 {
             panic!("did not exit within {limit:?}");
         }
     }
+}
+
+/// `program` with `args` and `env`, to run on a pseudo-terminal: `script(1)`
+/// (util-linux) gives it a terminal as stdin, stdout and stderr, and copies
+/// everything it writes to its own stdout (so [`run_bounded`] collects the
+/// screen, `\r` and escape sequences included). `Err` when `script` is
+/// missing, for [`skip!`].
+///
+/// ```
+/// # use std::time::Duration;
+/// let mut cmd = match testkit::on_terminal("bash", &["-c", "[ -t 2 ] && echo tty"], &[]) {
+///     Ok(cmd) => cmd,
+///     Err(why) => testkit::skip!("{why}"),
+/// };
+/// let o = testkit::run_bounded(&mut cmd, Duration::from_secs(60));
+/// assert!(testkit::text(&o.stdout).contains("tty"));
+/// ```
+pub fn on_terminal(
+    program: impl AsRef<std::ffi::OsStr>,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<Command, String> {
+    let found = Command::new("script")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !found.is_ok_and(|s| s.success()) {
+        return Err("script(1) from util-linux (bsdutils) is not installed".into());
+    }
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let mut line = String::from("exec");
+    for (k, v) in env {
+        line = format!("{k}={} {line}", quote(v));
+    }
+    line.push(' ');
+    line.push_str(&quote(&program.as_ref().to_string_lossy()));
+    for a in args {
+        line.push(' ');
+        line.push_str(&quote(a));
+    }
+    let mut cmd = Command::new("script");
+    cmd.args(["-qfec", &line, "/dev/null"]);
+    Ok(cmd)
 }
 
 /// Whether this runs under CI: `CI` set, non-empty, and not `0` or `false`.
