@@ -30,7 +30,7 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Parses `std::env::args_os()`; on error prints one line and exits 2.
-/// `--help` and `--version` print as clap does, through [`crate::out`]: exit
+/// `--help` and `--version` print as clap does, through [`crate::out`](mod@crate::out): exit
 /// 0, also when the reader leaves early (`--help | head -1`); 1 with one line
 /// when stdout cannot be written (`--help >/dev/full`).
 ///

@@ -7,7 +7,7 @@
 //! exit 1. A stderr that cannot be written never panics (there is nowhere
 //! left to complain); [`finish`] turns a success into 1 then.
 //!
-//! - [`outln!`](crate::outln), [`out!`](crate::out): a line or text on stdout;
+//! - [`outln!`](crate::outln), [`out!`](macro@crate::out): a line or text on stdout;
 //!   [`errln!`](crate::errln), [`err!`](crate::err): on stderr. Errors are
 //!   recorded, not returned: a loop that prints looks at [`closed`] to stop.
 //! - [`stdout`]: a buffered, locked writer for hot loops; its errors are

@@ -240,10 +240,12 @@ impl Shutdown {
 
     /// While the returned guard lives, a trigger ends the process: it clears
     /// any progress bar, prints `PROG: ` and the line `report` returns on
-    /// stderr (through [`out`](crate::out)) and exits 130. For a phase that
+    /// stderr (through [`out`](mod@crate::out)) and exits 130. For a phase that
     /// blocks where no flag is looked at: reading a terminal, writing to a
     /// pipe nobody reads. `report` may do last work first (leave a
-    /// connection politely, say).
+    /// connection politely, say). If shutdown was already triggered (during
+    /// an earlier phase that looked at the flag), it exits at once, so a
+    /// phase that starts late still ends with the report and 130.
     ///
     /// ```no_run
     /// let shutdown = common::Shutdown::install().unwrap();

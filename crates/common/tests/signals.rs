@@ -17,11 +17,11 @@ fn child_process() {
         return;
     }
     let shutdown = Shutdown::install().unwrap();
-    println!("ready");
+    common::outln!("ready");
     shutdown.wait();
-    println!("stopping");
+    common::outln!("stopping");
     std::thread::sleep(Duration::from_secs(60));
-    println!("cleaned up");
+    common::outln!("cleaned up");
     std::process::exit(0);
 }
 

@@ -48,15 +48,15 @@ fn main() {
         match std::panic::catch_unwind(test) {
             Ok(()) => {
                 passed += 1;
-                println!("test {name} ... ok");
+                outln!("test {name} ... ok");
             }
             Err(_) => {
                 failed += 1;
-                println!("test {name} ... FAILED");
+                outln!("test {name} ... FAILED");
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     std::process::exit(i32::from(failed > 0));
 }
 
@@ -111,6 +111,16 @@ fn child(mode: &str) -> ! {
             }
             progress.finish();
             errln!("done");
+        }
+        "progress_interrupted" => {
+            let shutdown = Shutdown::new();
+            let progress = common::progress::Progress::new("work", 100, &shutdown);
+            progress.counter().add(10);
+            std::thread::sleep(Duration::from_millis(1500));
+            shutdown.trigger(); // the bar goes at once, the work has not ended
+            std::thread::sleep(Duration::from_millis(500));
+            errln!("interrupted");
+            drop(progress);
         }
         _ => panic!("unknown mode {mode}"),
     }
@@ -251,4 +261,11 @@ fn progress_on_a_terminal_only() {
         last.ends_with("\u{1b}[2K") || last.contains("\r\u{1b}[2K") || last.contains("\u{1b}[K"),
         "cleared before done: {screen:?}"
     );
+    // Shutdown clears it too, before the program's own last line.
+    let mut cmd = testkit::on_terminal(me(), &[], &[(MODE, "progress_interrupted")]).unwrap();
+    let screen = text(&run_bounded(&mut cmd, LIMIT).stdout);
+    assert!(screen.contains("10/100"), "{screen:?}");
+    let (bar, after) = screen.rsplit_once("interrupted").unwrap();
+    assert!(bar.ends_with("\r\u{1b}[2K"), "{screen:?}");
+    assert!(!after.contains("/100"), "{screen:?}");
 }

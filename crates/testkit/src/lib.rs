@@ -12,6 +12,8 @@
 //!   visibly otherwise.
 //! - [`on_terminal`]: a command run on a pseudo-terminal (progress bars).
 
+pub mod server;
+
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -179,7 +181,7 @@ pub fn exit_code_bounded(child: &mut Child, limit: Duration) -> i32 {
 /// # use std::time::Duration;
 /// let mut cmd = match testkit::on_terminal("bash", &["-c", "[ -t 2 ] && echo tty"], &[]) {
 ///     Ok(cmd) => cmd,
-///     Err(why) => return eprintln!("{why}"),
+///     Err(why) => testkit::skip!("{why}"),
 /// };
 /// let o = testkit::run_bounded(&mut cmd, Duration::from_secs(60));
 /// assert!(testkit::text(&o.stdout).contains("tty"));
