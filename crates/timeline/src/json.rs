@@ -13,6 +13,7 @@
 
 use crate::model::{Aggregate, Ev, Kind, Trace, Track};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -100,38 +101,68 @@ impl std::fmt::Display for ReadError {
     }
 }
 
+/// One event as read; fields other traces may leave out default.
+#[derive(serde::Deserialize)]
+struct RawEvent<'a> {
+    #[serde(default, borrow)]
+    ph: Cow<'a, str>,
+    #[serde(default)]
+    pid: Option<Value>,
+    #[serde(default)]
+    tid: Option<Value>,
+    #[serde(default)]
+    ts: Option<f64>,
+    #[serde(default)]
+    dur: Option<f64>,
+    #[serde(default, borrow)]
+    name: Cow<'a, str>,
+    #[serde(default, borrow)]
+    cat: Option<Cow<'a, str>>,
+    #[serde(default)]
+    args: Option<Value>,
+}
+
+/// The object form; other keys (VizTracer's `file_info`) are skipped unread.
+#[derive(serde::Deserialize)]
+struct RawObject<'a> {
+    #[serde(rename = "traceEvents", borrow)]
+    events: Vec<RawEvent<'a>>,
+    #[serde(rename = "otherData", default)]
+    other: Option<Value>,
+}
+
 /// Reads a Chrome trace (ours or VizTracer's). `name` is used when the
 /// trace names no process. Threads come sorted ([`Trace::sort_threads`]).
 pub fn read(text: &str, name: &str) -> Result<Trace, ReadError> {
-    let v: Value = serde_json::from_str(text).map_err(|e| ReadError(format!("not JSON: {e}")))?;
-    let (events, other) = match &v {
-        Value::Array(a) => (a.as_slice(), None),
-        Value::Object(o) => match o.get("traceEvents") {
-            Some(Value::Array(a)) => (a.as_slice(), o.get("otherData")),
-            _ => return Err(ReadError("no \"traceEvents\" array".into())),
-        },
-        _ => return Err(ReadError("neither an array nor an object".into())),
+    let bad = |e: serde_json::Error| ReadError(format!("not a Chrome trace: {e}"));
+    // Typed, so that a large trace costs its events and not a JSON tree.
+    let (events, other) = match text.trim_start().as_bytes().first() {
+        Some(b'[') => (
+            serde_json::from_str::<Vec<RawEvent>>(text).map_err(bad)?,
+            None,
+        ),
+        Some(b'{') => {
+            let o: RawObject = serde_json::from_str(text).map_err(bad)?;
+            (o.events, o.other)
+        }
+        _ => return Err(ReadError("not JSON: neither an array nor an object".into())),
     };
+    let other = other.as_ref();
     let mut tracks: BTreeMap<(u64, u64), Track> = BTreeMap::new();
     // B events not yet closed by their E: (name, start, our kind).
     type Open = Vec<(String, f64, Option<Kind>)>;
     let mut open: BTreeMap<(u64, u64), Open> = BTreeMap::new();
     let mut process: Option<String> = None;
-    let num = |e: &Value, k: &str| e.get(k).and_then(Value::as_f64);
-    let id = |e: &Value, k: &str| {
-        e.get(k)
+    let id = |x: &Option<Value>| {
+        x.as_ref()
             .and_then(|x| x.as_u64().or_else(|| x.as_f64().map(|f| f as u64)))
             .unwrap_or(0)
     };
-    for e in events {
-        let ph = e.get("ph").and_then(Value::as_str).unwrap_or("");
-        let key = (id(e, "pid"), id(e, "tid"));
-        let ename = e
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let args = e.get("args");
+    for e in &events {
+        let ph: &str = &e.ph;
+        let key = (id(&e.pid), id(&e.tid));
+        let ename = e.name.to_string();
+        let args = e.args.as_ref();
         let entry = |tracks: &mut BTreeMap<(u64, u64), Track>| {
             tracks.entry(key).or_insert_with(|| Track {
                 pid: key.0,
@@ -142,12 +173,8 @@ pub fn read(text: &str, name: &str) -> Result<Trace, ReadError> {
                 aggregates: Vec::new(),
             });
         };
-        let kind_of = |e: &Value, name: &str| {
-            e.get("cat")
-                .and_then(Value::as_str)
-                .and_then(Kind::from_cat)
-                .unwrap_or_else(|| Kind::guess(name))
-        };
+        let cat = e.cat.as_deref().and_then(Kind::from_cat);
+        let kind_of = |name: &str| cat.unwrap_or_else(|| Kind::guess(name));
         let what = |name: &str| {
             args.and_then(|a| a.get("what"))
                 .and_then(Value::as_str)
@@ -167,11 +194,11 @@ pub fn read(text: &str, name: &str) -> Result<Trace, ReadError> {
                 }
             }
             "X" => {
-                let (Some(ts), dur) = (num(e, "ts"), num(e, "dur").unwrap_or(0.0)) else {
+                let (Some(ts), dur) = (e.ts, e.dur.unwrap_or(0.0)) else {
                     continue;
                 };
                 entry(&mut tracks);
-                let kind = kind_of(e, &ename);
+                let kind = kind_of(&ename);
                 let w = what(&ename);
                 tracks.get_mut(&key).expect("just made").events.push(Ev {
                     kind,
@@ -182,17 +209,13 @@ pub fn read(text: &str, name: &str) -> Result<Trace, ReadError> {
                 });
             }
             "B" => {
-                if let Some(ts) = num(e, "ts") {
-                    let cat = e
-                        .get("cat")
-                        .and_then(Value::as_str)
-                        .and_then(Kind::from_cat);
+                if let Some(ts) = e.ts {
                     open.entry(key).or_default().push((ename, ts, cat));
                 }
             }
             "E" => {
                 let (Some(ts), Some((n, start, cat))) =
-                    (num(e, "ts"), open.get_mut(&key).and_then(Vec::pop))
+                    (e.ts, open.get_mut(&key).and_then(Vec::pop))
                 else {
                     continue;
                 };
@@ -207,7 +230,7 @@ pub fn read(text: &str, name: &str) -> Result<Trace, ReadError> {
                 });
             }
             "i" | "I" => {
-                let Some(ts) = num(e, "ts") else { continue };
+                let Some(ts) = e.ts else { continue };
                 entry(&mut tracks);
                 let t = tracks.get_mut(&key).expect("just made");
                 if ename == CAP_REACHED {

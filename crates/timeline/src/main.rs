@@ -24,6 +24,10 @@ struct Cli {
     chart: bool,
 }
 
+/// The largest trace file read (1 GiB; a VizTracer trace of a million
+/// entries is a few hundred MB).
+const MAX_TRACE_BYTES: u64 = 1 << 30;
+
 /// One line on stderr (nowhere left to tell if that fails), then exit.
 fn fail(code: i32, msg: std::fmt::Arguments) -> ! {
     let _ = writeln!(std::io::stderr(), "timeline: {msg}");
@@ -52,6 +56,19 @@ fn main() {
     }
     let mut traces = Vec::new();
     for (i, path) in cli.traces.iter().enumerate() {
+        // A trace is read whole: bound what one file may cost.
+        if let Ok(m) = std::fs::metadata(path)
+            && m.len() > MAX_TRACE_BYTES
+        {
+            fail(
+                1,
+                format_args!(
+                    "{}: {} bytes is too large (at most {MAX_TRACE_BYTES}; VizTracer's --tracer_entries makes smaller traces)",
+                    path.display(),
+                    m.len()
+                ),
+            );
+        }
         let text = std::fs::read_to_string(path)
             .unwrap_or_else(|e| fail(1, format_args!("cannot read {}: {e}", path.display())));
         let file = path.file_name().map_or_else(
