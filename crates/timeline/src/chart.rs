@@ -34,9 +34,11 @@ pub fn width() -> usize {
         .unwrap_or(80)
 }
 
-/// A duration in microseconds for people: `850us`, `12.5ms`, `3.20s`.
+/// A duration in microseconds for people: `0.5us`, `850us`, `1.5ms`, `12ms`, `3.20s`.
 pub fn human(us: f64) -> String {
-    if us < 1000.0 {
+    if us < 10.0 {
+        format!("{us:.1}us")
+    } else if us < 1000.0 {
         format!("{us:.0}us")
     } else if us < 10_000.0 {
         format!("{:.1}ms", us / 1000.0)

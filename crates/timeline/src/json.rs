@@ -12,6 +12,8 @@
 //! from their name ([`Kind::guess`]).
 
 use crate::model::{Aggregate, Ev, Kind, Trace, Track};
+use serde::Deserializer;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -101,7 +103,8 @@ impl std::fmt::Display for ReadError {
     }
 }
 
-/// One event as read; fields other traces may leave out default.
+/// One event as read; fields other traces may leave out default. Args are
+/// read only for the keys used here (others are skipped unread).
 #[derive(serde::Deserialize)]
 struct RawEvent<'a> {
     #[serde(default, borrow)]
@@ -119,178 +122,226 @@ struct RawEvent<'a> {
     #[serde(default, borrow)]
     cat: Option<Cow<'a, str>>,
     #[serde(default)]
-    args: Option<Value>,
+    args: Option<RawArgs>,
 }
 
-/// The object form; other keys (VizTracer's `file_info`) are skipped unread.
 #[derive(serde::Deserialize)]
-struct RawObject<'a> {
-    #[serde(rename = "traceEvents", borrow)]
-    events: Vec<RawEvent<'a>>,
-    #[serde(rename = "otherData", default)]
+struct RawArgs {
+    #[serde(default)]
+    what: Option<Value>,
+    #[serde(default)]
+    name: Option<Value>,
+    #[serde(default)]
+    aggregates: Option<Value>,
+}
+
+fn str_of(v: &Option<Value>) -> Option<&str> {
+    v.as_ref().and_then(Value::as_str)
+}
+
+/// A `B` event waiting for its `E`: name, start, our kind if it has one.
+type Begun = (String, f64, Option<Kind>);
+
+/// Builds the tracks while the events stream past, so a large trace costs
+/// its model and not a copy of every event as read.
+#[derive(Default)]
+struct Builder {
+    tracks: BTreeMap<(u64, u64), Track>,
+    /// B events not yet closed by their E.
+    open: BTreeMap<(u64, u64), Vec<Begun>>,
+    process: Option<String>,
     other: Option<Value>,
 }
 
-/// Reads a Chrome trace (ours or VizTracer's). `name` is used when the
-/// trace names no process. Threads come sorted ([`Trace::sort_threads`]).
-pub fn read(text: &str, name: &str) -> Result<Trace, ReadError> {
-    let bad = |e: serde_json::Error| ReadError(format!("not a Chrome trace: {e}"));
-    // Typed, so that a large trace costs its events and not a JSON tree.
-    let (events, other) = match text.trim_start().as_bytes().first() {
-        Some(b'[') => (
-            serde_json::from_str::<Vec<RawEvent>>(text).map_err(bad)?,
-            None,
-        ),
-        Some(b'{') => {
-            let o: RawObject = serde_json::from_str(text).map_err(bad)?;
-            (o.events, o.other)
-        }
-        _ => return Err(ReadError("not JSON: neither an array nor an object".into())),
-    };
-    let other = other.as_ref();
-    let mut tracks: BTreeMap<(u64, u64), Track> = BTreeMap::new();
-    // B events not yet closed by their E: (name, start, our kind).
-    type Open = Vec<(String, f64, Option<Kind>)>;
-    let mut open: BTreeMap<(u64, u64), Open> = BTreeMap::new();
-    let mut process: Option<String> = None;
-    let id = |x: &Option<Value>| {
-        x.as_ref()
-            .and_then(|x| x.as_u64().or_else(|| x.as_f64().map(|f| f as u64)))
-            .unwrap_or(0)
-    };
-    for e in &events {
-        let ph: &str = &e.ph;
-        let key = (id(&e.pid), id(&e.tid));
-        let ename = e.name.to_string();
-        let args = e.args.as_ref();
-        let entry = |tracks: &mut BTreeMap<(u64, u64), Track>| {
-            tracks.entry(key).or_insert_with(|| Track {
-                pid: key.0,
-                tid: key.1,
-                name: format!("tid {}", key.1),
-                events: Vec::new(),
-                capped_at_us: None,
-                aggregates: Vec::new(),
-            });
+impl Builder {
+    fn track(&mut self, key: (u64, u64)) -> &mut Track {
+        self.tracks.entry(key).or_insert_with(|| Track {
+            pid: key.0,
+            tid: key.1,
+            name: format!("tid {}", key.1),
+            events: Vec::new(),
+            capped_at_us: None,
+            aggregates: Vec::new(),
+        })
+    }
+
+    fn add(&mut self, e: RawEvent) {
+        let id = |x: &Option<Value>| {
+            x.as_ref()
+                .and_then(|x| x.as_u64().or_else(|| x.as_f64().map(|f| f as u64)))
+                .unwrap_or(0)
         };
+        let key = (id(&e.pid), id(&e.tid));
         let cat = e.cat.as_deref().and_then(Kind::from_cat);
-        let kind_of = |name: &str| cat.unwrap_or_else(|| Kind::guess(name));
         let what = |name: &str| {
-            args.and_then(|a| a.get("what"))
-                .and_then(Value::as_str)
+            e.args
+                .as_ref()
+                .and_then(|a| str_of(&a.what))
                 .unwrap_or(name)
                 .to_string()
         };
-        match ph {
-            "M" => {
-                let n = args.and_then(|a| a.get("name")).and_then(Value::as_str);
-                match (ename.as_str(), n) {
-                    ("thread_name", Some(n)) => {
-                        entry(&mut tracks);
-                        tracks.get_mut(&key).expect("just made").name = n.to_string();
-                    }
-                    ("process_name", Some(n)) => process = Some(n.to_string()),
-                    _ => {}
-                }
-            }
+        match &*e.ph {
+            "M" => match (&*e.name, e.args.as_ref().and_then(|a| str_of(&a.name))) {
+                ("thread_name", Some(n)) => self.track(key).name = n.to_string(),
+                ("process_name", Some(n)) => self.process = Some(n.to_string()),
+                _ => {}
+            },
             "X" => {
-                let (Some(ts), dur) = (e.ts, e.dur.unwrap_or(0.0)) else {
-                    continue;
-                };
-                entry(&mut tracks);
-                let kind = kind_of(&ename);
-                let w = what(&ename);
-                tracks.get_mut(&key).expect("just made").events.push(Ev {
-                    kind,
-                    name: ename,
-                    what: w,
+                let Some(ts) = e.ts else { return };
+                let ev = Ev {
+                    kind: cat.unwrap_or_else(|| Kind::guess(&e.name)),
+                    what: what(&e.name),
+                    name: e.name.to_string(),
                     start_us: ts,
-                    dur_us: dur.max(0.0),
-                });
+                    dur_us: e.dur.unwrap_or(0.0).max(0.0),
+                };
+                self.track(key).events.push(ev);
             }
             "B" => {
                 if let Some(ts) = e.ts {
-                    open.entry(key).or_default().push((ename, ts, cat));
+                    let open = self.open.entry(key).or_default();
+                    open.push((e.name.to_string(), ts, cat));
                 }
             }
             "E" => {
                 let (Some(ts), Some((n, start, cat))) =
-                    (e.ts, open.get_mut(&key).and_then(Vec::pop))
+                    (e.ts, self.open.get_mut(&key).and_then(Vec::pop))
                 else {
-                    continue;
+                    return;
                 };
-                entry(&mut tracks);
-                let kind = cat.unwrap_or_else(|| Kind::guess(&n));
-                tracks.get_mut(&key).expect("just made").events.push(Ev {
-                    kind,
+                let ev = Ev {
+                    kind: cat.unwrap_or_else(|| Kind::guess(&n)),
                     what: n.clone(),
                     name: n,
                     start_us: start,
                     dur_us: (ts - start).max(0.0),
-                });
+                };
+                self.track(key).events.push(ev);
             }
             "i" | "I" => {
-                let Some(ts) = e.ts else { continue };
-                entry(&mut tracks);
-                let t = tracks.get_mut(&key).expect("just made");
-                if ename == CAP_REACHED {
+                let Some(ts) = e.ts else { return };
+                if e.name == CAP_REACHED {
+                    let aggs = e.args.as_ref().and_then(|a| a.aggregates.as_ref());
+                    let t = self.track(key);
                     t.capped_at_us = Some(ts);
-                    let aggs = args
-                        .and_then(|a| a.get("aggregates"))
-                        .and_then(Value::as_array);
-                    for a in aggs.into_iter().flatten() {
+                    for a in aggs.and_then(Value::as_array).into_iter().flatten() {
+                        let text = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("");
                         t.aggregates.push(Aggregate {
-                            kind: a
-                                .get("kind")
-                                .and_then(Value::as_str)
-                                .and_then(Kind::from_cat)
-                                .unwrap_or(Kind::Work),
-                            what: a
-                                .get("what")
-                                .and_then(Value::as_str)
-                                .unwrap_or("")
-                                .to_string(),
+                            kind: Kind::from_cat(text("kind")).unwrap_or(Kind::Work),
+                            what: text("what").to_string(),
                             count: a.get("count").and_then(Value::as_u64).unwrap_or(0),
                             total_us: a.get("total_us").and_then(Value::as_f64).unwrap_or(0.0),
                         });
                     }
                 } else {
-                    let w = what(&ename);
-                    t.events.push(Ev {
+                    let ev = Ev {
                         kind: Kind::Instant,
-                        name: ename,
-                        what: w,
+                        what: what(&e.name),
+                        name: e.name.to_string(),
                         start_us: ts,
                         dur_us: 0.0,
-                    });
+                    };
+                    self.track(key).events.push(ev);
                 }
             }
             _ => {}
         }
     }
-    let mut threads: Vec<Track> = tracks.into_values().collect();
-    for t in &mut threads {
-        t.events.sort_by(|a, b| {
-            a.start_us
-                .total_cmp(&b.start_us)
-                .then(b.dur_us.total_cmp(&a.dur_us))
-        });
+
+    fn finish(self, name: &str) -> Trace {
+        let mut threads: Vec<Track> = self.tracks.into_values().collect();
+        for t in &mut threads {
+            t.events.sort_by(|a, b| {
+                a.start_us
+                    .total_cmp(&b.start_us)
+                    .then(b.dur_us.total_cmp(&a.dur_us))
+            });
+        }
+        let other = self.other.as_ref();
+        let cap = other
+            .and_then(|o| o.get("cap"))
+            .and_then(Value::as_u64)
+            .map(|c| c as usize);
+        let truncated = threads.iter().any(|t| t.capped_at_us.is_some())
+            || other
+                .and_then(|o| o.get("truncated"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+        let mut trace = Trace {
+            name: self.process.unwrap_or_else(|| name.to_string()),
+            threads,
+            cap,
+            truncated,
+        };
+        trace.sort_threads();
+        trace
     }
-    let cap = other
-        .and_then(|o| o.get("cap"))
-        .and_then(Value::as_u64)
-        .map(|c| c as usize);
-    let truncated = threads.iter().any(|t| t.capped_at_us.is_some())
-        || other
-            .and_then(|o| o.get("truncated"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-    let mut trace = Trace {
-        name: process.unwrap_or_else(|| name.to_string()),
-        threads,
-        cap,
-        truncated,
-    };
-    trace.sort_threads();
-    Ok(trace)
+}
+
+/// The event array, each event handed to the builder as it is parsed.
+struct Events<'b>(&'b mut Builder);
+
+impl<'de> DeserializeSeed<'de> for Events<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Events<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of trace events")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(e) = seq.next_element::<RawEvent<'de>>()? {
+            self.0.add(e);
+        }
+        Ok(())
+    }
+}
+
+/// The whole file: the array form, or the object form with `traceEvents`
+/// (and `otherData`; other keys, like VizTracer's `file_info`, skipped).
+struct File<'b>(&'b mut Builder);
+
+impl<'de> Visitor<'de> for File<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a trace: an array of events or an object with \"traceEvents\"")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        Events(self.0).visit_seq(seq)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = false;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match &*key {
+                "traceEvents" => {
+                    map.next_value_seed(Events(self.0))?;
+                    seen = true;
+                }
+                "otherData" => self.0.other = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if seen {
+            Ok(())
+        } else {
+            Err(serde::de::Error::missing_field("traceEvents"))
+        }
+    }
+}
+
+/// Reads a Chrome trace (ours or VizTracer's). `name` is used when the
+/// trace names no process. Threads come sorted ([`Trace::sort_threads`]).
+pub fn read(text: &str, name: &str) -> Result<Trace, ReadError> {
+    let mut builder = Builder::default();
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.deserialize_any(File(&mut builder))
+        .and_then(|()| de.end())
+        .map_err(|e| ReadError(format!("not a Chrome trace: {e}")))?;
+    Ok(builder.finish(name))
 }
