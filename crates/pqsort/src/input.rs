@@ -1,4 +1,5 @@
-//! Test data: a small seeded generator and the input shapes of `--input`.
+//! A small seeded generator (the tutorial's shuffle and `--size` data) and
+//! the input shapes of `--input`.
 
 /// SplitMix64: tiny, fast, and good enough to shuffle and to make test data.
 #[derive(Debug, Clone)]
@@ -26,19 +27,11 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    /// Uniform in `lo..=hi` (Python's `random.randint`).
+    /// Uniform in `lo..=hi`: Python's `random.randint`, as `shufflesort`
+    /// calls it.
     pub fn randint(&mut self, lo: usize, hi: usize) -> usize {
         let span = (hi - lo) as u64 + 1;
         lo + ((u128::from(self.next_u64()) * u128::from(span)) >> 64) as usize
-    }
-}
-
-/// The tutorial's `shufflesort` shuffle: swap each position with a random
-/// one at or after it (Fisher-Yates).
-pub fn shuffle<T>(v: &mut [T], rng: &mut Rng) {
-    for i in 0..v.len() {
-        let r = rng.randint(i, v.len() - 1);
-        v.swap(i, r);
     }
 }
 
@@ -108,18 +101,6 @@ mod tests {
         assert!(d.len() > 1 && d.len() <= 16);
         generate(&mut v, 1000, Shape::Random, &mut rng);
         assert!(!v.is_sorted());
-    }
-
-    #[test]
-    fn shuffle_is_a_permutation_and_seeded() {
-        let mut a: Vec<u32> = (0..500).collect();
-        let mut b = a.clone();
-        shuffle(&mut a, &mut Rng::new(7));
-        shuffle(&mut b, &mut Rng::new(7));
-        assert_eq!(a, b);
-        assert_ne!(a, (0..500).collect::<Vec<_>>());
-        a.sort();
-        assert_eq!(a, (0..500).collect::<Vec<_>>());
     }
 
     #[test]

@@ -1,38 +1,46 @@
 //! Matloff, "Tutorial on Threads Programming with Python", section 6 "The
-//! Queue Module" (`matloff-threads-tutorial.md` lines 942-1156): `pqsort.py`,
-//! an in-place quicksort by a fixed pool of worker threads fed from a
-//! `Queue` of sub-ranges still to sort; its output is at lines 1159-1220.
+//! Queue Module" (PDF p. 18): `pqsort.py`, an in-place quicksort by a fixed
+//! pool of worker threads fed from a `Queue` of sub-ranges still to sort.
 //!
-//! What Rust changes:
-//! - No GIL. The tutorial's own disclaimer says its threads give no speedup;
-//!   these run on every core at once, fast enough to stand next to rayon's
-//!   `par_sort_unstable`.
-//! - Ownership instead of shared indices. A queued job is the disjoint
-//!   `&mut` sub-slice itself (cut with `split_at_mut` inside
-//!   `std::thread::scope`), so the compiler proves no two workers touch one
-//!   element: the array has no lock and there is no `unsafe`.
-//! - No polling. The tutorial's workers wake every second (`get(True, 1)`) to
-//!   compare a locked singleton count with `len(a)`; here an outstanding-job
-//!   count tells the last worker that everything is in place, and it sends
-//!   each worker a stop message, so all exit at once. A message cannot be
-//!   lost the way a condvar notify sent before anyone waits is: it stays in
-//!   the queue until a worker takes it.
-//! - No quadratic cases: median-of-three (ninther, sample median) pivots instead of the
-//!   first element, pattern breaking with a `sort_unstable` fallback after
-//!   repeated bad splits, and equal keys gathered in one pass. Jobs at or
-//!   below a cut-off are sorted sequentially; the visit counts are the
-//!   partitions each thread performed.
-//! - The first partitions are not left to one core: a large job at depth `d`
-//!   is partitioned by `threads >> d` threads at once.
+//! Two programs share this crate:
+//! - Tutorial mode (no arguments, [`tutorial`]) is the listing itself: its
+//!   first-element pivot and `separate`, its singleton count and its visit
+//!   counts, so its report reads as the tutorial's (the counts of each size
+//!   add up to the size). Rust changes only what Rust needs or what was a
+//!   bug: a job is a disjoint `&mut` sub-slice instead of a pair of indices
+//!   into a shared list, and the workers stop at once instead of lingering
+//!   in `get(True,1)` for up to a second per sort (the tutorial's 9 s for
+//!   ten sizes; a few milliseconds here).
+//! - Tool mode (`--size N`, `FILE`, [`pool`]) keeps the listing's shape (a
+//!   fixed pool, one job queue, partitions put back on it) and makes it a
+//!   real sort, as fast as rayon's `par_sort_unstable`:
+//!   - No GIL: the threads run on every core at once.
+//!   - Ownership instead of shared indices, as in tutorial mode: the array
+//!     has no lock and there is no `unsafe`.
+//!   - No polling: an outstanding-job count tells the last worker that
+//!     everything is in place, and it sends each worker a stop message. A
+//!     message cannot be lost the way a condvar notify sent before anyone
+//!     waits is: it stays in the queue until a worker takes it.
+//!   - No quadratic cases: median-of-three (ninther, sample median) pivots
+//!     instead of the first element, pattern breaking with a
+//!     `sort_unstable` fallback after repeated bad splits, and equal keys
+//!     gathered in one pass. Jobs at or below a cut-off are sorted
+//!     sequentially; the visit counts are the partitions each thread
+//!     performed.
+//!   - The first partitions are not left to one core: a large job at depth
+//!     `d` is partitioned by `threads >> d` threads at once.
 //!
-//! Modules:
-//! - [`pool`]: the job queue and the worker threads (`pqsort`, `pqsorter`).
-//! - [`partition`]: pivot choice and partitioning of one job (`separate`).
-//! - [`input`]: the shuffle of `shufflesort`, a seeded generator, input shapes.
+//! Modules, in reading order:
+//! - [`tutorial`]: `pqsort.py` line by line (`pqsort`, `pqsorter`,
+//!   `separate`, `main`, `shufflesort`), each line's twin marked with a
+//!   `// pqsort.py:N` comment quoting it.
+//! - [`pool`]: tool mode's job queue and worker threads.
+//! - [`partition`]: tool mode's pivot choice and partition of one job.
+//! - [`input`]: a seeded generator (Python's `random.randint`), input shapes.
 //! - [`lines`]: tool mode's text format (one integer a line).
 //!
-//! This file holds the three modes the binary offers: the tutorial's
-//! `main()`, sorting generated data (`--size`), and sorting a file.
+//! This file holds tool mode's two entry points: sorting generated data
+//! (`--size`) and sorting a file.
 
 pub mod input;
 pub mod lines;
@@ -40,6 +48,7 @@ pub mod partition;
 pub mod pool;
 #[cfg(test)]
 mod proptests;
+pub mod tutorial;
 
 use common::Shutdown;
 use input::{Rng, Shape};
@@ -47,12 +56,6 @@ use pool::{Interrupted, Options, Visits};
 use std::fmt;
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
-
-/// The tutorial's pool size.
-pub const TUTORIAL_THREADS: usize = 5;
-/// Tutorial mode's cut-off: its arrays are tiny (100 to 1000), so a small
-/// one keeps the partitions, and the load balancing they show, visible.
-pub const TUTORIAL_CUTOFF: usize = 16;
 
 /// Why a mode did not finish.
 #[derive(Debug)]
@@ -98,28 +101,6 @@ pub fn report(out: &mut impl Write, size: usize, visits: &Visits) -> io::Result<
     writeln!(out, "For sorting an array of size {size}")?;
     for (i, n) in visits.0.iter().enumerate() {
         writeln!(out, "thread {} visited array {n} times", i + 1)?;
-    }
-    Ok(())
-}
-
-/// The tutorial's `main()`: for sizes 100, 200, ..., 1000, shuffle
-/// `0..size`, sort it with the pool and report each worker's partitions.
-pub fn tutorial(
-    out: &mut impl Write,
-    threads: usize,
-    cutoff: usize,
-    rng: &mut Rng,
-    shutdown: &Shutdown,
-) -> Result<(), Error> {
-    for size in (1..=10).map(|k| 100 * k) {
-        let mut a: Vec<usize> = (0..size).collect();
-        input::shuffle(&mut a, rng);
-        let visits = pool::sort(&mut a, Options { threads, cutoff }, shutdown)?;
-        if !a.iter().copied().eq(0..size) {
-            return Err(Error::CheckFailed(format!("size {size} not sorted")));
-        }
-        report(out, size, &visits)?;
-        out.flush()?;
     }
     Ok(())
 }

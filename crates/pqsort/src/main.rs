@@ -3,9 +3,10 @@
 use clap::Parser;
 use common::Shutdown;
 use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED, fail, usage_error};
+use pqsort::Error;
 use pqsort::input::{Rng, Shape};
 use pqsort::pool::Options;
-use pqsort::{Error, TUTORIAL_CUTOFF, TUTORIAL_THREADS};
+use pqsort::tutorial;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,8 +37,8 @@ struct Cli {
     /// Shape of the generated data (with --size) [default: random].
     #[arg(long, value_enum, requires = "size")]
     input: Option<Shape>,
-    /// Jobs of at most C elements are sorted sequentially [default: 16 for
-    /// the demo; otherwise a few jobs per thread, at least 4096].
+    /// With --size or FILE: jobs of at most C elements are sorted
+    /// sequentially [default: a few jobs per thread, at least 4096].
     #[arg(long, value_name = "C", value_parser = clap::value_parser!(u64).range(1..))]
     cutoff: Option<u64>,
     /// With FILE: print the per-thread partition counts on stderr.
@@ -98,9 +99,29 @@ fn try_main() -> i32 {
         if cli.verbose {
             usage_error("--verbose needs FILE (try --help)");
         }
-        let threads = threads.unwrap_or(TUTORIAL_THREADS);
-        let cutoff = cutoff.unwrap_or(TUTORIAL_CUTOFF);
-        pqsort::tutorial(&mut stdout, threads, cutoff, &mut rng, &shutdown).map(|()| 0)
+        if cli.cutoff.is_some() {
+            usage_error(
+                "--cutoff needs --size or FILE: tutorial mode partitions down to single elements",
+            );
+        }
+        // pqsort.py:106  if __name__ == '__main__':
+        let numthreads = threads.unwrap_or(tutorial::NUMTHREADS);
+        // pqsort.py:107  main()
+        return match tutorial::main(&mut stdout, numthreads, &mut rng, &shutdown) {
+            Ok(()) => 0,
+            Err(tutorial::Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+            Err(tutorial::Error::Io(e)) => {
+                common::cli::warn(format_args!("cannot write output: {e}"));
+                EXIT_FAILURE
+            }
+            Err(tutorial::Error::Interrupted { size, visits }) => {
+                common::cli::warn(format_args!(
+                    "interrupted while sorting the array of size {size}, after {} partitions",
+                    visits.total()
+                ));
+                EXIT_INTERRUPTED
+            }
+        };
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
-//! The worker pool and its job queue: the tutorial's `pqsort` and `pqsorter`
-//! classes.
+//! Tool mode's worker pool and job queue, built on the shape of the
+//! tutorial's `pqsort` and `pqsorter` classes ([`crate::tutorial`] is the
+//! listing itself).
 //!
 //! Like the tutorial, a fixed pool of threads takes jobs from one shared
 //! queue, partitions the job's part of the array, and puts the two halves
@@ -10,7 +11,7 @@
 //!   `std::thread::scope`. Two jobs never overlap, and the borrow checker
 //!   proves it, so the array needs no lock, no `unsafe`, and the workers run
 //!   truly in parallel (no GIL).
-//! - The tutorial's workers poll `get(True, 1)` until a count of finished
+//! - The tutorial's workers poll `get(True,1)` until a count of finished
 //!   singletons reaches `len(a)`, so each one lingers up to a second after
 //!   the end. Here an outstanding-job count is decremented when a job is
 //!   done (after its halves were queued); the worker that takes it to zero
@@ -170,7 +171,7 @@ pub fn sort<T: Ord + Send + Sync>(
 }
 
 impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
-    /// The tutorial's `pqsorter.run`: take a job, partition, queue the halves.
+    /// As the tutorial's `pqsorter.run`: take a job, partition, queue the halves.
     /// Returns how many partitions this worker performed.
     fn worker(&self) -> u64 {
         // If this worker panics (a panicking `Ord`), the others must not
