@@ -42,8 +42,10 @@
 //! This file holds tool mode's two entry points: sorting generated data
 //! (`--size`) and sorting a file.
 
+pub mod external;
 pub mod input;
 pub mod lines;
+pub mod memory;
 pub mod partition;
 pub mod pool;
 #[cfg(test)]
@@ -51,23 +53,31 @@ mod proptests;
 pub mod tutorial;
 
 use common::Shutdown;
+use common::progress::{Counter, Progress};
 use input::{Rng, Shape};
+use lines::{Numbers, Watch};
 use pool::{Interrupted, Options, Visits};
 use std::fmt;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Why a mode did not finish.
+/// Why a tool-mode run did not finish.
 #[derive(Debug)]
 pub enum Error {
-    /// Ctrl-C; the partitions done until then.
-    Interrupted(Visits),
-    /// Tool mode input had a line that is not an integer.
+    /// Ctrl-C: what was under way and how far it got.
+    Interrupted(String),
+    /// The input had a line that is not an integer.
     BadLine(lines::BadLine),
-    /// Could not allocate the array.
-    TooBig(usize),
+    /// The data would not fit in memory.
+    TooBig(String),
     /// The result failed its check (a bug, never expected).
     CheckFailed(String),
+    /// Reading the input failed (the caller names the input).
+    Read(io::Error),
+    /// A temporary file for runs could not be written or read.
+    Temp(String),
     /// Writing the output failed.
     Io(io::Error),
 }
@@ -75,10 +85,10 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Interrupted(v) => write!(f, "interrupted after {} partitions", v.total()),
+            Error::Interrupted(m) | Error::TooBig(m) | Error::Temp(m) => f.write_str(m),
             Error::BadLine(e) => e.fmt(f),
-            Error::TooBig(n) => write!(f, "cannot allocate an array of {n} integers"),
             Error::CheckFailed(m) => write!(f, "result check failed: {m}"),
+            Error::Read(e) => write!(f, "cannot read input: {e}"),
             Error::Io(e) => write!(f, "cannot write output: {e}"),
         }
     }
@@ -90,9 +100,59 @@ impl From<io::Error> for Error {
     }
 }
 
-impl From<Interrupted> for Error {
-    fn from(Interrupted(v): Interrupted) -> Self {
-        Error::Interrupted(v)
+/// What a long run is doing now: the phase, its unit of work, how much of it
+/// is done. It feeds the phase's progress bar, and words the report of a
+/// Ctrl-C, also one that lands where no flag is looked at (a long
+/// `sort_unstable`, a blocked write), from the signal handler's thread.
+#[derive(Clone, Debug, Default)]
+pub struct Stage(Arc<Mutex<Phase>>);
+
+#[derive(Debug, Default)]
+struct Phase {
+    what: &'static str,
+    unit: &'static str,
+    total: u64,
+    done: Counter,
+}
+
+impl Stage {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts the phase `what` of `total` `unit`s (0: not known): returns
+    /// its progress bar (drawn on a terminal once the phase has run a
+    /// second; cleared when dropped) and the counter its work adds to.
+    pub fn begin(
+        &self,
+        what: &'static str,
+        unit: &'static str,
+        total: u64,
+        shutdown: &Shutdown,
+    ) -> (Option<Progress>, Counter) {
+        let bar = (total > 0).then(|| Progress::new(what, total, shutdown));
+        let done = bar.as_ref().map(Progress::counter).unwrap_or_default();
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Phase {
+            what,
+            unit,
+            total,
+            done: done.clone(),
+        };
+        (bar, done)
+    }
+
+    /// `interrupted while sorting (1200000 of 4000000 integers in place)`.
+    pub fn report(&self) -> String {
+        let p = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match (p.what, p.total) {
+            ("", _) => "interrupted".into(),
+            (what, 0) => format!("interrupted while {what} ({} {})", p.done.get(), p.unit),
+            (what, total) => format!(
+                "interrupted while {what} ({} of {total} {})",
+                p.done.get(),
+                p.unit
+            ),
+        }
     }
 }
 
@@ -105,99 +165,258 @@ pub fn report(out: &mut impl Write, size: usize, visits: &Visits) -> io::Result<
     Ok(())
 }
 
+/// "1 thread", "4 threads".
+pub fn threads_phrase(n: usize) -> String {
+    if n == 1 {
+        "1 thread".into()
+    } else {
+        format!("{n} threads")
+    }
+}
+
 /// `--size`: sorts `n` generated integers, checks the result, and prints the
-/// tutorial's report followed by the time the sort took.
+/// tutorial's report followed by the time the sort took. Every phase
+/// (generating, checking, sorting) stops on Ctrl-C.
 pub fn generated(
     out: &mut impl Write,
     n: usize,
     shape: Shape,
     opts: Options,
     rng: &mut Rng,
+    stage: &Stage,
     shutdown: &Shutdown,
 ) -> Result<Duration, Error> {
+    let need = (n as u64).saturating_mul(8);
+    match memory::available() {
+        Some(avail) if need > avail => {
+            return Err(Error::TooBig(format!(
+                "--size {n} needs {} of memory; {} is available",
+                human(need),
+                human(avail)
+            )));
+        }
+        _ => {}
+    }
     let mut v = Vec::new();
-    v.try_reserve_exact(n).map_err(|_| Error::TooBig(n))?;
-    input::generate(&mut v, n, shape, rng);
-    let before = fingerprint(&v);
+    v.try_reserve_exact(n)
+        .map_err(|_| Error::TooBig(format!("cannot allocate an array of {n} integers")))?;
+    {
+        let (_bar, done) = stage.begin("generating", "integers made", n as u64, shutdown);
+        let keep_going = |k: usize| {
+            done.set(k as u64);
+            !shutdown.is_triggered()
+        };
+        if !input::generate_until(&mut v, n, shape, rng, keep_going) {
+            return Err(Error::Interrupted(stage.report()));
+        }
+    }
+    let before = digest(&v, stage, shutdown)?.1;
     let t0 = Instant::now();
-    let visits = pool::sort(&mut v, opts, shutdown)?;
+    let (bar, placed) = stage.begin("sorting", "integers in place", n as u64, shutdown);
+    let visits =
+        pool::sort_counted(&mut v, opts, shutdown, &placed).map_err(|Interrupted(vis)| {
+            Error::Interrupted(format!(
+                "{} after {} partitions",
+                stage.report(),
+                vis.total()
+            ))
+        })?;
     let took = t0.elapsed();
-    if !v.is_sorted() {
+    drop(bar);
+    let (in_order, after) = digest(&v, stage, shutdown)?;
+    if !in_order {
         return Err(Error::CheckFailed("not in order".into()));
     }
-    if fingerprint(&v) != before {
+    if after != before {
         return Err(Error::CheckFailed("elements changed".into()));
     }
     report(out, n, &visits)?;
     writeln!(
         out,
-        "sorted {n} {} integers with {} threads in {:.3} s (checked: in order, same elements)",
+        "sorted {n} {} integers with {} in {:.3} s (checked: in order, same elements)",
         shape.name(),
-        opts.threads,
+        threads_phrase(opts.threads),
         took.as_secs_f64()
     )?;
+    out.flush()?;
     Ok(took)
 }
 
-/// An order-independent digest of a multiset (sum and xor of a mixing
-/// function), to check a sort kept the elements it was given.
-fn fingerprint(v: &[u64]) -> (u64, u64, usize) {
+/// Bytes as `1.5 GB`.
+fn human(bytes: u64) -> String {
+    let b = bytes as f64;
+    match bytes {
+        0..1_000_000 => format!("{:.0} kB", b / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.0} MB", b / 1e6),
+        _ => format!("{:.1} GB", b / 1e9),
+    }
+}
+
+/// Whether `v` is in order, and an order-independent digest of it as a
+/// multiset (sum and xor of a mixing function), to check that a sort kept
+/// the elements it was given. In steps, so that Ctrl-C is seen.
+fn digest(
+    v: &[u64],
+    stage: &Stage,
+    shutdown: &Shutdown,
+) -> Result<(bool, (u64, u64, usize)), Error> {
     let mix = |x: u64| {
         let z = (x ^ (x >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
         z ^ (z >> 29)
     };
-    v.iter().fold((0, 0, v.len()), |(s, x, n), &e| {
-        (s.wrapping_add(mix(e)), x ^ mix(e.rotate_left(17)), n)
-    })
+    let (_bar, done) = stage.begin("checking", "integers checked", v.len() as u64, shutdown);
+    let (mut sum, mut xor, mut in_order) = (0u64, 0u64, true);
+    let mut last: Option<u64> = None;
+    for chunk in v.chunks(1 << 20) {
+        if shutdown.is_triggered() {
+            return Err(Error::Interrupted(stage.report()));
+        }
+        in_order &= chunk.is_sorted() && last.is_none_or(|l| l <= chunk[0]);
+        last = chunk.last().copied();
+        for &e in chunk {
+            sum = sum.wrapping_add(mix(e));
+            xor ^= mix(e.rotate_left(17));
+        }
+        done.add(chunk.len() as u64);
+    }
+    Ok((in_order, (sum, xor, v.len())))
+}
+
+/// How tool mode sorts a file.
+#[derive(Debug, Clone)]
+pub struct FileJob {
+    pub threads: usize,
+    /// `--cutoff`, else the pool's default for each chunk's length.
+    pub cutoff: Option<usize>,
+    /// Memory to plan for (`-S`, or [`memory::default_budget`]): past it
+    /// the input is sorted in runs on disk.
+    pub budget: u64,
+    /// Where runs go.
+    pub tmp: PathBuf,
+    /// The input's length if known, for the reading progress bar.
+    pub size_hint: Option<u64>,
+}
+
+/// What [`sort_file`] did.
+#[derive(Debug)]
+pub struct FileSorted {
+    /// Integers sorted (and written).
+    pub len: usize,
+    /// Partitions per thread, over all runs.
+    pub visits: Visits,
+    /// Sorted runs written to disk (0: all in memory).
+    pub runs: usize,
 }
 
 /// Tool mode: sorts the integers of `input` (one a line) and writes them to
-/// `out`. On a bad line nothing is written. Returns the partition counts.
-/// Integers beyond the 64-bit range are sorted too, as [`lines::BigInt`]s.
-pub fn sort_lines(
-    input: &[u8],
+/// `out`. On a bad line nothing is written. Integers beyond the 64-bit range
+/// are sorted too, as [`lines::BigInt`]s. An input that does not fit
+/// `job.budget` is sorted in runs on disk and merged
+/// ([`external`]). On Ctrl-C while writing, the output ends at a line end.
+pub fn sort_file(
+    input: impl Read,
     out: &mut impl Write,
-    threads: usize,
-    cutoff: Option<usize>,
+    job: &FileJob,
+    stage: &Stage,
     shutdown: &Shutdown,
-) -> Result<Visits, Error> {
-    let (numbers, visits) = sort_input(input, threads, cutoff, shutdown)?;
-    write_numbers(&numbers, out, threads)?;
-    Ok(visits)
+) -> Result<FileSorted, Error> {
+    let mut chunks = external::Chunks::new(input, job.budget).stop_on(shutdown);
+    let (bar, read) = stage.begin(
+        "reading",
+        "bytes read",
+        job.size_hint.unwrap_or(0),
+        shutdown,
+    );
+    let first = chunks
+        .next_chunk(&read)
+        .map_err(|e| read_error(e, stage))?
+        .unwrap_or_default();
+    drop(bar);
+    if !chunks.at_end() {
+        let mut tmp = external::TempDir::new(job.tmp.clone());
+        let (len, visits, runs) = external::sort_in_runs(
+            first,
+            job.size_hint.unwrap_or(0),
+            &mut chunks,
+            out,
+            job.threads,
+            job.cutoff,
+            &mut tmp,
+            stage,
+            shutdown,
+        )?;
+        return Ok(FileSorted { len, visits, runs });
+    }
+    let (numbers, visits) = sort_input(&first, job.threads, job.cutoff, stage, shutdown)?;
+    let len = numbers.len();
+    let written = write_numbers(&numbers, out, job.threads, stage, shutdown)?;
+    if written < len {
+        return Err(Error::Interrupted(format!(
+            "interrupted while writing: {written} of {len} lines written (the output ends at a line end)"
+        )));
+    }
+    Ok(FileSorted {
+        len,
+        visits,
+        runs: 0,
+    })
 }
 
-/// The first half of [`sort_lines`]: parse and sort, nothing written.
+/// A read error, or Ctrl-C seen between reads.
+fn read_error(e: io::Error, stage: &Stage) -> Error {
+    if e.kind() == io::ErrorKind::Interrupted {
+        Error::Interrupted(stage.report())
+    } else {
+        Error::Read(e)
+    }
+}
+
+/// The first half of [`sort_file`] in memory: parse and sort, nothing
+/// written.
 pub fn sort_input<'a>(
     input: &'a [u8],
     threads: usize,
     cutoff: Option<usize>,
+    stage: &Stage,
     shutdown: &Shutdown,
-) -> Result<(lines::Numbers<'a>, Visits), Error> {
+) -> Result<(Numbers<'a>, Visits), Error> {
     let mut numbers = lines::parse_any(input, threads).map_err(Error::BadLine)?;
-    let len = match &numbers {
-        lines::Numbers::Small(v) => v.len(),
-        lines::Numbers::Big(v) => v.len(),
-    };
+    let len = numbers.len();
     let mut opts = Options::for_len(len, threads);
     if let Some(c) = cutoff {
         opts.cutoff = c;
     }
+    let (_bar, placed) = stage.begin("sorting", "integers in place", len as u64, shutdown);
     let visits = match &mut numbers {
-        lines::Numbers::Small(v) => pool::sort(v, opts, shutdown)?,
-        lines::Numbers::Big(v) => pool::sort(v, opts, shutdown)?,
-    };
+        Numbers::Small(v) => pool::sort_counted(v, opts, shutdown, &placed),
+        Numbers::Big(v) => pool::sort_counted(v, opts, shutdown, &placed),
+    }
+    .map_err(|Interrupted(vis)| {
+        Error::Interrupted(format!(
+            "{} after {} partitions",
+            stage.report(),
+            vis.total()
+        ))
+    })?;
     Ok((numbers, visits))
 }
 
-/// The second half of [`sort_lines`]: one integer a line.
+/// The second half of [`sort_file`] in memory: one integer a line, stopping
+/// at a line end on Ctrl-C. Returns the lines written.
 pub fn write_numbers(
-    numbers: &lines::Numbers<'_>,
+    numbers: &Numbers<'_>,
     out: &mut impl Write,
     threads: usize,
-) -> Result<(), Error> {
-    match numbers {
-        lines::Numbers::Small(v) => lines::write_par(v, out, threads)?,
-        lines::Numbers::Big(v) => lines::write_big(v, out)?,
-    }
-    Ok(())
+    stage: &Stage,
+    shutdown: &Shutdown,
+) -> Result<usize, Error> {
+    let (_bar, done) = stage.begin("writing", "lines written", numbers.len() as u64, shutdown);
+    let watch = Watch {
+        done: Some(&done),
+        stop: Some(shutdown),
+    };
+    Ok(match numbers {
+        Numbers::Small(v) => lines::write_par(v, out, threads, watch)?,
+        Numbers::Big(v) => lines::write_big(v, out, watch)?,
+    })
 }

@@ -22,9 +22,23 @@ pub mod write;
 
 pub use big::{BigInt, parse_big, write_big};
 pub use parse::{BadLine, OUT_OF_RANGE, parse};
-pub use write::{write, write_par};
+pub use write::{Watch, write, write_par};
 
 use parse::{parse_lines, strip_bom};
+
+impl Numbers<'_> {
+    /// How many integers.
+    pub fn len(&self) -> usize {
+        match self {
+            Numbers::Small(v) => v.len(),
+            Numbers::Big(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
 
 /// Whole integers and what [`parse_any`] made of them.
 #[derive(Debug, PartialEq, Eq)]
@@ -185,7 +199,7 @@ mod tests {
         };
         v.sort();
         let mut out = Vec::new();
-        write_big(&v, &mut out).unwrap();
+        write_big(&v, &mut out, Watch::default()).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "-99999999999999999999\n-7\n0\n0\n5\n18446744073709551615\n"

@@ -270,6 +270,11 @@ fn bad_arguments_are_one_line_exit_2() {
         &["a", "b"],
         &["--verbose"],
         &["--cutoff", "4"],
+        &["--size", "10", "-v"],
+        &["--size", "10", "-S", "1M"],
+        &["-S", "1M"],
+        &["-", "-S", "0"],
+        &["-", "-S", "12Q"],
     ] {
         let out = run(args, b"");
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
@@ -325,7 +330,10 @@ fn ctrl_c_while_reading_stdin_leaves_at_once() {
     let out = testkit::interrupt(child, 2, Duration::from_millis(100), "INT");
     drop(stdin);
     assert!(out.stdout.is_empty());
-    assert_eq!(text(&out.stderr), "pqsort: interrupted\n");
+    assert_eq!(
+        text(&out.stderr),
+        "pqsort: interrupted while reading (4 bytes read)\n"
+    );
 }
 
 #[test]
@@ -359,7 +367,11 @@ fn ctrl_c_while_output_is_blocked_leaves_at_once() {
         .unwrap()
         .read_to_string(&mut err)
         .unwrap();
-    assert_eq!(err, "pqsort: interrupted\n");
+    assert!(
+        err.starts_with("pqsort: interrupted while writing (")
+            && err.ends_with(" of 400000 lines written)\n"),
+        "{err}"
+    );
     drop(stdout);
 }
 
@@ -376,4 +388,235 @@ fn errors_to_an_unwritable_stderr_still_exit_with_their_code() {
             .unwrap();
         assert_eq!(status.code(), Some(code), "{args:?}");
     }
+}
+
+#[test]
+fn verbose_names_the_input_size_not_the_threads() {
+    let input: String = (0..1000).map(|x| format!("{}\n", (x * 7) % 1000)).collect();
+    let out = run(&["-", "-v", "-t", "7", "--cutoff", "16"], input.as_bytes());
+    assert!(out.status.success(), "{out:?}");
+    let err = text(&out.stderr);
+    assert_eq!(
+        err.lines().next(),
+        Some("For sorting an array of size 1000"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 8, "{err}");
+}
+
+#[test]
+fn one_thread_is_one_thread() {
+    let out = run(&["--size", "1000", "-t", "1"], b"");
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        text(&out.stdout).contains(" integers with 1 thread in "),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn vertical_tab_and_form_feed_are_both_whitespace() {
+    let out = run(&["-"], b"\x0b5\x0b\n\x0c3\x0c\n\x0b\n-1\n");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(text(&out.stdout), "-1\n3\n5\n");
+}
+
+/// Runs `pqsort ARGS` under bash with `redirect` (such as `>&-`).
+fn run_redirected(args: &str, redirect: &str) -> Output {
+    let script = format!("exec \"$0\" {args} {redirect}");
+    testkit::run_bounded(
+        Command::new("bash").args(["-c", &script, BIN]),
+        Duration::from_secs(60),
+    )
+}
+
+#[test]
+fn closed_stdout_or_stdin_is_an_error() {
+    let f = TempFile::new("closed", b"3\n1\n2\n");
+    for args in [f.path(), "--size 10", ""] {
+        let out = run_redirected(args, ">&-");
+        assert_eq!(out.status.code(), Some(1), "{args}: {out:?}");
+        assert_eq!(
+            text(&out.stderr),
+            "pqsort: cannot write to stdout: Bad file descriptor\n",
+            "{args}"
+        );
+    }
+    let out = run_redirected("-", "<&-");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        text(&out.stderr).starts_with("pqsort: cannot read stdin: "),
+        "{out:?}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn ctrl_c_or_term_stops_size_mode_with_one_thread() {
+    // One thread: one long sort_unstable, where no flag is looked at.
+    for sig in ["INT", "TERM"] {
+        let child = testkit::spawn_piped(
+            Command::new(BIN).args(["--size", "30000000", "-t", "1", "--seed", "3"]),
+        );
+        let out = testkit::interrupt(child, 2, Duration::from_millis(300), sig);
+        let err = text(&out.stderr);
+        assert!(
+            err.starts_with("pqsort: interrupted while "),
+            "{sig}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{sig}");
+    }
+}
+
+#[test]
+fn ctrl_c_stops_data_generation() {
+    let child = testkit::spawn_piped(Command::new(BIN).args([
+        "--size",
+        "400000000",
+        "-t",
+        "2",
+        "--input",
+        "few-unique",
+    ]));
+    let out = testkit::interrupt(child, 2, Duration::from_millis(100), "INT");
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("pqsort: interrupted while generating ("),
+        "{err}"
+    );
+    assert!(err.ends_with(" of 400000000 integers made)\n"), "{err}");
+}
+
+#[test]
+fn ctrl_c_while_writing_ends_the_output_at_a_line_end() {
+    let nums: Vec<u64> = (0..400_000u64).map(|x| x * 7919 % 400_000).collect();
+    let input: String = nums.iter().map(|x| format!("{x}\n")).collect();
+    let f = TempFile::new("cut", input.as_bytes());
+    let mut child = Command::new(BIN)
+        .args([f.path(), "-t", "1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn pqsort");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut got = vec![0u8; 2];
+    stdout.read_exact(&mut got).unwrap(); // writing has begun
+    std::thread::sleep(Duration::from_millis(200)); // the pipe fills up
+    testkit::signal(child.id(), "INT");
+    stdout.read_to_end(&mut got).unwrap(); // and is read again at once
+    let code = testkit::exit_code_bounded(&mut child, Duration::from_secs(10));
+    assert_eq!(code, 130);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let got = text(&got);
+    let lines = got.lines().count();
+    assert!(got.ends_with('\n') && lines < 400_000, "{lines}");
+    let want: String = (0..lines).map(|x| format!("{x}\n")).collect();
+    assert!(got == want, "not the first {lines} lines of the output");
+    assert_eq!(
+        err,
+        format!(
+            "pqsort: interrupted while writing: {lines} of 400000 lines written (the output ends at a line end)\n"
+        )
+    );
+}
+
+/// A fresh empty directory, removed on drop.
+struct TempDir(PathBuf);
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let p = std::env::temp_dir().join(format!("pqsort-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir(&p).unwrap();
+        TempDir(p)
+    }
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn past_the_memory_budget_it_sorts_in_runs_on_disk() {
+    // About 5 MB of text under -S 64K: hundreds of runs, merged in passes.
+    let mut nums: Vec<i128> = lcg_numbers(300_000).into_iter().map(i128::from).collect();
+    nums.extend([i128::from(u64::MAX) * 3, -(i128::from(u64::MAX) * 5), 0, -0]);
+    let input: String = nums.iter().map(|x| format!("{x}\n")).collect();
+    let f = TempFile::new("runs", input.as_bytes());
+    nums.sort();
+    let want: String = nums.iter().map(|x| format!("{x}\n")).collect();
+    let tmp = TempDir::new("runs-tmp");
+    for threads in ["1", "3"] {
+        let out = run(
+            &[f.path(), "-S", "64K", "-T", tmp.path(), "-t", threads, "-v"],
+            b"",
+        );
+        assert!(out.status.success(), "{out:?}");
+        assert!(
+            text(&out.stdout) == want,
+            "{threads}: differs from the sorted input"
+        );
+        let err = text(&out.stderr);
+        assert_eq!(
+            err.lines().next(),
+            Some("For sorting an array of size 300004"),
+            "{err}"
+        );
+        // Every run was unlinked at once: nothing left behind.
+        assert_eq!(std::fs::read_dir(&tmp.0).unwrap().count(), 0);
+    }
+    // stdin too, and the same input in memory gives the same output.
+    let out = run(&["-", "-S", "100K", "-T", tmp.path()], input.as_bytes());
+    assert!(out.status.success() && text(&out.stdout) == want, "{out:?}");
+    let out = run(&[f.path()], b"");
+    assert!(out.status.success() && text(&out.stdout) == want);
+}
+
+#[test]
+fn in_runs_a_bad_line_is_named_by_its_line_in_the_whole_input() {
+    let mut input: String = (0..100_000)
+        .map(|x| format!("{}\n", x * 3 % 100_000))
+        .collect();
+    input.push_str("7x\n1\n");
+    let tmp = TempDir::new("bad-tmp");
+    let out = run(&["-", "-S", "64K", "-T", tmp.path()], input.as_bytes());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        text(&out.stderr),
+        "pqsort: stdin: line 100001: \"7x\" is not an integer\n"
+    );
+    // No place for the runs: one line, exit 1.
+    let out = run(
+        &["-", "-S", "64K", "-T", "/nonexistent/pqsort-tmp"],
+        input.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("pqsort: cannot use a temporary file in /nonexistent/pqsort-tmp: "),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1);
+}
+
+#[test]
+fn size_mode_refuses_what_memory_cannot_hold() {
+    let out = run(&["--size", "100000000000000"], b"");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("pqsort: --size 100000000000000 needs 800000.0 GB of memory; "),
+        "{err}"
+    );
 }

@@ -2,8 +2,8 @@
 //! by the same rules, compared as `sort -n` compares them, written back.
 
 use super::BadLine;
-use super::parse::{NOT_INT, bad_line, strip_bom};
-use super::write::write_lines;
+use super::parse::{NOT_INT, bad_line, strip_bom, trim};
+use super::write::{Watch, write_lines};
 use std::cmp::Ordering;
 use std::io::{self, Write};
 
@@ -43,7 +43,7 @@ pub fn parse_big(input: &[u8]) -> Result<Vec<BigInt<'_>>, BadLine> {
     let input = strip_bom(input);
     let mut out = Vec::new();
     for (i, raw) in input.split(|&b| b == b'\n').enumerate() {
-        let t = raw.trim_ascii();
+        let t = trim(raw);
         if t.is_empty() {
             continue;
         }
@@ -69,8 +69,12 @@ pub fn parse_big(input: &[u8]) -> Result<Vec<BigInt<'_>>, BadLine> {
 }
 
 /// [`write`] for [`BigInt`]s.
-pub fn write_big(values: &[BigInt<'_>], out: &mut impl Write) -> io::Result<()> {
-    write_lines(values, out, |buf, x| {
+pub fn write_big(
+    values: &[BigInt<'_>],
+    out: &mut impl Write,
+    watch: Watch<'_>,
+) -> io::Result<usize> {
+    write_lines(values, out, watch, |buf, x| {
         if x.neg {
             buf.push(b'-');
         }
@@ -113,7 +117,7 @@ mod tests {
             let mut parsed = parse_big(text.as_bytes()).unwrap();
             parsed.sort_unstable();
             let mut out = Vec::new();
-            write_big(&parsed, &mut out).unwrap();
+            write_big(&parsed, &mut out, Watch::default()).unwrap();
             let mut want = v.clone();
             want.sort_unstable();
             let want: String = want.iter().map(|x| format!("{x}\n")).collect();

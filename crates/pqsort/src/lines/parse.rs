@@ -19,11 +19,23 @@ impl fmt::Display for BadLine {
     }
 }
 
-/// Parses one integer per line (`\n` or `\r\n`). Surrounding whitespace is
-/// ignored and whitespace-only lines are skipped; anything else that is not
+/// Parses one integer per line (`\n` or `\r\n`). Surrounding whitespace
+/// (space, `\t`, `\r`, `\f`, `\v`) is ignored and whitespace-only lines are skipped; anything else that is not
 /// an `i64` (optional sign, decimal digits) is an error naming its line.
 pub fn parse(input: &[u8]) -> Result<Vec<i64>, BadLine> {
     parse_lines(strip_bom(input))
+}
+
+/// `line` without the whitespace around it: C's `isspace` set, space,
+/// `\t`, `\r`, `\f` and `\v` (`trim_ascii` leaves `\v` alone).
+pub(super) fn trim(line: &[u8]) -> &[u8] {
+    let blank = |b: &u8| b.is_ascii_whitespace() || *b == 0x0B;
+    let start = line.iter().position(|b| !blank(b)).unwrap_or(line.len());
+    let end = line
+        .iter()
+        .rposition(|b| !blank(b))
+        .map_or(start, |i| i + 1);
+    &line[start..end]
 }
 
 /// A UTF-8 byte-order mark, as some editors write, is not part of line 1.
@@ -59,7 +71,7 @@ pub(super) fn parse_lines(input: &[u8]) -> Result<Vec<i64>, BadLine> {
             .iter()
             .position(|&b| b == b'\n')
             .map_or(n, |k| pos + k);
-        let t = input[pos..end].trim_ascii();
+        let t = trim(&input[pos..end]);
         pos = end + 1;
         if t.is_empty() {
             continue;
@@ -144,6 +156,12 @@ mod tests {
         );
         assert_eq!(parse(b"00000000000000000000000000042").unwrap(), vec![42]);
         assert_eq!(parse(b"\xEF\xBB\xBF3\n1\n").unwrap(), vec![3, 1]);
+        // Every C isspace character around a number, \f and \v alike.
+        assert_eq!(
+            parse(b"\x0b5\x0b\n\x0c6\x0c\n \t\r7\r\n\x0b\n").unwrap(),
+            vec![5, 6, 7]
+        );
+        assert_eq!(trim(b"\x0b \x0c"), b"");
     }
 
     #[test]

@@ -1,47 +1,89 @@
 //! `i64`s to lines, into large chunks, by one thread or several.
 
 use super::PAR_MIN_BYTES;
+use common::Shutdown;
+use common::progress::Counter;
 use std::io::{self, Write};
 
+/// What a long write looks at between chunks, which always end at a line
+/// end: so a stopped write leaves whole lines only.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Watch<'a> {
+    /// Lines written so far are added here (a progress bar's counter).
+    pub done: Option<&'a Counter>,
+    /// Once triggered, the write stops after the chunk under way.
+    pub stop: Option<&'a Shutdown>,
+}
+
+impl Watch<'_> {
+    fn wrote(&self, lines: usize) {
+        if let Some(c) = self.done {
+            c.add(lines as u64);
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.is_some_and(Shutdown::is_triggered)
+    }
+}
+
 /// Writes `values` one a line, into one buffer flushed in large chunks.
-pub fn write(values: &[i64], out: &mut impl Write) -> io::Result<()> {
-    write_lines(values, out, |buf, &x| push_i64(buf, x))
+/// Returns the lines written: all of them unless `watch` stopped it.
+pub fn write(values: &[i64], out: &mut impl Write, watch: Watch<'_>) -> io::Result<usize> {
+    write_lines(values, out, watch, |buf, &x| push_i64(buf, x))
 }
 
 /// Formats each value with `push` into a buffer written out in 64 KiB
-/// chunks, then flushes `out`.
+/// chunks, then flushes `out`. Returns the lines written.
 pub(super) fn write_lines<T>(
     values: &[T],
     out: &mut impl Write,
+    watch: Watch<'_>,
     push: impl Fn(&mut Vec<u8>, &T),
-) -> io::Result<()> {
+) -> io::Result<usize> {
     const CHUNK: usize = 1 << 16;
     let mut buf = Vec::with_capacity(2 * CHUNK);
+    let (mut written, mut pending) = (0, 0);
     for x in values {
         push(&mut buf, x);
+        pending += 1;
         if buf.len() >= CHUNK {
             out.write_all(&buf)?;
             buf.clear();
+            watch.wrote(pending);
+            (written, pending) = (written + pending, 0);
+            if watch.stopped() {
+                out.flush()?;
+                return Ok(written);
+            }
         }
     }
     out.write_all(&buf)?;
-    out.flush()
+    watch.wrote(pending);
+    out.flush()?;
+    Ok(written + pending)
 }
 
 /// [`write`] with `threads` threads formatting at once: rounds of up to
 /// [`ROUND`] values, each round's text written in order before the next,
 /// so memory stays bounded however long the output is.
-pub fn write_par(values: &[i64], out: &mut impl Write, threads: usize) -> io::Result<()> {
+pub fn write_par(
+    values: &[i64],
+    out: &mut impl Write,
+    threads: usize,
+    watch: Watch<'_>,
+) -> io::Result<usize> {
     /// Values per round: about 20 MB of text.
     const ROUND: usize = 1 << 20;
     /// Values worth a thread: about 1 MB of text.
     const MIN: usize = PAR_MIN_BYTES / 20;
     let threads = threads.clamp(1, ROUND / MIN);
     if threads == 1 || values.len() <= MIN {
-        return write(values, out);
+        return write(values, out, watch);
     }
     let per_thread = ROUND / threads;
     let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); threads];
+    let mut written = 0;
     for round in values.chunks(per_thread * threads) {
         // Each thread takes its buffer by value: were the buffers' headers
         // shared through `&mut`, every push would write a length next to the
@@ -66,12 +108,19 @@ pub fn write_par(values: &[i64], out: &mut impl Write, threads: usize) -> io::Re
                 .map(|h| h.join().expect("format thread"))
                 .collect()
         });
-        for buf in &bufs {
+        for (buf, part) in bufs.iter().zip(round.chunks(per_thread)) {
             out.write_all(buf)?;
+            written += part.len();
+            watch.wrote(part.len());
+            if watch.stopped() {
+                out.flush()?;
+                return Ok(written);
+            }
         }
         bufs.resize_with(threads, Vec::new);
     }
-    out.flush()
+    out.flush()?;
+    Ok(written)
 }
 
 /// `x` and a newline, formatted by `itoa` (two digits per division, no
@@ -92,11 +141,26 @@ mod tests {
             .map(|i| (i * 7919) % 1_000_003 - 500_000)
             .collect();
         let mut one = Vec::new();
-        write(&v, &mut one).unwrap();
+        write(&v, &mut one, Watch::default()).unwrap();
         for threads in [2, 3, 64] {
             let mut many = Vec::new();
-            write_par(&v, &mut many, threads).unwrap();
+            write_par(&v, &mut many, threads, Watch::default()).unwrap();
             assert!(many == one, "{threads} threads");
+        }
+        // Stopped: whole lines only, as many as it says, counted as it goes.
+        let stop = Shutdown::new();
+        stop.trigger();
+        for threads in [1, 3] {
+            let (mut part, done) = (Vec::new(), Counter::default());
+            let watch = Watch {
+                done: Some(&done),
+                stop: Some(&stop),
+            };
+            let n = write_par(&v, &mut part, threads, watch).unwrap();
+            assert!(n > 0 && n < v.len(), "{n}");
+            assert_eq!(done.get(), n as u64);
+            assert!(part.ends_with(b"\n") && one.starts_with(&part));
+            assert_eq!(part.iter().filter(|&&b| b == b'\n').count(), n);
         }
     }
 
@@ -121,7 +185,7 @@ mod tests {
             [p - 1, p, p + 1, -p, -(p - 1)]
         }));
         let mut out = Vec::new();
-        write(&v, &mut out).unwrap();
+        write(&v, &mut out, Watch::default()).unwrap();
         let expect: String = v.iter().map(|x| format!("{x}\n")).collect();
         assert_eq!(String::from_utf8(out.clone()).unwrap(), expect);
         assert_eq!(parse(&out).unwrap(), v);
