@@ -11,16 +11,34 @@ use std::ops::RangeInclusive;
 use std::time::Duration;
 
 /// A runtime failure (port in use, no permission, ...).
+///
+/// ```
+/// assert_eq!(common::cli::EXIT_FAILURE, 1);
+/// ```
 pub const EXIT_FAILURE: i32 = 1;
 /// Bad arguments.
+///
+/// ```
+/// assert_eq!(common::cli::EXIT_USAGE, 2);
+/// ```
 pub const EXIT_USAGE: i32 = 2;
-/// Stopped by Ctrl-C (128 + SIGINT).
+/// Stopped by Ctrl-C (128 + SIGINT), and by SIGTERM or SIGHUP too.
+///
+/// ```
+/// assert_eq!(common::cli::EXIT_INTERRUPTED, 130);
+/// ```
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Parses `std::env::args_os()`; on error prints one line and exits 2.
-/// `--help` and `--version` print as clap does, through [`crate::out`]: exit
+/// `--help` and `--version` print as clap does, through [`crate::out`](mod@crate::out): exit
 /// 0, also when the reader leaves early (`--help | head -1`); 1 with one line
 /// when stdout cannot be written (`--help >/dev/full`).
+///
+/// ```no_run
+/// #[derive(clap::Parser)]
+/// struct Cli { n: u64 }
+/// let cli: Cli = common::cli::parse();
+/// ```
 pub fn parse<P: clap::Parser>() -> P {
     parse_from(std::env::args_os())
 }
@@ -139,6 +157,10 @@ pub fn warn(msg: impl Display) {
 
 /// Prints `PROG: msg` on stderr and exits 2 (stdout flushed first, see
 /// [`crate::out::exit`]).
+///
+/// ```no_run
+/// common::cli::usage_error("N must be at least 2");
+/// ```
 pub fn usage_error(msg: impl Display) -> ! {
     warn(msg);
     crate::out::exit(EXIT_USAGE)
@@ -146,6 +168,10 @@ pub fn usage_error(msg: impl Display) -> ! {
 
 /// Prints `PROG: msg` on stderr and exits 1 (stdout flushed first, see
 /// [`crate::out::exit`]).
+///
+/// ```no_run
+/// common::cli::fail("cannot bind port 2000: Address in use");
+/// ```
 pub fn fail(msg: impl Display) -> ! {
     warn(msg);
     crate::out::exit(EXIT_FAILURE)

@@ -30,11 +30,21 @@ pub struct WaitCount {
 
 impl WaitCount {
     /// A count starting at `n`.
+    ///
+    /// ```
+    /// assert_eq!(common::WaitCount::new(3).get(), 3);
+    /// ```
     pub fn new(n: usize) -> Self {
         Self { n: Monitor::new(n) }
     }
 
     /// Adds one.
+    ///
+    /// ```
+    /// let c = common::WaitCount::new(0);
+    /// c.increment();
+    /// assert_eq!(c.get(), 1);
+    /// ```
     pub fn increment(&self) {
         *self.n.lock() += 1;
     }
@@ -66,6 +76,12 @@ impl WaitCount {
     ///
     /// # Panics
     /// If the count is already zero: that is a bookkeeping bug in the caller.
+    ///
+    /// ```
+    /// let c = common::WaitCount::new(1);
+    /// c.decrement();
+    /// c.wait_zero(); // at once
+    /// ```
     pub fn decrement(&self) {
         let mut n = self.n.lock();
         *n = n.checked_sub(1).expect("WaitCount::decrement below zero");
@@ -75,11 +91,23 @@ impl WaitCount {
     }
 
     /// The count now.
+    ///
+    /// ```
+    /// assert_eq!(common::WaitCount::default().get(), 0);
+    /// ```
     pub fn get(&self) -> usize {
         *self.n.lock()
     }
 
     /// Sleeps until the count is zero.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let c = Arc::new(common::WaitCount::new(1));
+    /// let c2 = Arc::clone(&c);
+    /// std::thread::spawn(move || c2.decrement());
+    /// c.wait_zero();
+    /// ```
     pub fn wait_zero(&self) {
         drop(self.n.wait_while_uninterrupted(|n| *n > 0));
     }
@@ -103,6 +131,16 @@ impl WaitCount {
 
 /// One unit of a [`WaitCount`], given back on drop (see [`WaitCount::token`]).
 /// Cloning adds another unit.
+///
+/// ```
+/// use common::WaitCount;
+/// let c = std::sync::Arc::new(WaitCount::new(0));
+/// let a = WaitCount::token(&c);
+/// let b = a.clone();
+/// assert_eq!(c.get(), 2);
+/// drop((a, b));
+/// assert_eq!(c.get(), 0);
+/// ```
 #[must_use = "dropping the token decrements the count at once"]
 #[derive(Debug)]
 pub struct Token(Arc<WaitCount>);
@@ -174,5 +212,33 @@ mod tests {
     #[should_panic(expected = "below zero")]
     fn decrement_below_zero_panics() {
         WaitCount::new(0).decrement();
+    }
+}
+
+/// `RUSTFLAGS="--cfg loom" cargo test -p common --release --lib loom`.
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use loom::thread;
+
+    /// The last token dropped and a trigger racing a parked `wait_zero_or`:
+    /// it returns whichever comes first, never sleeps on.
+    #[test]
+    fn loom_wait_zero_or_ends_on_zero_or_trigger() {
+        loom::model(|| {
+            let s = Shutdown::new();
+            let c = Arc::new(WaitCount::new(0));
+            let token = WaitCount::token(&c);
+            let worker = thread::spawn(move || drop(token));
+            let stopper = {
+                let s = s.clone();
+                thread::spawn(move || s.trigger())
+            };
+            let zero = c.wait_zero_or(&s);
+            worker.join().unwrap();
+            stopper.join().unwrap();
+            assert!(zero || s.is_triggered());
+            assert_eq!(c.get(), 0);
+        });
     }
 }

@@ -11,7 +11,7 @@
 //! - [`shutdown`]: [`Shutdown`], graceful Ctrl-C: the first SIGINT/SIGTERM/SIGHUP
 //!   sets a flag and wakes every shutdown-aware wait; the second exits at once
 //!   with 130.
-//! - [`out`]: stdout and stderr for every binary (`outln!`, `errln!`): EPIPE
+//! - [`out`](mod@out): stdout and stderr for every binary (`outln!`, `errln!`): EPIPE
 //!   quiet, other write errors one line and exit 1.
 //! - [`cli`]: the exit-code conventions every binary follows (2 for bad
 //!   arguments, 1 for runtime failure, 130 when interrupted), with clap errors

@@ -9,6 +9,10 @@ use std::fmt::Display;
 /// stack, a guard page and a signal stack; tens of thousands of them hit
 /// `vm.max_map_count` (65530 by default), and then std aborts inside the new
 /// thread instead of returning an error.
+///
+/// ```
+/// assert!(common::limits::check_threads("x", common::limits::MAX_LIVE_THREADS).is_ok());
+/// ```
 pub const MAX_LIVE_THREADS: usize = 10_000;
 
 /// Checks that `n` threads at once, asked for by `what` (an argument, such

@@ -15,6 +15,10 @@ use crate::sync::{Arc, Condvar, Guard, Mutex};
 use std::time::{Duration, Instant};
 
 /// The wait ended because shutdown was triggered.
+///
+/// ```
+/// assert_eq!(common::Interrupted.to_string(), "interrupted");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Interrupted;
 
@@ -71,6 +75,12 @@ impl<T: std::fmt::Debug> std::fmt::Debug for Monitor<T> {
 
 impl<T> Monitor<T> {
     /// A monitor holding `value`.
+    ///
+    /// ```
+    /// let m = common::Monitor::new(vec![1]);
+    /// m.lock().push(2);
+    /// assert_eq!(*m.lock(), [1, 2]);
+    /// ```
     pub fn new(value: T) -> Self {
         Self {
             shared: Arc::new(Shared {
@@ -82,6 +92,12 @@ impl<T> Monitor<T> {
 
     /// Locks the value (a panic of another holder does not poison it).
     ///
+    /// ```
+    /// let m = common::Monitor::new(1);
+    /// *m.lock() += 1;
+    /// assert_eq!(*m.lock(), 2);
+    /// ```
+    ///
     /// Do not call [`Shutdown::trigger`] while holding this guard: trigger
     /// takes this lock to wake the waiters.
     pub fn lock(&self) -> Guard<'_, T> {
@@ -89,11 +105,23 @@ impl<T> Monitor<T> {
     }
 
     /// Wakes one waiter (after a change the waiters look at).
+    ///
+    /// ```
+    /// let m = common::Monitor::new(0);
+    /// *m.lock() += 1;
+    /// m.notify_one(); // a waiter in wait_while(.., |n| *n == 0) returns
+    /// ```
     pub fn notify_one(&self) {
         self.shared.cv.notify_one();
     }
 
     /// Wakes every waiter.
+    ///
+    /// ```
+    /// let m = common::Monitor::new(false);
+    /// *m.lock() = true;
+    /// m.notify_all();
+    /// ```
     pub fn notify_all(&self) {
         self.shared.cv.notify_all();
     }
@@ -103,6 +131,22 @@ impl<T: Send + 'static> Monitor<T> {
     /// Locks, then sleeps while `cond` holds. Returns the guard once `cond`
     /// is false (even if shutdown was triggered meanwhile), or
     /// `Err(Interrupted)` if shutdown comes first.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let jobs = Arc::new(common::Monitor::new(Vec::<u32>::new()));
+    /// let producer = {
+    ///     let jobs = Arc::clone(&jobs);
+    ///     std::thread::spawn(move || {
+    ///         jobs.lock().push(7);
+    ///         jobs.notify_one();
+    ///     })
+    /// };
+    /// let shutdown = common::Shutdown::new();
+    /// let job = jobs.wait_while(&shutdown, |q| q.is_empty()).unwrap().pop();
+    /// assert_eq!(job, Some(7));
+    /// producer.join().unwrap();
+    /// ```
     pub fn wait_while(
         &self,
         shutdown: &Shutdown,

@@ -58,6 +58,12 @@ pub fn is_legacy_numeric(s: &str) -> bool {
 }
 
 /// Why a host did not give an address.
+///
+/// ```
+/// use common::net::{resolve, HostError};
+/// assert!(matches!(resolve("", 80), Err(HostError::Empty)));
+/// assert!(matches!(resolve("0x7f.1", 80), Err(HostError::BadAddress(_))));
+/// ```
 #[derive(Debug)]
 pub enum HostError {
     /// An empty host.

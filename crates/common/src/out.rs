@@ -7,7 +7,7 @@
 //! exit 1. A stderr that cannot be written never panics (there is nowhere
 //! left to complain); [`finish`] turns a success into 1 then.
 //!
-//! - [`outln!`](crate::outln), [`out!`](crate::out): a line or text on stdout;
+//! - [`outln!`](crate::outln), [`out!`](macro@crate::out): a line or text on stdout;
 //!   [`errln!`](crate::errln), [`err!`](crate::err): on stderr. Errors are
 //!   recorded, not returned: a loop that prints looks at [`closed`] to stop.
 //! - [`stdout`]: a buffered, locked writer for hot loops; its errors are
@@ -54,6 +54,12 @@ static REPORTED: AtomicBool = AtomicBool::new(false);
 
 /// Whether stdout can take no more output (EPIPE or another error happened):
 /// a program should stop the work whose output nobody can read.
+///
+/// ```
+/// if !common::out::closed() {
+///     common::outln!("still read");
+/// }
+/// ```
 pub fn closed() -> bool {
     check_closed_at_start();
     CLOSED.load(Ordering::Relaxed)
@@ -63,11 +69,22 @@ pub fn closed() -> bool {
 /// Rust's runtime opened `/dev/null` read-write in its place (see the module
 /// docs for the one look-alike). A program that reads stdin treats this as
 /// an error rather than as empty input.
+///
+/// ```
+/// if common::out::stdin_closed() {
+///     common::cli::fail("cannot read stdin: Bad file descriptor");
+/// }
+/// ```
 pub fn stdin_closed() -> bool {
     replaced_by_dev_null(0)
 }
 
 /// Flushes stdout now, recording an error as a write does.
+///
+/// ```
+/// common::out!("a prompt> ");
+/// let _ = common::out::flush();
+/// ```
 pub fn flush() -> io::Result<()> {
     write_stdout(|w| w.flush())
 }
@@ -76,6 +93,10 @@ pub fn flush() -> io::Result<()> {
 /// stdout error other than EPIPE prints `PROG: cannot write to stdout:
 /// REASON` (once) and turns `0` into `1`; after a failed stderr write turns
 /// `0` into `1`. EPIPE keeps `code`. Non-zero codes (2, 130) are kept.
+///
+/// ```
+/// assert_eq!(common::out::finish(130), 130);
+/// ```
 pub fn finish(code: i32) -> i32 {
     let _ = flush();
     let mut code = code;
@@ -98,6 +119,11 @@ pub fn finish(code: i32) -> i32 {
 }
 
 /// [`finish`], then exits with its code.
+///
+/// ```no_run
+/// common::outln!("done");
+/// common::out::exit(0);
+/// ```
 pub fn exit(code: i32) -> ! {
     std::process::exit(finish(code))
 }
@@ -140,7 +166,14 @@ pub fn stdout() -> Stdout {
     }
 }
 
-/// See [`stdout()`].
+/// See [`stdout()`]. While one lives, write everything through it: an
+/// [`outln!`](crate::outln) on the same thread would overtake its buffer.
+///
+/// ```
+/// use std::io::Write;
+/// let mut w: common::out::Stdout = common::out::stdout();
+/// let _ = w.write_all(b"buffered\n");
+/// ```
 pub struct Stdout {
     w: Option<BufWriter<StdoutLock<'static>>>,
 }

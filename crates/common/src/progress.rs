@@ -15,9 +15,13 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long work runs before its bar appears.
+///
+/// ```
+/// assert_eq!(common::progress::DELAY.as_secs(), 1);
+/// ```
 pub const DELAY: Duration = Duration::from_secs(1);
 /// How often the bar samples its counter.
 const TICK: Duration = Duration::from_millis(100);
@@ -27,6 +31,13 @@ static BARS: Mutex<Vec<(u64, ProgressBar)>> = Mutex::new(Vec::new());
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
 /// A count of work done, cheap to bump from any thread.
+///
+/// ```
+/// let c = common::progress::Counter::default();
+/// c.add(5);
+/// c.set(7);
+/// assert_eq!(c.get(), 7);
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Counter(Arc<AtomicU64>);
 
@@ -65,6 +76,7 @@ impl Counter {
 #[derive(Debug)]
 pub struct Progress {
     counter: Counter,
+    message: Arc<Mutex<Option<String>>>,
     stop: Arc<Monitor<bool>>,
     sampler: Option<JoinHandle<()>>,
 }
@@ -72,30 +84,64 @@ pub struct Progress {
 impl Progress {
     /// Starts tracking `total` units of work labelled `what`. Draws nothing
     /// (and starts no thread) unless stderr is a terminal.
+    ///
+    /// ```
+    /// let p = common::progress::Progress::new("lines", 10, &common::Shutdown::new());
+    /// p.counter().add(10);
+    /// ```
     pub fn new(what: &str, total: u64, shutdown: &Shutdown) -> Self {
         let counter = Counter::default();
+        let message = Arc::default();
         let stop = Arc::new(Monitor::new(false));
         let sampler = std::io::stderr().is_terminal().then(|| {
             let (counter, stop, shutdown) = (counter.clone(), stop.clone(), shutdown.clone());
+            let message = Arc::clone(&message);
             let what = what.to_string();
             std::thread::Builder::new()
                 .name("progress".into())
-                .spawn(move || sample(&what, total, &counter, &stop, &shutdown))
+                .spawn(move || {
+                    let sampled = Sampled { counter, message };
+                    sample(&what, total, &sampled, &stop, &shutdown);
+                })
                 .ok()
         });
         Self {
             counter,
+            message,
             stop,
             sampler: sampler.flatten(),
         }
     }
 
     /// A handle for the workers to count with.
+    ///
+    /// ```
+    /// let p = common::progress::Progress::new("x", 2, &common::Shutdown::new());
+    /// let c = p.counter();
+    /// std::thread::spawn(move || c.add(2)).join().unwrap();
+    /// assert_eq!(p.counter().get(), 2);
+    /// ```
     pub fn counter(&self) -> Counter {
         self.counter.clone()
     }
 
-    /// Ends the work: clears the bar if one is shown.
+    /// Sets the text shown after the ETA (`3 open`, say), picked up at the
+    /// next redraw. It takes a lock: call it when the text changes, not per
+    /// item.
+    ///
+    /// ```
+    /// let p = common::progress::Progress::new("ports", 100, &common::Shutdown::new());
+    /// p.set_message(format!("{} open", 3));
+    /// ```
+    pub fn set_message(&self, message: impl Into<String>) {
+        *self.message.lock().unwrap_or_else(|e| e.into_inner()) = Some(message.into());
+    }
+
+    /// Ends the work: clears the bar if one is shown (dropping does too).
+    ///
+    /// ```
+    /// common::progress::Progress::new("x", 1, &common::Shutdown::new()).finish();
+    /// ```
     pub fn finish(self) {}
 }
 
@@ -109,33 +155,52 @@ impl Drop for Progress {
     }
 }
 
-/// The sampler thread: waits out [`DELAY`], then redraws every [`TICK`]
+/// The sampler thread: counts from the start (so rate and ETA see the whole
+/// run), shows the bar once [`DELAY`] has passed, redraws every [`TICK`]
 /// until stopped or shut down.
-fn sample(what: &str, total: u64, counter: &Counter, stop: &Monitor<bool>, shutdown: &Shutdown) {
+/// What the sampler reads each tick.
+struct Sampled {
+    counter: Counter,
+    message: Arc<Mutex<Option<String>>>,
+}
+
+fn sample(what: &str, total: u64, sampled: &Sampled, stop: &Monitor<bool>, shutdown: &Shutdown) {
     let running = |wait: Duration| {
         matches!(
             stop.wait_timeout_while(shutdown, wait, |s| !*s),
             Ok((_, true))
         )
     };
-    if !running(DELAY) {
-        return;
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     let style = ProgressStyle::with_template(
-        "{prefix} {wide_bar} {human_pos}/{human_len} {per_sec} ETA {eta}",
+        "{prefix} {wide_bar} {human_pos}/{human_len} {per_sec:1} ETA {eta} {msg}",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar.set_prefix(what.to_string());
-    bar.set_position(counter.get());
+    let t0 = Instant::now();
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    lock_bars().push((id, bar.clone()));
+    let mut shown = false;
     while running(TICK) {
-        bar.set_position(counter.get());
+        bar.set_position(sampled.counter.get());
+        let message = sampled
+            .message
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(message) = message {
+            bar.set_message(message);
+        }
+        if !shown && t0.elapsed() >= DELAY {
+            shown = true;
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            lock_bars().push((id, bar.clone()));
+        }
     }
-    lock_bars().retain(|(i, _)| *i != id);
-    bar.finish_and_clear();
+    if shown {
+        lock_bars().retain(|(i, _)| *i != id);
+        bar.finish_and_clear();
+    }
 }
 
 fn lock_bars() -> std::sync::MutexGuard<'static, Vec<(u64, ProgressBar)>> {

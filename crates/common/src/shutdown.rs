@@ -89,6 +89,13 @@ static GLOBAL: Mutex<Option<Shutdown>> = Mutex::new(None);
 impl Shutdown {
     /// A fresh signal, not connected to any OS signal: for tests and for
     /// programs that stop themselves.
+    ///
+    /// ```
+    /// let shutdown = common::Shutdown::new();
+    /// let clone = shutdown.clone();
+    /// clone.trigger();
+    /// assert!(shutdown.is_triggered());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -112,21 +119,42 @@ impl Shutdown {
         }
         let s = Shutdown::new();
         let handler = s.clone();
+        let signalled = std::sync::atomic::AtomicBool::new(false);
         ctrlc::set_handler(move || {
-            if handler.is_triggered() {
+            if signalled.swap(true, Ordering::SeqCst) || handler.is_triggered() {
+                crate::progress::clear_all();
                 std::process::exit(crate::cli::EXIT_INTERRUPTED);
             }
-            handler.trigger();
+            // On a thread of its own, so that a hook or a wake-up that
+            // blocks never keeps the second signal from exiting.
+            let s = handler.clone();
+            if std::thread::Builder::new()
+                .name("shutdown".into())
+                .spawn(move || s.trigger())
+                .is_err()
+            {
+                handler.trigger();
+            }
         })?;
         *global = Some(s.clone());
         Ok(s)
     }
 
-    /// Sets the flag, wakes every [`sleep`](Self::sleep), [`wait`](Self::wait)
-    /// and [`Monitor`](crate::Monitor) wait, and runs the registered hooks
-    /// (once, in the order they were added).
+    /// Sets the flag, wakes every [`sleep`](Self::sleep) and
+    /// [`wait`](Self::wait), runs the registered hooks (once, in the order
+    /// they were added), then wakes every [`Monitor`](crate::Monitor) wait.
     ///
-    /// Do not call it while holding a `Monitor`'s lock: it takes that lock.
+    /// Waking a monitor takes its lock: do not call `trigger` while holding
+    /// one, and know that a thread holding one across a blocking write
+    /// delays the wake-ups after it (never the hooks, which run first).
+    ///
+    /// ```
+    /// let shutdown = common::Shutdown::new();
+    /// assert!(!shutdown.is_triggered());
+    /// shutdown.trigger();
+    /// shutdown.trigger(); // again: nothing more happens
+    /// assert!(shutdown.is_triggered());
+    /// ```
     pub fn trigger(&self) {
         let (wakers, hooks) = {
             let mut reg = self.lock();
@@ -137,15 +165,19 @@ impl Shutdown {
                 std::mem::take(&mut reg.hooks),
             )
         };
-        for (_, wake) in wakers {
-            wake();
-        }
         for (_, hook) in hooks {
             hook();
+        }
+        for (_, wake) in wakers {
+            wake();
         }
     }
 
     /// Whether shutdown was asked for.
+    ///
+    /// ```
+    /// assert!(!common::Shutdown::new().is_triggered());
+    /// ```
     pub fn is_triggered(&self) -> bool {
         self.0.triggered.load(Ordering::SeqCst)
     }
@@ -208,10 +240,12 @@ impl Shutdown {
 
     /// While the returned guard lives, a trigger ends the process: it clears
     /// any progress bar, prints `PROG: ` and the line `report` returns on
-    /// stderr (through [`out`](crate::out)) and exits 130. For a phase that
+    /// stderr (through [`out`](mod@crate::out)) and exits 130. For a phase that
     /// blocks where no flag is looked at: reading a terminal, writing to a
     /// pipe nobody reads. `report` may do last work first (leave a
-    /// connection politely, say).
+    /// connection politely, say). If shutdown was already triggered (during
+    /// an earlier phase that looked at the flag), it exits at once, so a
+    /// phase that starts late still ends with the report and 130.
     ///
     /// ```no_run
     /// let shutdown = common::Shutdown::install().unwrap();
@@ -283,6 +317,14 @@ impl Shutdown {
     /// Sleeps for `dur` unless shutdown comes first. Returns `true` if the
     /// whole time passed, `false` if shutdown cut it short (or had already
     /// been triggered).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let shutdown = common::Shutdown::new();
+    /// assert!(shutdown.sleep(Duration::from_millis(1)));
+    /// shutdown.trigger();
+    /// assert!(!shutdown.sleep(Duration::from_secs(600))); // at once
+    /// ```
     #[cfg(not(loom))]
     pub fn sleep(&self, dur: Duration) -> bool {
         let deadline = Instant::now().checked_add(dur);
@@ -308,6 +350,14 @@ impl Shutdown {
     }
 
     /// Blocks until shutdown is triggered.
+    ///
+    /// ```
+    /// let shutdown = common::Shutdown::new();
+    /// let s = shutdown.clone();
+    /// std::thread::spawn(move || s.trigger());
+    /// shutdown.wait();
+    /// assert!(shutdown.is_triggered());
+    /// ```
     pub fn wait(&self) {
         let mut guard = self.lock();
         while !self.is_triggered() {
@@ -329,6 +379,11 @@ pub struct HookGuard {
 
 impl HookGuard {
     /// Keeps the hook for the rest of the process's life.
+    ///
+    /// ```
+    /// let shutdown = common::Shutdown::new();
+    /// shutdown.on_trigger_scoped(|| ()).forever();
+    /// ```
     pub fn forever(mut self) {
         self.owner = None;
     }
@@ -368,6 +423,11 @@ pub struct ExitGuard {
 #[cfg(not(loom))]
 impl ExitGuard {
     /// Keeps the exit armed for the rest of the process's life.
+    ///
+    /// ```no_run
+    /// let shutdown = common::Shutdown::install().unwrap();
+    /// shutdown.exit_on_trigger(|| "interrupted".into()).forever();
+    /// ```
     pub fn forever(self) {
         std::mem::forget(self);
     }
