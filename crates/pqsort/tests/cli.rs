@@ -620,3 +620,35 @@ fn size_mode_refuses_what_memory_cannot_hold() {
         "{err}"
     );
 }
+
+#[test]
+fn a_long_sort_shows_progress_on_a_terminal_only() {
+    // 3,000,000 lines and a small cut-off: seconds of work in a debug build.
+    let input: String = lcg_numbers(3_000_000)
+        .iter()
+        .map(|x| format!("{x}\n"))
+        .collect();
+    let f = TempFile::new("progress", input.as_bytes());
+    let script = format!("exec \"$0\" {} -t 2 --cutoff 64 >/dev/null", f.path());
+    let mut cmd = match testkit::on_terminal("bash", &["-c", &script, BIN], &[]) {
+        Ok(cmd) => cmd,
+        Err(why) => testkit::skip!("{why}"),
+    };
+    let out = testkit::run_bounded(&mut cmd, Duration::from_secs(120));
+    assert!(out.status.success(), "{out:?}");
+    let screen = text(&out.stdout);
+    assert!(
+        screen.contains("sorting") && screen.contains("/3,000,000"),
+        "{screen:?}"
+    );
+    // Piped, the same run says nothing on stderr.
+    let out = testkit::run_bounded(
+        Command::new(BIN).args([f.path(), "-t", "2", "--cutoff", "64"]),
+        Duration::from_secs(120),
+    );
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{:?}",
+        text(&out.stderr)
+    );
+}
