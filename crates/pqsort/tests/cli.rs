@@ -652,3 +652,101 @@ fn a_long_sort_shows_progress_on_a_terminal_only() {
         text(&out.stderr)
     );
 }
+
+/// A memory cgroup (v1, or v2 where the memory controller is delegated)
+/// with a limit, removed on drop; commands run in it through bash.
+struct MemoryCgroup(PathBuf, &'static str);
+impl MemoryCgroup {
+    fn new(name: &str, limit: u64) -> Result<Self, String> {
+        if !testkit::is_root() {
+            return Err("not root: cannot create a memory cgroup".into());
+        }
+        let cgroups = std::fs::read_to_string("/proc/self/cgroup").map_err(|e| e.to_string())?;
+        let name = format!("{name}-{}", std::process::id());
+        for line in cgroups.lines() {
+            let mut parts = line.splitn(3, ':');
+            let (_, controllers, path) = (parts.next(), parts.next(), parts.next());
+            let (Some(controllers), Some(path)) = (controllers, path) else {
+                continue;
+            };
+            let path = path.trim_start_matches('/');
+            let (dir, file) = if controllers.split(',').any(|c| c == "memory") {
+                (
+                    PathBuf::from("/sys/fs/cgroup/memory").join(path),
+                    "memory.limit_in_bytes",
+                )
+            } else if controllers.is_empty() {
+                (PathBuf::from("/sys/fs/cgroup").join(path), "memory.max")
+            } else {
+                continue;
+            };
+            let dir = dir.join(&name);
+            if std::fs::create_dir(&dir).is_ok() {
+                let cg = MemoryCgroup(dir, "cgroup.procs");
+                if std::fs::write(cg.0.join(file), limit.to_string()).is_ok() {
+                    return Ok(cg);
+                }
+            }
+        }
+        Err("no memory cgroup can be created here".into())
+    }
+
+    /// `bash -c 'echo $$ > procs; exec BIN ARGS > out'`.
+    fn command(&self, args: &str, out: &str) -> Command {
+        let procs = self.0.join(self.1);
+        let script = format!(
+            "echo $$ > '{}' && exec \"$0\" {args} > '{out}'",
+            procs.display()
+        );
+        let mut cmd = Command::new("bash");
+        cmd.args(["-c", &script, BIN]);
+        cmd
+    }
+}
+impl Drop for MemoryCgroup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+#[test]
+fn under_a_memory_limit_it_sorts_in_runs_instead_of_being_killed() {
+    // About 40 MB of text under a 48 MiB limit: held in memory, parsed,
+    // it needs about 90 MB and the OOM killer ends it (exit 137, nothing
+    // said); by default pqsort plans for half the room and sorts in runs.
+    let cg = match MemoryCgroup::new("pqsort-test", 48 << 20) {
+        Ok(cg) => cg,
+        Err(why) => testkit::skip!("{why}"),
+    };
+    let mut x: u64 = 99;
+    let nums: Vec<i64> = (0..3_000_000)
+        .map(|_| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+            (x >> 24) as i64 - (1 << 39)
+        })
+        .collect();
+    let input: String = nums.iter().map(|x| format!("{x}\n")).collect();
+    let f = TempFile::new("cgroup-in", input.as_bytes());
+    let out = TempFile::new("cgroup-out", b"");
+    let o = testkit::run_bounded(
+        &mut cg.command(f.path(), out.path()),
+        Duration::from_secs(120),
+    );
+    assert!(o.status.success(), "{o:?}");
+    let mut want = nums;
+    want.sort();
+    let want: String = want.iter().map(|x| format!("{x}\n")).collect();
+    assert!(
+        std::fs::read_to_string(&out.0).unwrap() == want,
+        "output differs"
+    );
+    // The same run forced to hold everything (-S 100G) is killed.
+    let o = testkit::run_bounded(
+        &mut cg.command(&format!("{} -S 100G", f.path()), out.path()),
+        Duration::from_secs(120),
+    );
+    assert!(
+        !o.status.success(),
+        "fit in memory after all: the test proves nothing"
+    );
+}
