@@ -39,7 +39,14 @@ for i in $(seq 2000); do
 done >"$tmp/big.txt"
 "$PQ" "$tmp/big.txt" >"$tmp/pq.txt" || fail "big integers: exit $?"
 sort -n "$tmp/big.txt" | cmp -s - "$tmp/pq.txt" || fail "big integers: differs from sort -n"
+# Past a memory budget (-S): sorted runs on disk, merged; nothing left behind.
+mkdir "$tmp/runs"
+"$PQ" -S 64K -T "$tmp/runs" "$tmp/big.txt" | cmp -s - "$tmp/pq.txt" || fail "-S 64K: differs from in memory"
+[ -z "$(ls -A "$tmp/runs")" ] || fail "-S 64K: temporary files left behind"
 rm -rf "$tmp"
+
+# A closed stdout is an error, not an empty success.
+if "$PQ" --size 10 >&- 2>/dev/null; then fail "closed stdout: exit 0"; fi
 
 # Bad line: exit 1, names the line, writes nothing.
 set +e

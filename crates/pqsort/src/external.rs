@@ -345,7 +345,7 @@ impl Part<'_> {
     }
 }
 
-/// Orders two integers written canonically (what [`lines::write`] and
+/// Orders two integers written canonically (what [`lines::write`](fn@lines::write) and
 /// [`lines::write_big`] print: a `-` only before a non-zero number, no
 /// leading zeros), as numbers.
 pub fn cmp_canonical(a: &[u8], b: &[u8]) -> Ordering {

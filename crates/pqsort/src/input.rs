@@ -70,7 +70,7 @@ pub fn generate(v: &mut Vec<u64>, n: usize, shape: Shape, rng: &mut Rng) {
 /// Generates in steps of this many integers, looking at `keep_going` between.
 const STEP: usize = 1 << 20;
 
-/// [`generate`], asking `keep_going(done)` every [`STEP`] integers whether
+/// [`generate`], asking `keep_going(done)` every `STEP` (2^20) integers whether
 /// to go on (Ctrl-C, progress). Returns `false` if it stopped early.
 pub fn generate_until(
     v: &mut Vec<u64>,

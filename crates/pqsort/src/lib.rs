@@ -38,9 +38,12 @@
 //! - [`partition`]: tool mode's pivot choice and partition of one job.
 //! - [`input`]: a seeded generator (Python's `random.randint`), input shapes.
 //! - [`lines`]: tool mode's text format (one integer a line).
+//! - [`memory`]: the memory budget (`-S`, or what this process can get).
+//! - [`external`]: past the budget, sorted runs on disk, merged.
 //!
-//! This file holds tool mode's two entry points: sorting generated data
-//! (`--size`) and sorting a file.
+//! This file holds tool mode's two entry points, sorting generated data
+//! (`--size`) and sorting a file, and the [`Stage`] they report through
+//! (progress bars on a terminal, the line a Ctrl-C prints).
 
 pub mod external;
 pub mod input;

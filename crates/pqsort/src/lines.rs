@@ -49,7 +49,7 @@ pub enum Numbers<'a> {
     Big(Vec<BigInt<'a>>),
 }
 
-/// [`parse`], falling back to [`parse_big`] when a line is out of the
+/// [`parse`](fn@parse), falling back to [`parse_big`] when a line is out of the
 /// `i64` range. Large inputs are cut at line ends into `threads` pieces
 /// that are parsed at once; the error reported is still the first bad line.
 pub fn parse_any(input: &[u8], threads: usize) -> Result<Numbers<'_>, BadLine> {

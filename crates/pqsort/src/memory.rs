@@ -39,7 +39,7 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     Ok(bytes)
 }
 
-/// The default budget: [`DEFAULT_SHARE_PERCENT`] of [`available`].
+/// The default budget: `DEFAULT_SHARE_PERCENT` (50%) of [`available`].
 pub fn default_budget() -> u64 {
     (available().unwrap_or(FALLBACK) / 100 * DEFAULT_SHARE_PERCENT).max(MIN_BUDGET)
 }

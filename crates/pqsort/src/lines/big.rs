@@ -38,7 +38,7 @@ impl PartialOrd for BigInt<'_> {
 }
 
 /// Parses one integer of any length per line, with the same rules as
-/// [`parse`] (whitespace, blank lines, signs, byte-order mark).
+/// [`parse`](super::parse()) (whitespace, blank lines, signs, byte-order mark).
 pub fn parse_big(input: &[u8]) -> Result<Vec<BigInt<'_>>, BadLine> {
     let input = strip_bom(input);
     let mut out = Vec::new();

@@ -85,7 +85,7 @@ pub(super) fn parse_lines(input: &[u8]) -> Result<Vec<i64>, BadLine> {
 }
 
 pub(super) const NOT_INT: &str = "is not an integer";
-/// Why [`parse`] refuses a line that [`parse_big`] accepts.
+/// Why [`parse`] refuses a line that [`parse_big`](super::parse_big) accepts.
 pub const OUT_OF_RANGE: &str = "is out of range for a 64-bit integer";
 
 fn parse_i64(t: &[u8]) -> Result<i64, &'static str> {

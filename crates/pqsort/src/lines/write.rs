@@ -64,8 +64,8 @@ pub(super) fn write_lines<T>(
     Ok(written + pending)
 }
 
-/// [`write`] with `threads` threads formatting at once: rounds of up to
-/// [`ROUND`] values, each round's text written in order before the next,
+/// [`write`](fn@write) with `threads` threads formatting at once: rounds of up to
+/// `ROUND` (2^20) values, each round's text written in order before the next,
 /// so memory stays bounded however long the output is.
 pub fn write_par(
     values: &[i64],
