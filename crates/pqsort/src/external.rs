@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 pub const LINE_COST: u64 = 16;
 /// The same for a chunk that needs big integers (24 bytes each, and the
 /// vector's growth).
-const BIG_LINE_COST: u64 = 48;
+pub const BIG_LINE_COST: u64 = 48;
 /// Runs merged at once (GNU sort's default batch size).
 pub const FAN_IN: usize = 16;
 /// Read buffer of each run being merged.
@@ -175,8 +175,9 @@ impl TempDir {
 /// A temporary-file failure, naming the directory.
 fn temp_error(dir: &Path, e: io::Error) -> Error {
     Error::Temp(format!(
-        "cannot use a temporary file in {}: {e}",
-        dir.display()
+        "cannot use a temporary file in {}: {}",
+        dir.display(),
+        crate::reason(&e)
     ))
 }
 

@@ -159,6 +159,15 @@ impl Stage {
     }
 }
 
+/// An I/O error's text without Rust's ` (os error N)` suffix.
+pub fn reason(e: &io::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => text[..i].to_string(),
+        _ => text,
+    }
+}
+
 /// The tutorial's report: the size line, then one line per worker.
 pub fn report(out: &mut impl Write, size: usize, visits: &Visits) -> io::Result<()> {
     writeln!(out, "For sorting an array of size {size}")?;
@@ -335,7 +344,15 @@ pub fn sort_file(
         .map_err(|e| read_error(e, stage))?
         .unwrap_or_default();
     drop(bar);
-    if !chunks.at_end() {
+    let numbers = if chunks.at_end() {
+        let numbers = lines::parse_any(&first, job.threads).map_err(Error::BadLine)?;
+        // Big integers cost more than the budget planned for a line.
+        let cost = first.len() as u64 + external::BIG_LINE_COST * numbers.len() as u64;
+        (matches!(numbers, Numbers::Small(_)) || cost <= job.budget).then_some(numbers)
+    } else {
+        None
+    };
+    let Some(numbers) = numbers else {
         let mut tmp = external::TempDir::new(job.tmp.clone());
         let (len, visits, runs) = external::sort_in_runs(
             first,
@@ -349,8 +366,8 @@ pub fn sort_file(
             shutdown,
         )?;
         return Ok(FileSorted { len, visits, runs });
-    }
-    let (numbers, visits) = sort_input(&first, job.threads, job.cutoff, stage, shutdown)?;
+    };
+    let (numbers, visits) = sort_numbers(numbers, job.threads, job.cutoff, stage, shutdown)?;
     let len = numbers.len();
     let written = write_numbers(&numbers, out, job.threads, stage, shutdown)?;
     if written < len {
@@ -383,7 +400,18 @@ pub fn sort_input<'a>(
     stage: &Stage,
     shutdown: &Shutdown,
 ) -> Result<(Numbers<'a>, Visits), Error> {
-    let mut numbers = lines::parse_any(input, threads).map_err(Error::BadLine)?;
+    let numbers = lines::parse_any(input, threads).map_err(Error::BadLine)?;
+    sort_numbers(numbers, threads, cutoff, stage, shutdown)
+}
+
+/// Sorts parsed integers with the pool.
+fn sort_numbers<'a>(
+    mut numbers: Numbers<'a>,
+    threads: usize,
+    cutoff: Option<usize>,
+    stage: &Stage,
+    shutdown: &Shutdown,
+) -> Result<(Numbers<'a>, Visits), Error> {
     let len = numbers.len();
     let mut opts = Options::for_len(len, threads);
     if let Some(c) = cutoff {

@@ -73,25 +73,34 @@ fn parse_in_pieces(input: &[u8], threads: usize, min: usize) -> Result<Numbers<'
                 .collect()
         })
     };
-    let mut all = Vec::new();
-    for (i, result) in parsed.into_iter().enumerate() {
-        match result {
-            Ok(v) if all.is_empty() => all = v,
-            Ok(v) => all.extend_from_slice(&v),
-            Err(e) if e.why == OUT_OF_RANGE => return parse_big(input).map(Numbers::Big),
-            Err(e) => {
-                // Each piece counted its lines from 1; add the lines of the
-                // pieces before it (each ends with a newline).
-                let before: usize = pieces[..i]
-                    .iter()
-                    .map(|p| p.iter().filter(|&&b| b == b'\n').count())
-                    .sum();
-                return Err(BadLine {
-                    line: before + e.line,
-                    ..e
-                });
-            }
+    // The first error in input order decides; a number out of the i64
+    // range sends the whole input to big integers, once the i64s are freed.
+    if let Some((i, e)) = parsed
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| r.as_ref().err().map(|e| (i, e.clone())))
+    {
+        drop(parsed);
+        if e.why == OUT_OF_RANGE {
+            return parse_big(input).map(Numbers::Big);
         }
+        // Each piece counted its lines from 1; add the lines of the
+        // pieces before it (each ends with a newline).
+        let before: usize = pieces[..i]
+            .iter()
+            .map(|p| p.iter().filter(|&&b| b == b'\n').count())
+            .sum();
+        return Err(BadLine {
+            line: before + e.line,
+            ..e
+        });
+    }
+    let total: usize = parsed.iter().flatten().map(Vec::len).sum();
+    let mut pieces = parsed.into_iter().flatten();
+    let mut all = pieces.next().unwrap_or_default();
+    all.reserve_exact(total - all.len());
+    for v in pieces {
+        all.extend_from_slice(&v);
     }
     Ok(Numbers::Small(all))
 }

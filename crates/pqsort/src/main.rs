@@ -153,7 +153,7 @@ fn file_mode(
                 job.size_hint = f.metadata().ok().map(|m| m.len()).filter(|&n| n > 0);
                 Box::new(f)
             }
-            Err(e) => fail(format!("cannot read {name}: {e}")),
+            Err(e) => fail(format!("cannot read {name}: {}", pqsort::reason(&e))),
         }
     };
     // Reading a terminal, a long sort_unstable, a write to a pipe nobody
@@ -189,7 +189,7 @@ fn exit_code(result: Result<(), Error>, name: &str) -> i32 {
             EXIT_FAILURE
         }
         Err(Error::Read(e)) => {
-            common::cli::warn(format_args!("cannot read {name}: {e}"));
+            common::cli::warn(format_args!("cannot read {name}: {}", pqsort::reason(&e)));
             EXIT_FAILURE
         }
         Err(e @ Error::Interrupted(_)) => {

@@ -580,6 +580,17 @@ fn past_the_memory_budget_it_sorts_in_runs_on_disk() {
     assert!(out.status.success() && text(&out.stdout) == want, "{out:?}");
     let out = run(&[f.path()], b"");
     assert!(out.status.success() && text(&out.stdout) == want);
+    // Big integers only: the input fits the budget as text, but not as
+    // big integers, so it is halved into runs until they do.
+    let big: Vec<i128> = (0..2000i128)
+        .map(|i| (i * 7919 % 2000) * 10i128.pow(20) - i)
+        .collect();
+    let input: String = big.iter().map(|x| format!("{x}\n")).collect();
+    let mut want = big.clone();
+    want.sort();
+    let want: String = want.iter().map(|x| format!("{x}\n")).collect();
+    let out = run(&["-", "-S", "100K", "-T", tmp.path()], input.as_bytes());
+    assert!(out.status.success() && text(&out.stdout) == want, "{out:?}");
 }
 
 #[test]
