@@ -369,7 +369,13 @@ pub fn sort_file(
     };
     let (numbers, visits) = sort_numbers(numbers, job.threads, job.cutoff, stage, shutdown)?;
     let len = numbers.len();
-    let written = write_numbers(&numbers, out, job.threads, stage, shutdown)?;
+    // Formatting in parallel takes about 20 MB of buffers: not for small budgets.
+    let threads = if job.budget < 64 << 20 {
+        1
+    } else {
+        job.threads
+    };
+    let written = write_numbers(&numbers, out, threads, stage, shutdown)?;
     if written < len {
         return Err(Error::Interrupted(format!(
             "interrupted while writing: {written} of {len} lines written (the output ends at a line end)"
