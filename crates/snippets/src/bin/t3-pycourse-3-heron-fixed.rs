@@ -15,11 +15,7 @@
 //!
 //! `cargo run -p common --example heron_fixed`
 
-#[path = "shared/out.rs"]
-mod out;
-
-#[path = "shared/heron.rs"]
-mod heron;
+use snippets::heron;
 
 use clap::Parser;
 use common::{Event, WaitCount};

@@ -9,9 +9,7 @@
 //!
 //! `cargo run -p common --example ojo_do_some_work`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 fn do_some_work(val: &str) {
     say!("doing some work in thread");

@@ -23,9 +23,7 @@
 //!
 //! `cargo run --release -p common --example ojo_bank_account`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 use clap::Parser;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::SeqCst};

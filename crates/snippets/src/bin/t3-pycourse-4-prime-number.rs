@@ -15,12 +15,9 @@
 //!
 //! `printf '17\n12\n0\n' | cargo run -p common --example prime_number`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
-#[path = "shared/prime_number.rs"]
-mod prime_number;
+use snippets::prime_number;
 
 use clap::Parser;
 

@@ -12,11 +12,7 @@
 //! `cargo run -p common --example heron` (type Enter to quit), or
 //! `cargo run -p common --example heron -- 2 10` for other numbers.
 
-#[path = "shared/out.rs"]
-mod out;
-
-#[path = "shared/heron.rs"]
-mod heron;
+use snippets::heron;
 
 use clap::Parser;
 use std::io::BufRead;
@@ -34,7 +30,7 @@ fn main() {
     for a in heron::numbers(cli.numbers, &[99.0, 999.0, 1733.0]) {
         std::thread::spawn(move || heron::heron(a));
     }
-    out::prompt(format_args!("Type something to quit."));
+    snippets::out::prompt(format_args!("Type something to quit."));
     // End of input quits too, like any keystroke would.
     let _ = std::io::stdin().lock().read_line(&mut String::new());
 }

@@ -13,9 +13,7 @@
 //!
 //! `cargo run -p common --example chun_timer`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 use common::Event;
 use std::sync::Arc;

@@ -15,9 +15,7 @@
 //!
 //! `cargo run -p common --example ojo_condition`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};

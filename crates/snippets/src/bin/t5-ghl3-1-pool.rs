@@ -25,9 +25,7 @@
 //!
 //! `cargo run -p common --example ghl3_pool -- --workers 3`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 use clap::Parser;
 use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED};

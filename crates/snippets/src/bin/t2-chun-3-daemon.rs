@@ -12,9 +12,7 @@
 //!
 //! `cargo run -p common --example chun_daemon`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 use std::time::Duration;
 

@@ -15,9 +15,7 @@
 //!
 //! `cargo run -p common --example ojo_queue`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 use common::WaitCount;
 use crossbeam_channel::{Receiver, Sender};

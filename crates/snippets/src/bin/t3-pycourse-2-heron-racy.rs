@@ -18,11 +18,7 @@
 //!
 //! `cargo run -p common --example heron_racy`
 
-#[path = "shared/out.rs"]
-mod out;
-
-#[path = "shared/heron.rs"]
-mod heron;
+use snippets::heron;
 
 use clap::Parser;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering::SeqCst};

@@ -6,11 +6,11 @@
 use std::io::{ErrorKind, Write};
 
 /// `println!`, one whole line under the stdout lock; see the module doc.
+#[macro_export]
 macro_rules! say {
-    () => { crate::out::line(format_args!("")) };
-    ($($arg:tt)*) => { crate::out::line(format_args!($($arg)*)) };
+    () => { $crate::out::line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::out::line(format_args!($($arg)*)) };
 }
-pub(crate) use say;
 
 /// Writes `args` and a newline as one line.
 pub fn line(args: std::fmt::Arguments) {
@@ -18,7 +18,6 @@ pub fn line(args: std::fmt::Arguments) {
 }
 
 /// Writes `args` without a newline and flushes (a prompt).
-#[allow(dead_code)]
 pub fn prompt(args: std::fmt::Arguments) {
     write(args, false);
 }

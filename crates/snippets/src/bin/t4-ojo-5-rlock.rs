@@ -15,9 +15,7 @@
 //!
 //! `cargo run -p common --example ojo_rlock`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 use std::sync::{Mutex, TryLockError};
 

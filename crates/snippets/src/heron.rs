@@ -1,7 +1,7 @@
 //! Heron's square root as the python-course examples print it, shared by the
 //! three `heron*` examples.
 
-use crate::out::say;
+use crate::say;
 
 /// Newton's (Heron's) iteration for the square root of `a`, printing each
 /// `old new` pair on one line as Python 3's `print(old, new)` does.

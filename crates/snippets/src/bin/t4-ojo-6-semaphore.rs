@@ -15,9 +15,7 @@
 //!
 //! `cargo run -p common --example ojo_semaphore`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::Arc;

@@ -7,9 +7,7 @@
 //!
 //! `cargo run -p common --example chun_bar`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 fn bar(text: &str) {
     say!("{text}");

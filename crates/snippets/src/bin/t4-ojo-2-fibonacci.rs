@@ -15,9 +15,7 @@
 //!
 //! `cargo run -p common --example ojo_fibonacci`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 use clap::Parser;
 use std::thread::JoinHandle;

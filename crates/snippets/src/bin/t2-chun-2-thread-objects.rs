@@ -16,9 +16,7 @@
 //!
 //! `cargo run -p common --example chun_thread_objects`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 use common::Event;
 use std::sync::Arc;

@@ -18,9 +18,7 @@
 //!
 //! `cargo run -p common --example ojo_locks`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 use std::sync::{Arc, Barrier, Mutex, TryLockError};
 use std::time::{Duration, Instant};

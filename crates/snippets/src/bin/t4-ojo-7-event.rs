@@ -9,9 +9,7 @@
 //!
 //! `cargo run -p common --example ojo_event`
 
-#[path = "shared/out.rs"]
-mod out;
-use out::say;
+use snippets::say;
 
 use common::Event;
 use std::sync::Arc;

@@ -1,0 +1,16 @@
+//! The smaller programs of the Python threads tutorials, one binary each
+//! (`src/bin/`), and the little they share.
+//!
+//! The binaries are named so that they sort in reading order and say where
+//! they come from: `tN-TUTORIAL-K-NAME`, N the tutorial in the README's order
+//! (t1 Matloff, t2 Chun's slides, t3 python-course, t4 Ojo's slides, t5 ghl3's
+//! post), K the program's place in that tutorial.
+//!
+//! Modules:
+//! - [`out`]: [`say!`](crate::say) and [`out::prompt`], the programs' output.
+//! - [`heron`]: python-course's `heron(a)`, shared by the three heron programs.
+//! - [`prime_number`]: python-course's `PrimeNumber` input loop and trial division.
+
+pub mod heron;
+pub mod out;
+pub mod prime_number;
