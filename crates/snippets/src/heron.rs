@@ -1,14 +1,14 @@
 //! Heron's square root as the python-course examples print it, shared by the
 //! three `heron*` examples.
 
-use crate::say;
+use crate::{py, say};
 
 /// Newton's (Heron's) iteration for the square root of `a`, printing each
 /// `old new` pair on one line as Python 3's `print(old, new)` does.
 ///
 /// Python starts with the *int* `1`, so its first line shows `1`, not `1.0`;
 /// after that both are floats, which Python 3 prints as the shortest
-/// round-tripping decimal, as [`py_float`] does (Python 2's `print` showed 12
+/// round-tripping decimal, as [`py::float`] does (Python 2's `print` showed 12
 /// significant digits: `14.8995786841` for `14.899578684109272`). One `say!`
 /// per line: the stdout lock keeps lines from different threads whole.
 pub fn heron(a: f64) -> f64 {
@@ -18,14 +18,14 @@ pub fn heron(a: f64) -> f64 {
     loop {
         let old = new;
         new = (new + a / new) / 2.0;
-        say!("{old_text} {}", py_float(new));
+        say!("{old_text} {}", py::float(new));
         // Not in the tutorial: for a large `a` the last step can flip between
         // two neighbouring floats more than EPS apart; stop there too.
         if (new - old).abs() < EPS || new == older {
             return new;
         }
         older = old;
-        old_text = py_float(new);
+        old_text = py::float(new);
     }
 }
 
@@ -40,22 +40,5 @@ pub fn numbers(given: Vec<f64>, tutorial: &[f64]) -> Vec<f64> {
         tutorial.to_vec()
     } else {
         given
-    }
-}
-
-/// Python 3's `repr` of a float: Rust's `{:?}` (same digits, same switch to
-/// exponent form below 1e-4 and from 1e16) with Python's exponent spelling,
-/// `1e+154` and `1e-07` rather than `1e154` and `1e-7`.
-pub fn py_float(x: f64) -> String {
-    let s = format!("{x:?}");
-    match s.split_once('e') {
-        Some((mantissa, exp)) => {
-            let (sign, digits) = match exp.strip_prefix('-') {
-                Some(d) => ('-', d),
-                None => ('+', exp),
-            };
-            format!("{mantissa}e{sign}{digits:0>2}")
-        }
-        None => s,
     }
 }

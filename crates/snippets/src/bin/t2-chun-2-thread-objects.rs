@@ -46,7 +46,7 @@ fn main() {
         say!(
             "after start: {} is_alive() = {}",
             t.thread().name().unwrap_or("?"),
-            py_bool(!t.is_finished())
+            snippets::py::bool(!t.is_finished())
         );
     }
     say!("enumerate(): {}", enumerate(&threads).join(", "));
@@ -62,7 +62,7 @@ fn main() {
         say!(
             "after it ended: {} is_alive() = {}",
             t.thread().name().unwrap_or("?"),
-            py_bool(!t.is_finished())
+            snippets::py::bool(!t.is_finished())
         );
     }
     say!("enumerate(): {}", enumerate(&threads).join(", "));
@@ -82,8 +82,4 @@ fn enumerate(threads: &[JoinHandle<()>]) -> Vec<String> {
                 .map(|t| t.thread().name().unwrap_or("<unnamed>").to_string()),
         )
         .collect()
-}
-
-fn py_bool(b: bool) -> &'static str {
-    if b { "True" } else { "False" }
 }

@@ -69,12 +69,8 @@ fn main() {
     let ran = (first.join(), second.join());
     say!(
         "timer 1 ran: {}, timer 2 ran: {}; done after {}",
-        py_bool(ran.0),
-        py_bool(ran.1),
+        snippets::py::bool(ran.0),
+        snippets::py::bool(ran.1),
         elapsed()
     );
-}
-
-fn py_bool(b: bool) -> &'static str {
-    if b { "True" } else { "False" }
 }

@@ -40,14 +40,13 @@ fn main() {
         c.join().expect("a client panicked");
     }
     event.clear(); // resets the flag to false
-    say!("server: clear(); is_set() = {}", py_bool(event.is_set()));
+    say!(
+        "server: clear(); is_set() = {}",
+        snippets::py::bool(event.is_set())
+    );
     let woken = event.wait_timeout(Duration::from_millis(50));
     say!(
         "client: wait(0.05) after clear() returned {}",
-        py_bool(woken)
+        snippets::py::bool(woken)
     );
-}
-
-fn py_bool(b: bool) -> &'static str {
-    if b { "True" } else { "False" }
 }
