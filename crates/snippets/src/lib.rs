@@ -7,14 +7,12 @@
 //! post), K the program's place in that tutorial.
 //!
 //! Modules:
-//! - [`out`]: [`say!`](crate::say) and [`out::prompt`], the programs' output.
 //! - [`heron`]: python-course's `heron(a)`, shared by the three heron programs.
 //! - [`prime_number`]: python-course's `PrimeNumber` input loop and trial division.
 //! - [`py`]: Python's spelling of floats (`repr`) and booleans.
 //! - [`threads`]: a thread per input without keeping every finished one.
 
 pub mod heron;
-pub mod out;
 pub mod prime_number;
 pub mod py;
 pub mod threads;

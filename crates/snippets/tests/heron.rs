@@ -38,12 +38,7 @@ fn heron_1e20_ties_like_python() {
 fn heron_lines_equal_python3s() {
     let python = Command::new("python3").arg("--version").output();
     if python.is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "python3 is missing under CI"
-        );
-        eprintln!("SKIPPED heron_lines_equal_python3s: no python3");
-        return;
+        testkit::skip!("no python3 to compare with");
     }
     for a in [
         "99",

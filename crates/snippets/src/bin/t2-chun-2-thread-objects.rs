@@ -1,5 +1,5 @@
-//! chun-multithreaded-programming.md lines 98-116 ("Thread Naming", "Are you
-//! alive?") and 234-243 ("Thread Class Methods"): a thread's name
+//! Wesley J. Chun, "Multithreaded Programming In Python" (slides), slides
+//! "Thread Naming", "Are you alive?" and "Thread Class Methods": a thread's name
 //! (`name`, `getName`/`setName`), `is_alive()` (false before `start` and
 //! after the thread ends) and `threading.enumerate()`, the list of live
 //! threads including the main one (the slides give no code).
@@ -14,9 +14,9 @@
 //! `Thread-N`, Rust's unnamed threads have none (`None`); main is `main`
 //! (Python says `MainThread`).
 //!
-//! `cargo run -p common --example chun_thread_objects`
+//! `cargo run -p snippets --bin t2-chun-2-thread-objects`
 
-use snippets::say;
+use common::outln;
 
 use common::Event;
 use std::sync::Arc;
@@ -27,7 +27,7 @@ fn main() {
     let mut threads: Vec<JoinHandle<()>> = Vec::new();
 
     let builder = std::thread::Builder::new().name("worker-1".into());
-    say!("before start: worker-1 is_alive() = False (a Builder, not yet a thread)");
+    outln!("before start: worker-1 is_alive() = False (a Builder, not yet a thread)");
     for b in [builder, std::thread::Builder::new().name("worker-2".into())] {
         let release = release.clone();
         let t = b
@@ -37,19 +37,19 @@ fn main() {
     }
     let unnamed = std::thread::spawn(|| ());
     unnamed.join().expect("the unnamed thread panicked");
-    say!(
+    outln!(
         "unnamed thread's name: {:?} (Python would say Thread-3)",
         None::<&str>
     );
 
     for t in &threads {
-        say!(
+        outln!(
             "after start: {} is_alive() = {}",
             t.thread().name().unwrap_or("?"),
             snippets::py::bool(!t.is_finished())
         );
     }
-    say!("enumerate(): {}", enumerate(&threads).join(", "));
+    outln!("enumerate(): {}", enumerate(&threads).join(", "));
 
     release.set();
     for t in &threads {
@@ -59,16 +59,17 @@ fn main() {
         }
     }
     for t in &threads {
-        say!(
+        outln!(
             "after it ended: {} is_alive() = {}",
             t.thread().name().unwrap_or("?"),
             snippets::py::bool(!t.is_finished())
         );
     }
-    say!("enumerate(): {}", enumerate(&threads).join(", "));
+    outln!("enumerate(): {}", enumerate(&threads).join(", "));
     for t in threads {
         t.join().expect("a worker panicked");
     }
+    common::out::exit(0)
 }
 
 /// `threading.enumerate()` over the threads this program started.

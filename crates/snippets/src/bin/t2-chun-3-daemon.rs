@@ -1,5 +1,6 @@
-//! chun-multithreaded-programming.md lines 118-127, "Daemon Threads": a
-//! Python program exits once all its non-daemon threads have completed, and
+//! Wesley J. Chun, "Multithreaded Programming In Python" (slides), slide
+//! "Daemon Threads": a Python program exits once all its non-daemon threads
+//! have completed, and
 //! any daemon threads still running are killed off (the slides give no code;
 //! this is the smallest program that shows it).
 //!
@@ -10,9 +11,9 @@
 //! runs for 0.2 s; main joins only the worker and returns, and the service
 //! thread dies mid-loop.
 //!
-//! `cargo run -p common --example chun_daemon`
+//! `cargo run -p snippets --bin t2-chun-3-daemon`
 
-use snippets::say;
+use common::outln;
 
 use std::time::Duration;
 
@@ -21,15 +22,16 @@ fn main() {
         .name("service".into())
         .spawn(|| {
             for tick in 1.. {
-                say!("daemon: tick {tick}");
+                outln!("daemon: tick {tick}");
                 std::thread::sleep(Duration::from_millis(50));
             }
         })
         .expect("cannot start the daemon thread");
     let worker = std::thread::spawn(|| {
         std::thread::sleep(Duration::from_millis(200));
-        say!("worker: done");
+        outln!("worker: done");
     });
     worker.join().expect("worker panicked");
-    say!("main: the non-daemon thread is done; exiting without waiting for the daemon");
+    outln!("main: the non-daemon thread is done; exiting without waiting for the daemon");
+    common::out::exit(0)
 }

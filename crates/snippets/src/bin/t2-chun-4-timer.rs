@@ -1,6 +1,6 @@
-//! chun-multithreaded-programming.md line 253, `threading.Timer`, "like
-//! `Thread` but start after an elapsed time" (the slides list it with the
-//! other `threading` objects and give no code): `Timer(interval, function)`
+//! Wesley J. Chun, "Multithreaded Programming In Python" (slides), slide
+//! "Other threading Module Objects": `Timer`, "Like `Thread` but start after
+//! an elapsed time" (the slide gives no code): `Timer(interval, function)`
 //! runs `function` on its own thread after `interval` seconds unless
 //! `cancel()` is called first.
 //!
@@ -11,9 +11,9 @@
 //! `common`. Two timers start together: the first fires after 0.2 s, the
 //! second (0.5 s) is cancelled at 0.1 s and never runs.
 //!
-//! `cargo run -p common --example chun_timer`
+//! `cargo run -p snippets --bin t2-chun-4-timer`
 
-use snippets::say;
+use common::outln;
 
 use common::Event;
 use std::sync::Arc;
@@ -57,20 +57,21 @@ fn main() {
     let elapsed = move || format!("{:.1} s", t0.elapsed().as_secs_f64());
     let e = elapsed;
     let first = Timer::start(Duration::from_millis(200), move || {
-        say!("timer 1 fired after {}", e())
+        outln!("timer 1 fired after {}", e())
     });
     let e = elapsed;
     let second = Timer::start(Duration::from_millis(500), move || {
-        say!("timer 2 fired after {}", e())
+        outln!("timer 2 fired after {}", e())
     });
     std::thread::sleep(Duration::from_millis(100));
     second.cancel();
-    say!("timer 2 cancelled after {}", elapsed());
+    outln!("timer 2 cancelled after {}", elapsed());
     let ran = (first.join(), second.join());
-    say!(
+    outln!(
         "timer 1 ran: {}, timer 2 ran: {}; done after {}",
         snippets::py::bool(ran.0),
         snippets::py::bool(ran.1),
         elapsed()
     );
+    common::out::exit(0)
 }

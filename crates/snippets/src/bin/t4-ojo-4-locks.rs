@@ -1,9 +1,9 @@
-//! ojo-threading.md lines 771-872, `threading.Lock`: the four ways the slides
-//! use a lock. `acquire()` ... `release()` (lines 800-814); the same inside
-//! `try:`/`finally:` so an exception cannot leave it held (818-841); `with
-//! lock:` (843-852); `acquire(False)`, which takes the lock only if it is free
-//! (856-861); and `locked()` followed by `acquire()`, with the slide's warning
-//! that the lock may no longer be free by then (865-872).
+//! Tim Ojo, "Threading" (slides), "threading.Lock" (here `locks.py`, five
+//! unnumbered fragments): the four ways the slides use a lock. `acquire()`
+//! ... `release()`; the same inside `try:`/`finally:` so an exception cannot
+//! leave it held; `with lock:`; `acquire(False)`, which takes the lock only
+//! if it is free; and `locked()` followed by `acquire()`, with the slide's
+//! warning that the lock may no longer be free by then.
 //!
 //! Rust changes: `Mutex::lock` returns a guard and dropping the guard is the
 //! release, so acquire/release, `try/finally` and `with` are all the same
@@ -16,28 +16,35 @@
 //! the lock free, another thread takes it before main's `acquire`, and main
 //! waits. The slides print nothing; every line here is new.
 //!
-//! `cargo run -p common --example ojo_locks`
+//! `cargo run -p snippets --bin t4-ojo-4-locks`
 
-use snippets::say;
+use common::outln;
 
 use std::sync::{Arc, Barrier, Mutex, TryLockError};
 use std::time::{Duration, Instant};
 
 fn main() {
+    // locks.py  lock = threading.Lock()
     let lock = Arc::new(Mutex::new(0u32));
 
-    // lock.acquire() ... lock.release()
+    // locks.py  lock.acquire()
     let mut shared = lock.lock().unwrap();
+    // locks.py  ... access shared resource ...
     *shared += 1;
+    // locks.py  lock.release()
     drop(shared);
-    say!("acquire/release: counter = {}", lock.lock().unwrap());
+    outln!("acquire/release: counter = {}", lock.lock().unwrap());
 
     // try: ... finally: lock.release() -- the guard is released on unwinding.
     let l = lock.clone();
     std::panic::set_hook(Box::new(|_| {})); // keep the demonstration's panic quiet
     let crashed = std::thread::spawn(move || {
+        // locks.py  try:
         let mut shared = l.lock().unwrap();
         *shared += 1;
+        // locks.py  finally:
+        // locks.py  lock.release()
+        // (the guard is dropped while this panic unwinds)
         panic!("an exception while holding the lock");
     })
     .join()
@@ -46,23 +53,23 @@ fn main() {
     let shared = match lock.lock() {
         Ok(g) => g,
         Err(poisoned) => {
-            say!(
+            outln!(
                 "try/finally: a thread panicked holding the lock; the lock was released (and poisoned)"
             );
             poisoned.into_inner()
         }
     };
     assert!(crashed);
-    say!("try/finally: counter = {}", *shared);
+    outln!("try/finally: counter = {}", *shared);
     drop(shared);
     lock.clear_poison();
 
-    // with lock: ...
     {
+        // locks.py  with lock:
         let mut shared = lock.lock().unwrap();
         *shared += 1;
     } // released here
-    say!("with: counter = {}", lock.lock().unwrap());
+    outln!("with: counter = {}", lock.lock().unwrap());
 
     // if lock.acquire(False): ... else: ...
     let held = Arc::new(Barrier::new(2));
@@ -76,9 +83,12 @@ fn main() {
         })
     };
     held.wait();
+    // locks.py  if lock.acquire(False):
     match lock.try_lock() {
-        Ok(_) => say!("acquire(False) while another thread holds it: acquired (unexpected)"),
-        Err(_) => say!(
+        Ok(_) => outln!("acquire(False) while another thread holds it: acquired (unexpected)"),
+        // locks.py  else:
+        // locks.py  ... could not acquire lock, do other stuff
+        Err(_) => outln!(
             "acquire(False) while another thread holds it: could not acquire lock, do other stuff"
         ),
     }
@@ -86,13 +96,14 @@ fn main() {
     holder.join().unwrap();
     match lock.try_lock() {
         Ok(mut shared) => {
+            // locks.py  ... lock acquired, do stuff with lock
             *shared += 1;
-            say!(
+            outln!(
                 "acquire(False) when free: lock acquired, counter = {}",
                 *shared
             );
         }
-        Err(_) => say!("acquire(False) when free: could not acquire lock (unexpected)"),
+        Err(_) => outln!("acquire(False) when free: could not acquire lock (unexpected)"),
     }
 
     // if lock.locked(): ... else: lock.acquire()  -- the check goes stale.
@@ -107,23 +118,28 @@ fn main() {
             std::thread::sleep(Duration::from_millis(100));
         })
     };
+    // locks.py  if lock.locked():
+    // locks.py  ... do other stuff
     let free = !locked(&lock);
-    say!(
+    outln!(
         "locked() check: the lock is {}",
         if free { "free" } else { "held" }
     );
     checked.wait(); // here the scheduler lets another thread run, as it may at any time
     taken.wait();
     let t0 = Instant::now();
+    // locks.py  else:
+    // locks.py  lock.acquire()
     let guard = lock.lock().unwrap();
     let waited = t0.elapsed();
     drop(guard);
     other.join().unwrap();
-    say!(
+    outln!(
         "locked() check: yet acquire() then waited {} ms, because another thread took the lock in between",
         waited.as_millis()
     );
-    say!("locked() check: only try_lock() (acquire(False)) tests and takes in one step");
+    outln!("locked() check: only try_lock() (acquire(False)) tests and takes in one step");
+    common::out::exit(0)
 }
 
 /// What Python's `Lock.locked()` answers, emulated: the answer may be wrong

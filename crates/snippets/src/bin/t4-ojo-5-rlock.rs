@@ -1,4 +1,5 @@
-//! ojo-threading.md lines 876-888, `threading.RLock`: a second `acquire()` of
+//! Tim Ojo, "Threading" (slides), "threading.RLock" (here `rlock.py`, two
+//! unnumbered fragments): a second `acquire()` of
 //! a `Lock` by the thread that holds it blocks forever; an `RLock` counts
 //! its owner's acquisitions and lets the second one through.
 //!
@@ -13,31 +14,37 @@
 //! checker proves the helpers can only run under the lock. The slides print
 //! nothing; every line here is new.
 //!
-//! `cargo run -p common --example ojo_rlock`
+//! `cargo run -p snippets --bin t4-ojo-5-rlock`
 
-use snippets::say;
+use common::outln;
 
 use std::sync::{Mutex, TryLockError};
 
 fn main() {
-    // lock = Lock(); lock.acquire(); lock.acquire()  # this call will block
+    // rlock.py  lock = threading.Lock()
     let lock = Mutex::new(());
+    // rlock.py  lock.acquire()
     let _first = lock.lock().unwrap();
+    // rlock.py  lock.acquire() # this call will block
     match lock.try_lock() {
         Err(TryLockError::WouldBlock) => {
-            say!("Lock: the second acquire() by the same thread would block forever")
+            outln!("Lock: the second acquire() by the same thread would block forever")
         }
-        _ => say!("Lock: the second acquire() succeeded (unexpected)"),
+        _ => outln!("Lock: the second acquire() succeeded (unexpected)"),
     }
 
-    // lock = RLock(); lock.acquire(); lock.acquire()  # this call won't block
+    // rlock.py  lock = threading.RLock()
     let account = Account::default();
     account.deposit(100);
+    // rlock.py  lock.acquire()
+    // rlock.py  lock.acquire() # this call won't block
+    // (restructured: one lock, then helpers that take the locked data)
     account.deposit_twice(50);
-    say!(
+    outln!(
         "RLock, restructured: deposit_twice locked once and called the locked helper twice: balance {}",
         account.balance()
     );
+    common::out::exit(0)
 }
 
 /// The account's data; only reachable through the lock.

@@ -1,9 +1,10 @@
-//! ojo-threading.md lines 892-919: `threading.Semaphore()` (a counter that
+//! Tim Ojo, "Threading" (slides), "threading.Semaphore" (here
+//! `semaphore.py`, unnumbered fragments): `threading.Semaphore()` (a counter that
 //! `acquire` decrements, blocking at zero, and `release` increments) and
 //! `BoundedSemaphore(3)`, which lets up to three threads at the shared
 //! resource at a time and whose `release` past its starting value is an
-//! error (`ValueError: Semaphore released too many times`; Chun's slides,
-//! chun-multithreaded-programming.md lines 250-251, say the same).
+//! error (`ValueError: Semaphore released too many times`; Chun's slide
+//! "Other threading Module Objects" says the same).
 //!
 //! Rust changes: std has no semaphore, and crossbeam-channel already is one:
 //! a channel holding `n` tokens, where `acquire` receives a token (blocking
@@ -13,9 +14,9 @@
 //! plain `Semaphore`, whose counter may grow past its start. So `common` adds
 //! no semaphore type. The slides print nothing; every line here is new.
 //!
-//! `cargo run -p common --example ojo_semaphore`
+//! `cargo run -p snippets --bin t4-ojo-6-semaphore`
 
-use snippets::say;
+use common::outln;
 
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::Arc;
@@ -67,20 +68,24 @@ impl Semaphore {
 }
 
 fn main() {
-    // semaphore = threading.Semaphore(); acquire ... release
+    // semaphore.py  semaphore = threading.Semaphore()
     let semaphore = Semaphore::new(1);
+    // semaphore.py  semaphore.acquire() # decrements the counter
     semaphore.acquire();
-    say!("Semaphore(): acquired, value {}", semaphore.value());
+    // semaphore.py  ... access the shared resource
+    outln!("Semaphore(): acquired, value {}", semaphore.value());
+    // semaphore.py  semaphore.release() # increments the counter
     semaphore.release().expect("unbounded");
-    say!("Semaphore(): released, value {}", semaphore.value());
+    outln!("Semaphore(): released, value {}", semaphore.value());
     semaphore.release().expect("unbounded");
-    say!(
+    outln!(
         "Semaphore(): released once more than acquired, value {} (allowed)",
         semaphore.value()
     );
 
-    // BoundedSemaphore(3): up to 3 threads can access the shared resource at a time.
+    // semaphore.py  num_permits = 3
     let num_permits = 3;
+    // semaphore.py  semaphore = threading.BoundedSemaphore(num_permits)
     let bounded = Arc::new(Semaphore::bounded(num_permits));
     let inside = Arc::new(AtomicUsize::new(0));
     let most = Arc::new(AtomicUsize::new(0));
@@ -88,11 +93,14 @@ fn main() {
         .map(|_| {
             let (bounded, inside, most) = (bounded.clone(), inside.clone(), most.clone());
             std::thread::spawn(move || {
+                // semaphore.py  semaphore.acquire() # decrements the counter
                 bounded.acquire();
+                // semaphore.py  ... up to 3 threads can access the shared resource at a time ...
                 let now = inside.fetch_add(1, SeqCst) + 1;
                 most.fetch_max(now, SeqCst);
                 std::thread::sleep(Duration::from_millis(20));
                 inside.fetch_sub(1, SeqCst);
+                // semaphore.py  semaphore.release() # increments the counter
                 bounded.release().expect("released what it acquired");
             })
         })
@@ -100,12 +108,13 @@ fn main() {
     for t in threads {
         t.join().expect("a semaphore thread panicked");
     }
-    say!(
+    outln!(
         "BoundedSemaphore({num_permits}): 10 threads, at most {} inside at once (never above {num_permits})",
         most.load(SeqCst)
     );
     match bounded.release() {
-        Ok(()) => say!("BoundedSemaphore({num_permits}): extra release accepted (unexpected)"),
-        Err(e) => say!("BoundedSemaphore({num_permits}): extra release: ValueError: {e}"),
+        Ok(()) => outln!("BoundedSemaphore({num_permits}): extra release accepted (unexpected)"),
+        Err(e) => outln!("BoundedSemaphore({num_permits}): extra release: ValueError: {e}"),
     }
+    common::out::exit(0)
 }

@@ -1,4 +1,5 @@
-//! ojo-threading.md lines 942-1007, `threading.Condition`: the consumer
+//! Tim Ojo, "Threading" (slides), "threading.Condition" (here
+//! `condition.py`, unnumbered fragments): the consumer
 //! acquires the condition, `wait()`s while no item is available, takes one
 //! and releases; the producer acquires, makes an item available, `notify()`s
 //! and releases.
@@ -13,9 +14,9 @@
 //! apart, and the consumer takes all 10. The slide prints nothing; the lines
 //! are new.
 //!
-//! `cargo run -p common --example ojo_condition`
+//! `cargo run -p snippets --bin t4-ojo-8-condition`
 
-use snippets::say;
+use common::outln;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
@@ -29,6 +30,7 @@ struct Shelf {
 }
 
 fn main() {
+    // condition.py  cond = Condition()
     let shelf = Arc::new(Shelf {
         items: Mutex::new(VecDeque::new()),
         cond: Condvar::new(),
@@ -37,24 +39,34 @@ fn main() {
         let shelf = shelf.clone();
         std::thread::spawn(move || {
             for _ in 0..ITEMS {
-                // acquire, then wait while no item is available
+                // condition.py  cond.acquire()
                 let mut items = shelf.items.lock().unwrap();
+                // condition.py  while not an_item_is_available():
                 while items.is_empty() {
+                    // condition.py  cond.wait()
                     items = shelf.cond.wait(items).unwrap();
                 }
+                // condition.py  get_an_available_item()
                 let item = items.pop_front().expect("checked non-empty");
-                drop(items); // cond.release()
-                say!("consumed item {item}");
+                // condition.py  cond.release()
+                drop(items);
+                outln!("consumed item {item}");
             }
         })
     };
     for i in 0..ITEMS {
         std::thread::sleep(Duration::from_millis(5));
-        let mut items = shelf.items.lock().unwrap(); // cond.acquire()
-        items.push_back(i); // make_an_item_available()
-        say!("produced item {i}");
-        shelf.cond.notify_one(); // cond.notify()
-    } // cond.release()
+        // condition.py  cond.acquire()
+        let mut items = shelf.items.lock().unwrap();
+        // condition.py  make_an_item_available()
+        items.push_back(i);
+        outln!("produced item {i}");
+        // condition.py  cond.notify()
+        shelf.cond.notify_one();
+        // condition.py  cond.release()
+        drop(items);
+    }
     consumer.join().expect("consumer panicked");
-    say!("all {ITEMS} items consumed");
+    outln!("all {ITEMS} items consumed");
+    common::out::exit(0)
 }

@@ -1,21 +1,24 @@
-//! ghl3-python-threads.md lines 17-51: a pool of `threading.Thread`
-//! subclasses that take items from a `Queue.Queue` as each becomes free
-//! (lines 19-27, 41), each keeping its own output list that main merges
-//! after all have finished (lines 30, 47), handling an item that fails
-//! without a worker dying and leaving main stuck (lines 33, 45), and stopping
-//! on Ctrl-C instead of hanging in a `join` (lines 36, 49-51). The post's code
-//! is a gist that the text does not include, so this port follows the goals
-//! and lessons the text states; there is no Python output to match.
+//! ghl3, "Python Threads" (blog post, 2013): a pool of `threading.Thread`
+//! subclasses that take items from a `Queue.Queue` as each becomes free, each
+//! keeping its own output list that main merges after all have finished,
+//! handling an item that fails without a worker dying and leaving main stuck,
+//! and stopping on Ctrl-C instead of hanging in a `join` (the post's list
+//! "My goals for this program were as follows" and its paragraphs after
+//! "Here's what I learned in developing this code"). The post's code is a
+//! gist that the text does not include, so this port follows the goals and
+//! lessons the text states; there is no listing to anchor and no Python
+//! output to match.
 //!
 //! Rust changes: the queue is a crossbeam channel filled before the workers
 //! start, and a worker ends when it is empty. Each worker owns its output
 //! `Vec` and hands it back through `join`, so the lists need no lock. An
 //! item's failure is a `Result`: the worker reports it on stderr and goes on
 //! with the next item. Main does not block in a join: it sleeps on a
-//! [`common::WaitCount`] of live workers, checking the [`common::Shutdown`]
-//! flag every 50 ms (the post's "while loop with a short timeout"); a worker
-//! decrements that count from a drop guard, so even a panicking worker cannot
-//! leave main waiting. On Ctrl-C the workers stop after (or during) the item
+//! [`common::WaitCount`] of live workers that Ctrl-C also ends (the post's
+//! "while loop along with a short timeout", without the polling); each worker
+//! holds a [`common::count::Token`] of that count, given back when the worker
+//! ends however it ends, so even a panicking worker cannot leave main
+//! waiting. On Ctrl-C the workers stop after (or during) the item
 //! at hand, main joins them, prints what was done and exits 130.
 //!
 //! "Processing" an item here is a simulated download (`--delay-ms`, which
@@ -23,12 +26,12 @@
 //! items include `oops`, which fails. Exit status: 0, or 1 if any item failed,
 //! or 130 if interrupted.
 //!
-//! `cargo run -p common --example ghl3_pool -- --workers 3`
+//! `cargo run -p snippets --bin t5-ghl3-1-pool -- --workers 3`
 
-use snippets::say;
+use common::outln;
 
 use clap::Parser;
-use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED};
+use common::cli::{self, EXIT_FAILURE, EXIT_INTERRUPTED};
 use common::{Shutdown, WaitCount};
 use crossbeam_channel::Receiver;
 use std::sync::Arc;
@@ -61,15 +64,6 @@ struct Worker {
     failed: usize,
 }
 
-/// Decrements the live-worker count when the worker ends, however it ends.
-struct Live(Arc<WaitCount>);
-
-impl Drop for Live {
-    fn drop(&mut self) {
-        self.0.decrement();
-    }
-}
-
 /// The simulated work: `Err` for an item that fails, `Ok(None)` if
 /// interrupted before it could finish.
 fn process(item: &str, delay: Duration, shutdown: &Shutdown) -> Result<Option<String>, String> {
@@ -92,7 +86,10 @@ impl Worker {
                 Ok(None) => break,
                 Err(e) => {
                     self.failed += 1;
-                    eprintln!("ghl3_pool: worker {}: item {:?} failed: {e}", self.id, item);
+                    cli::warn(format_args!(
+                        "worker {}: item {item:?} failed: {e}",
+                        self.id
+                    ));
                 }
             }
         }
@@ -101,14 +98,14 @@ impl Worker {
 }
 
 fn main() {
-    std::process::exit(try_main())
+    common::out::exit(try_main())
 }
 
 fn try_main() -> i32 {
-    let cli: Cli = common::cli::parse();
+    let cli: Cli = cli::parse();
     let shutdown = match Shutdown::install() {
         Ok(s) => s,
-        Err(e) => common::cli::fail(format!("cannot install the Ctrl-C handler: {e}")),
+        Err(e) => cli::fail(format!("cannot install the Ctrl-C handler: {e}")),
     };
     let items = if cli.items.is_empty() {
         let mut v: Vec<String> = (1..=12).map(|n| n.to_string()).collect();
@@ -128,8 +125,7 @@ fn try_main() -> i32 {
     let live = Arc::new(WaitCount::new(0));
     let mut handles = Vec::new();
     for id in 1..=cli.workers {
-        live.increment();
-        let guard = Live(live.clone());
+        let guard = WaitCount::token(&live);
         let (rx, shutdown) = (rx.clone(), shutdown.clone());
         let worker = Worker {
             id,
@@ -145,10 +141,10 @@ fn try_main() -> i32 {
         match spawned {
             Ok(h) => handles.push(h),
             // The closure (and its guard) was dropped, so `live` is right.
-            Err(e) if handles.is_empty() => {
-                common::cli::fail(format!("cannot start a worker: {e}"))
-            }
-            Err(e) => eprintln!("ghl3_pool: worker {id} not started ({e}); going on with fewer"),
+            Err(e) if handles.is_empty() => cli::fail(format!("cannot start a worker: {e}")),
+            Err(e) => cli::warn(format_args!(
+                "worker {id} not started ({e}); going on with fewer"
+            )),
         }
     }
 
@@ -161,29 +157,29 @@ fn try_main() -> i32 {
         let name = h.thread().name().unwrap_or("worker").to_string();
         match h.join() {
             Ok(w) => {
-                say!("worker {}: {} items", w.id, w.output.len() + w.failed);
+                outln!("worker {}: {} items", w.id, w.output.len() + w.failed);
                 merged.extend(w.output);
                 failed += w.failed;
             }
-            Err(_) => eprintln!("ghl3_pool: {name} panicked; its output is lost"),
+            Err(_) => cli::warn(format_args!("{name} panicked; its output is lost")),
         }
     }
     merged.sort_unstable();
-    say!(
+    outln!(
         "results ({} merged after join, in input order):",
         merged.len()
     );
     for (_, line) in &merged {
-        say!("{line}");
+        outln!("{line}");
     }
     let processed = merged.len() + failed;
     if !finished || shutdown.is_triggered() {
-        eprintln!(
-            "ghl3_pool: interrupted: {processed} of {total} items processed ({failed} failed)"
-        );
+        cli::warn(format_args!(
+            "interrupted: {processed} of {total} items processed ({failed} failed)"
+        ));
         return EXIT_INTERRUPTED;
     }
-    say!("{total} items: {} done, {failed} failed", merged.len());
+    outln!("{total} items: {} done, {failed} failed", merged.len());
     if failed > 0 || processed < total {
         EXIT_FAILURE
     } else {
