@@ -6,6 +6,9 @@ use crate::support::{sh, text};
 
 /// Every snippet that runs without input and ends by itself.
 const QUICK: &[&str] = &[
+    "t1-matloff-3-2-enumerate",
+    "t1-matloff-4-3-notify",
+    "t1-matloff-b-generators",
     "t2-chun-1-bar",
     "t2-chun-2-thread-objects",
     "t2-chun-4-timer",
