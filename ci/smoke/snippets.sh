@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 EX=${BIN:-${CARGO_TARGET_DIR:-target}/release}
 failures=0
-for name in t2-chun-1-bar t2-chun-2-thread-objects t2-chun-3-daemon t2-chun-4-timer \
+for name in t1-matloff-3-2-enumerate t1-matloff-4-3-notify t1-matloff-7-4-gil \
+    t1-matloff-b-generators t2-chun-1-bar t2-chun-2-thread-objects t2-chun-3-daemon t2-chun-4-timer \
     t3-pycourse-1-heron t3-pycourse-2-heron-racy t3-pycourse-3-heron-fixed \
     t3-pycourse-4-prime-number t3-pycourse-5-prime-number-lock \
     t4-ojo-1-do-some-work t4-ojo-2-fibonacci t4-ojo-3-bank-account t4-ojo-4-locks \
@@ -43,23 +44,41 @@ status() { [[ $rc == "$1" ]] || { fail "exit status $rc, want $1"; return 1; }; 
 want() { local d=$1; shift; "$@" || { fail "$d"; return 1; }; }
 count() { grep -oF -- "$1" "$OUT" | wc -l; }
 
+# --- Matloff -------------------------------------------------------------------
+run t1-matloff-3-2-enumerate
+status 0 && want "output differs" [ "$(cat "$OUT")" = "[<_MainThread(MainThread, started)>, <srvr(Thread-1, started)>, <srvr(Thread-2, started)>]
+[<_MainThread(MainThread, started)>]" ] && ok
+
+run t1-matloff-4-3-notify
+status 0 && has "3 threads wait on the condition" && has "; 2 still waiting" \
+    && has "notifyAll(): 2 threads woke" && ok
+
+run t1-matloff-7-4-gil --steps 2000000
+status 0 && has "(the GIL): " && has "free threads (no GIL): " && ok && sed -n '2,5s/^/     /p' "$OUT"
+
+run t1-matloff-b-generators
+status 0 && has "final balance 150, expected 150" && ok
+run t1-matloff-b-generators --yield-between
+name=t1-matloff-b-generators--yield-between
+status 0 && has "final balance -150, expected 150" && ok
+
 # --- Chun ----------------------------------------------------------------------
 run t2-chun-1-bar
 status 0 && want "want foo" [ "$(cat "$OUT")" = foo ] && ok
 
-run t2-chun-4-timer
-status 0 && has "timer 1 fired after 0.2 s" && has "timer 1 ran: True, timer 2 ran: False" \
-    && want "cancelled timer fired" [ "$(count "timer 2 fired")" -eq 0 ] && ok
+run t2-chun-2-thread-objects
+status 0 && has "after start: worker-1 is_alive() = True" && has "enumerate(): main, worker-1, worker-2" \
+    && has "after it ended: worker-2 is_alive() = False" \
+    && want "finished threads enumerated" [ "$(grep enumerate "$OUT" | tail -1)" = "enumerate(): main" ] && ok
 
 SECONDS=0
 run t2-chun-3-daemon
 status 0 && has "worker: done" && has "exiting without waiting for the daemon" \
     && has "daemon: tick 1" && want "daemon kept the process alive" [ "$SECONDS" -lt 5 ] && ok
 
-run t2-chun-2-thread-objects
-status 0 && has "after start: worker-1 is_alive() = True" && has "enumerate(): main, worker-1, worker-2" \
-    && has "after it ended: worker-2 is_alive() = False" \
-    && want "finished threads enumerated" [ "$(grep enumerate "$OUT" | tail -1)" = "enumerate(): main" ] && ok
+run t2-chun-4-timer
+status 0 && has "timer 1 fired after 0.2 s" && has "timer 1 ran: True, timer 2 ran: False" \
+    && want "cancelled timer fired" [ "$(count "timer 2 fired")" -eq 0 ] && ok
 
 # --- python-course ---------------------------------------------------------
 name=t3-pycourse-1-heron; rc=0
