@@ -16,3 +16,18 @@ pub mod heron;
 pub mod prime_number;
 pub mod py;
 pub mod threads;
+
+/// `n` and `word`, with an `s` unless `n` is 1: `1 item`, `2 items`.
+///
+/// ```
+/// assert_eq!(snippets::count(1, "thread"), "1 thread");
+/// assert_eq!(snippets::count(0, "item"), "0 items");
+/// ```
+pub fn count(n: impl Into<u128>, word: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -105,8 +105,12 @@ fn main() {
     let cli: Cli = cli::parse();
     let (n, steps) = (cli.threads, cli.steps);
     outln!(
-        "{n} threads x {steps} steps of a CPU-bound loop ({} cores here)",
-        std::thread::available_parallelism().map_or(1, |c| c.get())
+        "{} x {steps} steps of a CPU-bound loop ({} here)",
+        snippets::count(n, "thread"),
+        snippets::count(
+            std::thread::available_parallelism().map_or(1, |c| c.get()) as u64,
+            "core"
+        )
     );
     let (one, _, _) = run(1, steps * u64::from(n), None);
     outln!(

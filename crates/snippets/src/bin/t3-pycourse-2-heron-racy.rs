@@ -87,8 +87,9 @@ fn main() {
     let finished = FINISHED.load(SeqCst);
     cli::warn(format_args!(
         "main stopped waiting after {} ms with num_threads = {n}; \
-         {finished} of {started} threads had finished",
-        t0.elapsed().as_millis()
+         {finished} of {} had finished",
+        t0.elapsed().as_millis(),
+        snippets::count(started as u64, "thread")
     ));
     if n > 0 {
         cli::warn("an update was lost: the Python would spin forever");

@@ -157,7 +157,11 @@ fn try_main() -> i32 {
         let name = h.thread().name().unwrap_or("worker").to_string();
         match h.join() {
             Ok(w) => {
-                outln!("worker {}: {} items", w.id, w.output.len() + w.failed);
+                outln!(
+                    "worker {}: {}",
+                    w.id,
+                    snippets::count((w.output.len() + w.failed) as u64, "item")
+                );
                 merged.extend(w.output);
                 failed += w.failed;
             }
@@ -175,11 +179,16 @@ fn try_main() -> i32 {
     let processed = merged.len() + failed;
     if !finished || shutdown.is_triggered() {
         cli::warn(format_args!(
-            "interrupted: {processed} of {total} items processed ({failed} failed)"
+            "interrupted: {processed} of {} processed ({failed} failed)",
+            snippets::count(total as u64, "item")
         ));
         return EXIT_INTERRUPTED;
     }
-    outln!("{total} items: {} done, {failed} failed", merged.len());
+    outln!(
+        "{}: {} done, {failed} failed",
+        snippets::count(total as u64, "item"),
+        merged.len()
+    );
     if failed > 0 || processed < total {
         EXIT_FAILURE
     } else {
