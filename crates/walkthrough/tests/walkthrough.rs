@@ -1,7 +1,9 @@
 //! Drives the binary over a throwaway workspace and tutorial folder: `write`
 //! then `check` passes; a broken table (stale) and a broken anchor (a line
-//! the listing does not have) each make `check` fail and say which.
+//! the listing does not have) each make `check` fail and say which. The
+//! `side_by_side` module drives scripts/side-by-side.sh.
 
+mod side_by_side;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
