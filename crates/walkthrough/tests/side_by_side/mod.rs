@@ -54,6 +54,7 @@ fn bin_dir() -> &'static PathBuf {
 }
 
 /// Whether the test can run; if not, fails under CI and says SKIPPED otherwise.
+#[allow(clippy::print_stderr)] // the skip must be visible in the test output
 fn can_run(test: &str, why_not: Option<String>) -> bool {
     let Some(why) = why_not else { return true };
     if std::env::var_os("CI").is_some() {
