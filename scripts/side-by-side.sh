@@ -96,7 +96,7 @@ starts = {
     "sleepers": r"starting threads|start loop \d|loop \d+ done|all DONE|thread \d+ (sleeps|woke)",
 }
 subs = [
-    (r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d \d{4}\b", "<time>"),
+    (r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d\d:\d\d:\d\d \d{4}\b", "<time>"),
     (r"\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?\b", "<time>"),
     (r"\b0x[0-9a-fA-F]{6,}\b", "<addr>"),
     (r"\b\d{9,}\b", "<id>"),

@@ -164,14 +164,13 @@ fn the_masks_cut_torn_portscanner_lines_and_drop_what_timing_decides() {
     );
     assert_eq!(testkit::text(&o.stderr), "need-to-wait 1\n");
     // ctime() (Chun's mtsleep3) and pthread ids, for any program.
-    let input =
-        "start loop 0 at: Sun Aug 13 18:16:38 2006\n<Thread(Thread-12, started 140737488355328)>\n";
+    let input = "start loop 0 at: Sun Aug 13 18:16:38 2006\nloop 1 done at: Tue Dec  1 10:11:44 2026\n<Thread(Thread-12, started 140737488355328)>\n";
     let mut c = Command::new("bash");
     c.arg(script()).args(["--mask", "srvr"]);
     let o = testkit::run_with_input(&mut c, input, Duration::from_secs(60));
     assert_eq!(
         testkit::text(&o.stdout),
-        "start loop 0 at: <time>\n<Thread(Thread-<n>, started <id>)>\n"
+        "start loop 0 at: <time>\nloop 1 done at: <time>\n<Thread(Thread-<n>, started <id>)>\n"
     );
 }
 
