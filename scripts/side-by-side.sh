@@ -9,7 +9,7 @@
 #   scripts/side-by-side.sh portscanner ~/tutorial/portscanner.py 127.0.0.1 5
 #   scripts/side-by-side.sh pqsort ~/tutorial/pqsort.py
 #   scripts/side-by-side.sh srvr ~/tutorial/srvr.py [LETTERS...]
-#   scripts/side-by-side.sh srvr-threaded ~/tutorial/srvr2.py [LETTERS...]
+#   scripts/side-by-side.sh srvr-threaded ~/tutorial/thsvr.py [LETTERS...]
 #
 # The Python: python2 when PYFILE is Python 2 (a `print x` statement, or it
 # does not compile as Python 3), else python3. Python 2 is $PYTHON2 if set,

@@ -14,13 +14,8 @@ pub fn anchors(anchors: &[Anchor], malformed: &[Malformed]) -> Vec<String> {
         let at = format!("{}:{}: {}", a.file, a.line, a.target());
         let Some(l) = manifest::lookup(&a.listing) else {
             out.push(format!(
-                "{at}: no listing is named {} (known: {})",
-                a.listing,
-                LISTINGS
-                    .iter()
-                    .map(|l| l.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "{at}: no listing is named {} (the names: `walkthrough listings`)",
+                a.listing
             ));
             continue;
         };
@@ -80,6 +75,18 @@ fn range_text(e: &Extracted, a: u32, b: u32) -> String {
         .join(" ")
 }
 
+/// The code of lines `a..=b` without comments, so a range's quote may join
+/// its statements over the comments between them.
+fn range_code(e: &Extracted, a: u32, b: u32) -> String {
+    e.lines
+        .iter()
+        .filter(|l| l.num.is_some_and(|n| (a..=b).contains(&n)))
+        .filter(|l| l.kind != Kind::Comment)
+        .map(|l| listing::without_comment(&l.text))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The problems of anchors against the listings, and the listing lines that
 /// do something but have no anchor.
 pub fn against_listings(
@@ -110,7 +117,9 @@ pub fn against_listings(
                             format!("{x}-{y}")
                         }
                     ));
-                } else if !listing::quote_matches(&a.quote, &text) {
+                } else if !listing::quote_matches(&a.quote, &text)
+                    && !listing::quote_matches(&a.quote, &range_code(e, x, y))
+                {
                     out.push(format!(
                         "{at}: quotes {:?}, the listing prints {:?}",
                         a.quote, text

@@ -42,8 +42,9 @@
 //!   program of its own.
 //!
 //! Listing names (and aliases) are those of [`manifest::LISTINGS`]: the
-//! name the tutorial prints, else ours, e.g. `srvr-threaded.py` for
-//! Matloff 3.2's unnamed server; `-` and `_` are the same.
+//! name the tutorial prints, else ours (`walkthrough listings` prints them):
+//! `thsvr.py` for Matloff 3.2's server (7.4.1 runs it by that name),
+//! `bar.py` for Chun's "Example" slide; `-` and `_` are the same.
 //!
 //! # Modules
 //! - [`anchor`]: reading anchors out of `crates/**/*.rs`.

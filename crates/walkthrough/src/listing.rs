@@ -168,6 +168,30 @@ fn occurs_prefix(q: &[char], t: &[char]) -> bool {
     }
 }
 
+/// A line's code without its trailing `# comment` (a `#` inside a string
+/// literal stays).
+pub fn without_comment(text: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if c == '#' => return text[..i].trim_end(),
+            None => {}
+        }
+    }
+    text.trim_end()
+}
+
 /// A line the manifest says is a comment that lost its `#`.
 fn is_lost_comment(l: &Listing, text: &str) -> bool {
     !text.is_empty() && l.comments.iter().any(|q| quote_matches(q, text))
@@ -657,6 +681,16 @@ mod tests {
         };
         let e = find(&l, &texts("words def heron(a): x = 1 return new more")).unwrap();
         assert_eq!(e.flat.as_deref(), Some("def heron(a): x = 1 return new"));
+    }
+
+    #[test]
+    fn comments_come_off_but_not_out_of_strings() {
+        assert_eq!(
+            without_comment("k = c.recv(1) # one letter"),
+            "k = c.recv(1)"
+        );
+        assert_eq!(without_comment("print '#', x  # why"), "print '#', x");
+        assert_eq!(without_comment("# all comment"), "");
     }
 
     #[test]

@@ -33,6 +33,8 @@ enum Command {
         #[arg(long)]
         no_docs: bool,
     },
+    /// Print every listing's name, other names and citation.
+    Listings,
     /// Print a listing as the check numbers it (`*` code, `#` comment, `i` import).
     Listing {
         /// Its name (srvr.py, portscanner.py, ...).
@@ -165,6 +167,19 @@ fn main() {
             tutorials.as_deref(),
             !no_docs,
         ),
+        Command::Listings => {
+            let mut s = String::new();
+            for l in manifest::LISTINGS {
+                let aka = if l.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also {})", l.aliases.join(", "))
+                };
+                s.push_str(&format!("{}{aka}: {}\n", l.name, l.cite));
+            }
+            out(&s);
+            0
+        }
         Command::Listing { name, tutorials } => {
             let Some(l) = manifest::lookup(&name) else {
                 cli::usage_error(format_args!("no listing is named {name}"));

@@ -121,18 +121,21 @@ pub static LISTINGS: &[Listing] = &[
         ..Listing::EMPTY
     },
     Listing {
-        name: "srvr-threaded.py",
-        aliases: &["srvr2.py", "srvr-threading.py", "threaded-srvr.py"],
-        cite: "Matloff, *Tutorial on Threads Programming with Python*, 3.2 \"The threading Module\", PDF p. 10 (the tutorial names this server only \"the new server code\")",
+        name: "thsvr.py",
+        // Matloff 7.4.1 runs it as thsvr.py; 3.2 prints no name.
+        aliases: &["srvr-threaded.py", "srvr2.py", "srvr-threading.py"],
+        cite: "Matloff, *Tutorial on Threads Programming with Python*, 3.2 \"The threading Module\", PDF p. 10 (\"the new server code\"; 7.4.1 runs it as thsvr.py)",
         numbering: Numbering::Printed,
         first: "# simple illustration of threading module",
         last: "print 'the final value of v is', srvr.v",
         lines: 74,
-        // Judgement calls where the text's numbers fit two ways: a blank line
-        // after the imports and before `nclnt`, as in srvr.py.
+        // Judgement calls where the text's numbers fit two ways: blank lines
+        // after the imports, before `nclnt` and before each comment of the
+        // main program, as in srvr.py.
         pins: &[
             (15, "class srvr(threading.Thread):"),
             (51, "nclnt = int(sys.argv[2])"),
+            (68, "lstn.close()"),
         ],
         comments: &[
             "is run(); threading. Thread. start()",
@@ -148,8 +151,10 @@ pub static LISTINGS: &[Listing] = &[
         first: "# portscanner.py: checks for active ports",
         last: "main()",
         lines: 65,
-        // 34-35 as issue 14 cites them; a blank line before `def main():`.
+        // 34-35 as issue 14 cites them; blank lines after the imports and
+        // before `def main():`.
         pins: &[
+            (11, "class scanner(threading.Thread):"),
             (20, "def run(self):"),
             (34, "scanner.evnt.set()"),
             (47, "def main():"),
@@ -187,7 +192,14 @@ pub static LISTINGS: &[Listing] = &[
             ("\"\" thread loops", "''' thread loops"),
             ("left \"\"", "left '''"),
         ],
-        pins: &[(18, "def __init__ (self, a, numthreads")],
+        // Where the text's numbers fit two ways: no blank line inside a
+        // `for` body (so a blank one after the docstring), as the port reads it.
+        pins: &[
+            (18, "def __init__ (self, a, numthreads"),
+            (21, "jobs = Queue.Queue()"),
+            (28, "jobs.put((0,len(a)))"),
+            (30, "t = pqsort.pqsorter(a, jobs)"),
+        ],
         missing: &[(57, "try:")],
         ..Listing::EMPTY
     },
@@ -287,7 +299,12 @@ pub static LISTINGS: &[Listing] = &[
     },
     Listing {
         name: "pinger-sequential.py",
-        aliases: &["ping_loop.py", "pinger-nothreads.py", "ping.py"],
+        aliases: &[
+            "pinger_seq.py",
+            "ping_loop.py",
+            "pinger-nothreads.py",
+            "ping.py",
+        ],
         cite: "python-course.eu, \"Threads in Python\", heading \"Pinging with Threads\", the solution without threads",
         numbering: Numbering::Flat,
         first: "import os, re received_packages = re.compile",

@@ -17,7 +17,7 @@ fn run_both(program: &str) -> Option<&'static str> {
         "primes" => "scripts/side-by-side.sh primes YOUR/primes.py 100000 2",
         "portscanner" => "scripts/side-by-side.sh portscanner YOUR/portscanner.py 127.0.0.1 5",
         "srvr" => "scripts/side-by-side.sh srvr YOUR/srvr.py",
-        "srvr-threaded" => "scripts/side-by-side.sh srvr-threaded YOUR/srvr-threaded.py",
+        "srvr-threaded" => "scripts/side-by-side.sh srvr-threaded YOUR/thsvr.py",
         "pqsort" => "scripts/side-by-side.sh pqsort YOUR/pqsort.py",
         "sleepers" => "scripts/side-by-side.sh sleepers YOUR/mtsleep3.py",
         _ => return None,
