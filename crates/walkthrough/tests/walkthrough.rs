@@ -1,8 +1,10 @@
 //! Drives the binary over a throwaway workspace and tutorial folder: `write`
 //! then `check` passes; a broken table (stale) and a broken anchor (a line
 //! the listing does not have) each make `check` fail and say which. The
-//! `side_by_side` module drives scripts/side-by-side.sh.
+//! `side_by_side` module drives scripts/side-by-side.sh; `real_texts` checks
+//! the manifest against the real tutorials in `$TUTORIALS`.
 
+mod real_texts;
 mod side_by_side;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
