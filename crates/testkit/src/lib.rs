@@ -12,6 +12,8 @@
 //!   visibly otherwise.
 //! - [`on_terminal`]: a command run on a pseudo-terminal (progress bars).
 
+pub mod server;
+
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
