@@ -193,35 +193,60 @@ pub fn program_of(rel: &str) -> Option<String> {
 /// Every anchor of one file's text, in line order, and the malformed ones.
 pub fn parse_file(rel: &str, text: &str) -> (Vec<Anchor>, Vec<Malformed>) {
     let program = program_of(rel).unwrap_or_else(|| rel.to_string());
-    let lines: Vec<&str> = text.lines().collect();
+    let kinds: Vec<Comment> = text.lines().map(classify).collect();
+    let is_anchor = |i: usize| matches!(kinds[i], Comment::Anchor { .. });
+    let plain = |i: usize| match &kinds[i] {
+        Comment::Plain(t) if !t.is_empty() => Some(t.clone()),
+        _ => None,
+    };
     let mut anchors = Vec::new();
     let mut bad = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        match classify(line) {
+    for (i, kind) in kinds.iter().enumerate() {
+        match kind {
             Comment::Anchor {
                 listing,
                 lines: nums,
                 quote,
                 note,
             } => {
+                // The run of anchors this one is in shares the comment block
+                // right above it and the one right below it: they go to the
+                // run's first anchor of each listing.
+                let mut first = i;
+                while first > 0 && is_anchor(first - 1) {
+                    first -= 1;
+                }
+                let mut last = i;
+                while last + 1 < kinds.len() && is_anchor(last + 1) {
+                    last += 1;
+                }
+                let mut above = Vec::new();
+                let mut j = first;
+                while j > 0 {
+                    match plain(j - 1) {
+                        Some(t) => above.push(t),
+                        None => break,
+                    }
+                    j -= 1;
+                }
+                above.reverse();
                 let mut notes: Vec<String> = Vec::new();
                 if !note.is_empty() {
-                    notes.push(note);
+                    notes.push(note.clone());
                 }
-                // The comment lines right below belong to this anchor.
-                for next in &lines[i + 1..] {
-                    if !next.trim_start().starts_with("//") {
-                        break;
-                    }
-                    match classify(next) {
-                        Comment::Plain(t) if !t.is_empty() => notes.push(t),
-                        _ => break,
-                    }
+                // Once per listing in the run, not on every row.
+                let first_of_listing = (first..i).all(|k| match &kinds[k] {
+                    Comment::Anchor { listing: other, .. } => other != listing,
+                    _ => true,
+                });
+                if first_of_listing {
+                    notes.extend(above);
+                    notes.extend((last + 1..kinds.len()).map_while(plain));
                 }
                 anchors.push(Anchor {
-                    listing,
-                    lines: nums,
-                    quote,
+                    listing: listing.clone(),
+                    lines: *nums,
+                    quote: quote.clone(),
                     note: notes.join(" "),
                     file: rel.to_string(),
                     line: i + 1,
@@ -231,7 +256,7 @@ pub fn parse_file(rel: &str, text: &str) -> (Vec<Anchor>, Vec<Malformed>) {
             Comment::Malformed(why) => bad.push(Malformed {
                 file: rel.to_string(),
                 line: i + 1,
-                why,
+                why: why.clone(),
             }),
             Comment::Plain(_) | Comment::None => {}
         }
@@ -330,12 +355,20 @@ mod tests {
     }
 
     #[test]
-    fn a_run_of_anchors_keeps_each_its_own() {
-        let src = "// srvr.py:28  vlock.acquire()\n// srvr.py:29  v += k\n// the Mutex.\n";
+    fn a_run_of_anchors_shares_the_comments_around_it() {
+        let src = "x();\n// Why: no GIL.\n// srvr.py:28  vlock.acquire()\n// srvr.py:29  v += k\n\
+                   // thsvr.py:36  srvr.vlock.acquire()\n// the Mutex.\nlet g = v.lock();\n// unrelated\n";
         let (a, _) = parse_file("crates/srvr/src/lib.rs", src);
-        assert_eq!(a.len(), 2);
+        assert_eq!(a.len(), 3);
+        assert_eq!(a[0].note, "Why: no GIL. the Mutex.");
+        assert_eq!(a[1].note, "", "once per listing");
+        assert_eq!(a[2].note, "Why: no GIL. the Mutex.");
+        // A comment separated by code is not a note.
+        let (a, _) = parse_file(
+            "crates/x/src/lib.rs",
+            "// far\nx();\n// srvr.py:29  v += k\ny();\n",
+        );
         assert_eq!(a[0].note, "");
-        assert_eq!(a[1].note, "the Mutex.");
     }
 
     #[test]

@@ -27,12 +27,14 @@
 //!   listing's `get(True,1)` is not `get(True, 1)`, which `grep` would miss.
 //! - **What Rust changes** there, the walkthrough's last column: an
 //!   optional suffix after ` — ` (space, em dash, space) on the anchor line,
-//!   followed by the plain `//` comment lines right below the anchor, up to
-//!   the first line that is not a comment, an empty `//`, or another anchor:
+//!   then the plain `//` comment lines right above the anchor and right below
+//!   it (up to the first line that is code, an empty `//`, or another
+//!   anchor). Consecutive anchors are one run: they share the comments above
+//!   and below the run.
 //!
 //!   ```text
-//!   // srvr.py:72  while nclnt > 0: pass — sleeps on a condvar
-//!   // (WaitCount::wait_zero_or) instead of spinning.
+//!   // Sleeps on a condvar (WaitCount::wait_zero_or) instead of spinning.
+//!   // srvr.py:72  while nclnt > 0: pass — no busy wait
 //!   ```
 //! - `///` and `//!` comments work too, and an anchor may trail code
 //!   (`v.push(k); // srvr.py:29  v += k`). `//` inside a string is not a
