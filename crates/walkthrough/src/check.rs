@@ -146,11 +146,16 @@ pub fn against_listings(
             }
             (Numbering::Flat, None) => {
                 let flat = e.flat.as_deref().unwrap_or("");
-                if !listing::quote_matches(&a.quote, flat) {
+                let spans = listing::match_spans(&a.quote, flat);
+                if spans.is_empty() {
                     out.push(format!(
                         "{at}: quotes {:?}, which {} does not print",
                         a.quote, l.name
                     ));
+                }
+                let set = covered.entry(l.name).or_default();
+                for (x, y) in spans {
+                    set.extend(x..y);
                 }
             }
             _ => {}
@@ -158,10 +163,20 @@ pub fn against_listings(
     }
     for l in LISTINGS {
         let Some(e) = found.get(l.name) else { continue };
-        if !l.coverage || l.numbering == Numbering::Flat {
+        if !l.coverage {
             continue;
         }
         let set = covered.get(l.name);
+        if let Some(flat) = &e.flat {
+            let chars: Vec<char> = flat.chars().collect();
+            for (x, y, kind) in crate::flat::statements(flat) {
+                if kind == Kind::Code && !(x..y).any(|c| set.is_some_and(|s| s.contains(&c))) {
+                    let text: String = chars[x..y].iter().collect();
+                    out.push(format!("{}  {text}  has no anchor", l.name));
+                }
+            }
+            continue;
+        }
         let mut lacking = Vec::new();
         for (i, line) in e.lines.iter().enumerate() {
             if line.kind != Kind::Code {
@@ -231,8 +246,17 @@ pub fn generated_on_disk(root: &Path) -> Vec<String> {
 pub fn show(l: &Listing, e: &Extracted) -> String {
     let mut s = String::new();
     if let Some(flat) = &e.flat {
-        s.push_str(flat);
-        s.push('\n');
+        // One statement a line, as coverage cuts them.
+        let chars: Vec<char> = flat.chars().collect();
+        for (x, y, kind) in crate::flat::statements(flat) {
+            let tag = match kind {
+                Kind::Comment => '#',
+                Kind::Import => 'i',
+                _ => '*',
+            };
+            let text: String = chars[x..y].iter().collect();
+            s.push_str(&format!("{}  {tag} {text}\n", l.name));
+        }
         return s;
     }
     for line in &e.lines {

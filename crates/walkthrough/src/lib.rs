@@ -57,6 +57,7 @@
 
 pub mod anchor;
 pub mod check;
+pub mod flat;
 pub mod listing;
 pub mod manifest;
 pub mod render;

@@ -96,76 +96,69 @@ pub fn canon(s: &str) -> String {
     out
 }
 
-/// Whether `quote` (canonical) occurs in `text` (canonical), where a space
+/// Where `q` matches `t` anchored at `t[0]`: the end of the match. A space
 /// of the text may be missing from the quote but not the other way round:
 /// the conversion adds spaces (`range (1, 100)`, `threading. Thread`), so
 /// `range(1,100)` matches; a quote that adds one (`get(True, 1)` for the
 /// printed `get(True,1)`) would not be found by `grep` and does not match.
-fn occurs(quote: &[char], text: &[char]) -> bool {
-    fn at(q: &[char], t: &[char]) -> bool {
-        let (mut i, mut j) = (0, 0);
-        while i < q.len() {
-            if j < t.len() && q[i] == t[j] {
-                i += 1;
-                j += 1;
-            } else if j < t.len() && t[j] == ' ' {
-                j += 1;
-            } else {
-                return false;
-            }
+fn match_at(q: &[char], t: &[char]) -> Option<usize> {
+    let (mut i, mut j) = (0, 0);
+    while i < q.len() {
+        if j < t.len() && q[i] == t[j] {
+            i += 1;
+            j += 1;
+        } else if j < t.len() && t[j] == ' ' {
+            j += 1;
+        } else {
+            return None;
         }
-        true
     }
-    (0..text.len()).any(|s| text[s] != ' ' && at(quote, &text[s..]))
+    Some(j)
 }
 
-/// Whether `quote` names `text`: the whole quote is in it, or else every
-/// piece of a summary quote (pieces split at `;` or `...`) is, in order.
-pub fn quote_matches(quote: &str, text: &str) -> bool {
+/// Every place `quote` names in `text` (char indices into `canon(text)`):
+/// the whole quote, or else a summary quote's pieces (split at `;` or
+/// `...`), each found in order after the one before.
+pub fn match_spans(quote: &str, text: &str) -> Vec<(usize, usize)> {
     let text: Vec<char> = canon(text).chars().collect();
     let whole: Vec<char> = canon(quote).chars().collect();
     if whole.is_empty() {
-        return false;
+        return Vec::new();
     }
-    if occurs(&whole, &text) {
-        return true;
+    let starts = |from: usize| (from..text.len()).filter(|&s| text[s] != ' ');
+    let spans: Vec<(usize, usize)> = starts(0)
+        .filter_map(|s| match_at(&whole, &text[s..]).map(|len| (s, s + len)))
+        .collect();
+    if !spans.is_empty() {
+        return spans;
     }
     let pieces: Vec<Vec<char>> = quote
         .split(';')
         .flat_map(|p| p.split("..."))
-        .flat_map(|p| p.split('…'))
+        .flat_map(|p| p.split('\u{2026}'))
         .map(|p| canon(p).chars().collect::<Vec<char>>())
         .filter(|p| !p.is_empty())
         .collect();
     if pieces.len() < 2 {
-        return false;
+        return Vec::new();
     }
+    let mut out = Vec::new();
     let mut from = 0;
     for p in pieces {
-        match (from..text.len()).find(|&s| text[s] != ' ' && occurs_prefix(&p, &text[s..])) {
-            Some(s) => from = s + 1,
-            None => return false,
+        match starts(from).find_map(|s| match_at(&p, &text[s..]).map(|len| (s, s + len))) {
+            Some(span) => {
+                from = span.1;
+                out.push(span);
+            }
+            None => return Vec::new(),
         }
     }
-    true
+    out
 }
 
-fn occurs_prefix(q: &[char], t: &[char]) -> bool {
-    occurs(q, t) && {
-        // anchored at t[0]: occurs() tries every start; check the first.
-        let (mut i, mut j) = (0, 0);
-        while i < q.len() {
-            if j < t.len() && q[i] == t[j] {
-                i += 1;
-                j += 1;
-            } else if j < t.len() && t[j] == ' ' {
-                j += 1;
-            } else {
-                return false;
-            }
-        }
-        true
-    }
+/// Whether `quote` names `text` (see [`match_spans`]).
+pub fn quote_matches(quote: &str, text: &str) -> bool {
+    !match_spans(quote, text).is_empty()
 }
 
 /// A line's code without its trailing `# comment` (a `#` inside a string

@@ -14,7 +14,8 @@ pub enum Numbering {
     /// line, `// mtsleep3.py  print 'all DONE at:', ctime()`.
     Unnumbered,
     /// No numbers and no line breaks either (python-course's page, converted
-    /// to one line): quotes are checked, coverage is not.
+    /// to one line): quotes are checked, and coverage by statements as
+    /// [`crate::flat`] cuts them.
     Flat,
     /// Not in the texts (ghl3's code is a linked gist; Ojo's slide-by-slide
     /// fragments): the name is known, nothing else is checked.

@@ -193,3 +193,26 @@ fn an_unknown_listing_or_a_malformed_anchor_fails_without_tutorials() {
         "{out}"
     );
 }
+
+#[test]
+fn a_flat_listing_is_covered_statement_by_statement() {
+    let ws = TempDir::new("ws");
+    write(
+        &ws.0.join("crates/demo/src/bin/heron.rs"),
+        "// heron.py  def heron(a):\nfn heron() {}\n// heron.py  return eps\n// heron.py  c = raw_input(\"Type something to quit.\")\n",
+    );
+    let tut = TempDir::new("tut");
+    write(
+        &tut.0.join("page.txt"),
+        "Threads Example: from thread import start_new_thread def heron(a): eps = 1 return eps \
+         c = raw_input(\"Type something to quit.\") The raw_input() in the previous example",
+    );
+    let o = run(
+        &ws.0,
+        &["check", "--no-docs", "--tutorials", tut.0.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("heron.py  eps = 1  has no anchor"), "{out}");
+    assert_eq!(out.matches("heron.py  ").count(), 1, "{out}");
+}
