@@ -11,6 +11,9 @@
 #   scripts/side-by-side.sh srvr ~/tutorial/srvr.py [LETTERS...]
 #   scripts/side-by-side.sh srvr-threaded ~/tutorial/thsvr.py [LETTERS...]
 #
+# (python-course's pinger pings 192.168.178.20-69 as printed: point your copy
+# at addresses you may probe before running it against `pinger --via-ping`.)
+#
 # The Python: python2 when PYFILE is Python 2 (a `print x` statement, or it
 # does not compile as Python 3), else python3. Python 2 is $PYTHON2 if set,
 # else `python2`, else `PYENV_VERSION=2.7.18 python2` (pyenv); Python 3 is

@@ -48,11 +48,22 @@
 //! `thsvr.py` for Matloff 3.2's server (7.4.1 runs it by that name),
 //! `bar.py` for Chun's "Example" slide; `-` and `_` are the same.
 //!
+//! # Commands
+//!
+//! ```text
+//! walkthrough write                      regenerate docs/side-by-side/
+//! walkthrough check [--tutorials DIR]    exit 1 with one problem a line
+//! walkthrough check --root WT --no-docs --tutorials DIR   another worktree's anchors
+//! walkthrough listing NAME --tutorials DIR   a listing as the check numbers it
+//! walkthrough listings                   the listing names and citations
+//! ```
+//!
 //! # Modules
 //! - [`anchor`]: reading anchors out of `crates/**/*.rs`.
 //! - [`manifest`]: the listings: name, citation, first and last lines.
 //! - [`listing`]: finding a listing in the converted texts and numbering it.
 //! - [`render`]: the walkthrough pages.
+//! - [`flat`]: statements of a listing that lost its line breaks.
 //! - [`check`]: what `check` reports.
 
 pub mod anchor;
