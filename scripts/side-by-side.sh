@@ -325,7 +325,8 @@ words() {
   "$py3" -c 'import re, sys; print("\n".join(sorted(re.findall(r"<\w+>|[A-Za-z_]+|\d+|\S", open(sys.argv[1]).read()))))' "$1"
 }
 if words "$work/python.txt" | cmp -s - <(words "$work/rust.txt"); then
-  echo "agree word by word: the Python's lines were torn between threads (print writes each item separately), the words are the same"
+  cat "$work/diff"
+  echo "agree word by word: the lines above differ, the words are the same (the Python's lines were torn between threads: print writes each item separately)"
   exit 0
 fi
 cat "$work/diff"
