@@ -20,14 +20,18 @@ pub fn anchors(anchors: &[Anchor], malformed: &[Malformed]) -> Vec<String> {
             continue;
         };
         match (l.numbering, a.lines) {
+            (Numbering::Printed | Numbering::Colon, None)
+                if l.extra.iter().any(|x| listing::quote_matches(&a.quote, x)) => {}
             (Numbering::Printed | Numbering::Colon, None) => out.push(format!(
                 "{at}: {} prints line numbers: write {}:N",
                 l.name, a.listing
             )),
-            (Numbering::Unnumbered | Numbering::Flat, Some(_)) => out.push(format!(
-                "{at}: {} prints no line numbers: drop the :N and quote the line",
-                l.name
-            )),
+            (Numbering::Unnumbered | Numbering::Flat | Numbering::Fragments, Some(_)) => {
+                out.push(format!(
+                    "{at}: {} prints no line numbers: drop the :N and quote the line",
+                    l.name
+                ))
+            }
             (Numbering::Printed | Numbering::Colon, Some((_, b))) if b > l.lines => {
                 out.push(format!(
                     "{at}: line {b} does not exist ({} has {} lines)",
@@ -128,7 +132,7 @@ pub fn against_listings(
                 let set = covered.entry(l.name).or_default();
                 set.extend((x..=y).map(|n| n as usize));
             }
-            (Numbering::Unnumbered, None) => {
+            (Numbering::Unnumbered | Numbering::Fragments, None) => {
                 let hits: Vec<usize> = e
                     .lines
                     .iter()

@@ -277,6 +277,41 @@ pub fn find(l: &Listing, texts: &[(String, String)]) -> Option<Extracted> {
                 flat: Some(flat),
             })
         }
+        Numbering::Fragments => {
+            for (_, t) in texts {
+                let lines: Vec<&str> = t.lines().collect();
+                let mut inside = false;
+                let mut from = None;
+                let mut got = Vec::new();
+                for line in lines {
+                    if line.trim_start().starts_with("```") {
+                        inside = !inside;
+                        continue;
+                    }
+                    let tl = line.trim();
+                    if !inside && from.is_none() && tl == l.first {
+                        from = Some(());
+                        continue;
+                    }
+                    if from.is_some() {
+                        if !inside && tl == l.last {
+                            return Some(Extracted {
+                                lines: got,
+                                flat: None,
+                            });
+                        }
+                        if inside && !tl.is_empty() {
+                            got.push(Line {
+                                num: None,
+                                text: canon(&repair(l, tl)),
+                                kind: kind_of(tl),
+                            });
+                        }
+                    }
+                }
+            }
+            None
+        }
         Numbering::Unnumbered | Numbering::Printed | Numbering::Colon => {
             let mut best: Option<Vec<String>> = None;
             for (_, t) in texts {
@@ -684,6 +719,21 @@ mod tests {
         );
         assert_eq!(without_comment("print '#', x  # why"), "print '#', x");
         assert_eq!(without_comment("# all comment"), "");
+    }
+
+    #[test]
+    fn fragments_run_from_one_slide_title_to_the_next() {
+        let l = Listing {
+            numbering: Numbering::Fragments,
+            first: "threading.Lock",
+            last: "threading.RLock",
+            ..listing(0)
+        };
+        let body = "threading.Lock\n\n```\nlock = threading.Lock()\n```\nprose\n```\nwith lock:\n```\n\
+                    threading.RLock\n```\nlock = threading.RLock()\n```\n";
+        let e = find(&l, &texts(body)).unwrap();
+        let got: Vec<&str> = e.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(got, ["lock = threading.Lock()", "with lock:"]);
     }
 
     #[test]

@@ -17,8 +17,13 @@ pub enum Numbering {
     /// to one line): quotes are checked, and coverage by statements as
     /// [`crate::flat`] cuts them.
     Flat,
-    /// Not in the texts (ghl3's code is a linked gist; Ojo's slide-by-slide
-    /// fragments): the name is known, nothing else is checked.
+    /// Code fragments on the slides from one title (`first`, a line of its
+    /// own outside code) to the next (`last`), repeated as slides build up
+    /// (Ojo's `threading.Lock` ... slides): anchors quote a line, unnumbered;
+    /// coverage is not checked.
+    Fragments,
+    /// Not in the texts (ghl3's code is a linked gist; Chun's slides on
+    /// thread objects are prose): the name is known, nothing else is checked.
     Absent,
 }
 
@@ -50,6 +55,10 @@ pub struct Listing {
     pub fixes: &'static [(&'static str, &'static str)],
     /// Whether every line that does something must have an anchor.
     pub coverage: bool,
+    /// Lines another printing of the listing adds, unnumbered (Ojo's "How
+    /// Threads Work" slides end `do_some_work` with `print("done")`): an
+    /// anchor without a number may quote them.
+    pub extra: &'static [&'static str],
 }
 
 impl Listing {
@@ -67,6 +76,7 @@ impl Listing {
         comments: &[],
         fixes: &[],
         coverage: true,
+        extra: &[],
     };
 
     /// Whether an anchor's name means this listing.
@@ -256,7 +266,7 @@ pub static LISTINGS: &[Listing] = &[
     },
     Listing {
         name: "heron-counters.py",
-        aliases: &["heron-racy.py"],
+        aliases: &["heron-count.py", "heron-racy.py"],
         cite: "python-course.eu, \"Threads in Python\", heading \"The thread Module\", \"We expand the previous example with counters\"",
         numbering: Numbering::Flat,
         first: "from thread import start_new_thread num_threads = 0",
@@ -265,7 +275,7 @@ pub static LISTINGS: &[Listing] = &[
     },
     Listing {
         name: "heron-locks.py",
-        aliases: &["heron-fixed.py"],
+        aliases: &["heron-lock.py", "heron-fixed.py"],
         cite: "python-course.eu, \"Threads in Python\", heading \"Solution\", \"The solution with locks\"",
         numbering: Numbering::Flat,
         first: "from thread import start_new_thread, allocate_lock",
@@ -328,6 +338,7 @@ pub static LISTINGS: &[Listing] = &[
         first: "1: import threading",
         last: "9: t.join()",
         lines: 9,
+        extra: &["print(\"done\")"],
         ..Listing::EMPTY
     },
     Listing {
@@ -354,19 +365,54 @@ pub static LISTINGS: &[Listing] = &[
         cite: "Ojo, *Threading* slides, \"Inter-thread Communication Using Queues\"",
         numbering: Numbering::Unnumbered,
         first: "from threading import Thread",
-        last: "t2 = Thread(target=consumer, args=(queue,))",
+        last: "t2.start()",
         ..Listing::EMPTY
     },
     Listing {
         name: "locks.py",
-        aliases: &[
-            "lock.py",
-            "rlock.py",
-            "semaphore.py",
-            "event.py",
-            "condition.py",
-        ],
-        cite: "Ojo, *Threading* slides, \"threading.Lock\", \"threading.RLock\", \"threading.Semaphore\", \"threading.Event\", \"threading.Condition\" (fragments spread over slides)",
+        aliases: &["lock.py"],
+        cite: "Ojo, *Threading* slides, \"threading.Lock\" (fragments over several slides)",
+        numbering: Numbering::Fragments,
+        first: "threading.Lock",
+        last: "threading.RLock",
+        coverage: false,
+        ..Listing::EMPTY
+    },
+    Listing {
+        name: "rlock.py",
+        cite: "Ojo, *Threading* slides, \"threading.RLock\" (fragments over several slides)",
+        numbering: Numbering::Fragments,
+        first: "threading.RLock",
+        last: "threading.Semaphore",
+        coverage: false,
+        ..Listing::EMPTY
+    },
+    Listing {
+        name: "semaphore.py",
+        aliases: &["bounded-semaphore.py"],
+        cite: "Ojo, *Threading* slides, \"threading.Semaphore\" (fragments over several slides)",
+        numbering: Numbering::Fragments,
+        first: "threading.Semaphore",
+        last: "threading.Event",
+        coverage: false,
+        ..Listing::EMPTY
+    },
+    Listing {
+        name: "event.py",
+        cite: "Ojo, *Threading* slides, \"threading.Event\" (fragments over several slides)",
+        numbering: Numbering::Fragments,
+        first: "threading.Event",
+        last: "threading.Condition",
+        coverage: false,
+        ..Listing::EMPTY
+    },
+    Listing {
+        name: "condition.py",
+        cite: "Ojo, *Threading* slides, \"threading.Condition\" (fragments over several slides)",
+        numbering: Numbering::Fragments,
+        first: "threading.Condition",
+        last: "Inter-thread Communication Using Queues",
+        coverage: false,
         ..Listing::EMPTY
     },
     Listing {
