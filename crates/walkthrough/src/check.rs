@@ -58,6 +58,16 @@ pub fn find_all(
         }
         match listing::find(l, texts) {
             Some(e) => {
+                // A pin whose quote no longer names its line means the texts
+                // changed under the manifest.
+                for (n, q) in l.pins {
+                    if !e.line(*n).is_some_and(|line| listing::quote_matches(q, &line.text)) {
+                        problems.push(format!(
+                            "{}:{n}: the manifest pins {q:?} here, but no line of the text says so",
+                            l.name
+                        ));
+                    }
+                }
                 found.insert(l.name, e);
             }
             None if !anchors.iter().any(|a| l.is_named(&a.listing)) => {}

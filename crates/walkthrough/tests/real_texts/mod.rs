@@ -42,6 +42,8 @@ fn every_listing_is_found_and_cited_lines_have_their_numbers() {
     for l in LISTINGS.iter().filter(|l| l.numbering != Numbering::Absent) {
         assert!(listing::find(l, &t).is_some(), "{} not found", l.name);
     }
+    let (_, problems) = walkthrough::check::find_all(&t, &[]);
+    assert!(problems.is_empty(), "{problems:?}");
     let srvr = find(&t, "srvr.py");
     line_is(&srvr, "srvr.py", 72, "while nclnt > 0: pass");
     line_is(&srvr, "srvr.py", 29, "v += k");
