@@ -330,5 +330,11 @@ if words "$work/python.txt" | cmp -s - <(words "$work/rust.txt"); then
   exit 0
 fi
 cat "$work/diff"
+for side in python rust; do
+  if [ -s "$work/$side.err" ]; then
+    echo "$side's stderr:"
+    head -10 "$work/$side.err" | sed 's/^/  /'
+  fi
+done
 echo "differ"
 exit 1
