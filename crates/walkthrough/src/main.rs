@@ -147,7 +147,25 @@ fn run_check(root: &Path, tutorials: Option<&Path>, docs: bool) -> i32 {
         s.push('\n');
     }
     out(&s);
-    cli::warn(format_args!("{} problems", problems.len()));
+    // Which listings still lack anchors, in one line.
+    let mut lacking: Vec<(String, usize)> = Vec::new();
+    for p in problems.iter().filter(|p| p.ends_with("has no anchor")) {
+        let name = p.split([':', ' ']).next().unwrap_or("").to_string();
+        match lacking.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, c)) => *c += 1,
+            None => lacking.push((name, 1)),
+        }
+    }
+    let lacking: Vec<String> = lacking.iter().map(|(n, c)| format!("{n} {c}")).collect();
+    if lacking.is_empty() {
+        cli::warn(format_args!("{} problems", problems.len()));
+    } else {
+        cli::warn(format_args!(
+            "{} problems; lines without an anchor: {}",
+            problems.len(),
+            lacking.join(", ")
+        ));
+    }
     cli::EXIT_FAILURE
 }
 
