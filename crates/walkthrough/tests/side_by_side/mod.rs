@@ -109,6 +109,10 @@ fn primes_agree_and_a_wrong_count_differs() {
     let (code, out) = run(&[os("primes"), p.as_os_str(), os("10000"), os("2")]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("agree: 3 lines"), "{out}");
+    assert!(
+        out.contains("work summed over threads: the same (processed 99 values of k)"),
+        "{out}"
+    );
     let (_d, wrong) = variant(
         "primes_lines.py",
         "if not composite[i]), \"primes\")",
@@ -123,25 +127,58 @@ fn primes_agree_and_a_wrong_count_differs() {
 }
 
 #[test]
-fn lines_torn_between_threads_still_agree() {
+fn lines_torn_between_threads_still_agree_but_a_wrong_line_does_not() {
     if !can_run("torn_lines", python3_missing()) {
         return;
     }
     // Two threads' `print a, b, c` interleaved item by item, as Python 2
-    // (and Python 3's print) can write them.
+    // (and Python 3's print) can write them: one thread's `processed` glued
+    // to the other's `thread`.
     let dir = crate::TempDir::new("torn");
-    let torn = dir.0.join("torn.py");
+    let torn = |name: &str, primes: &str| {
+        let path = dir.0.join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "import sys\n\
+                 sys.stdout.write('thread 0 exiting; processedthread 1 exiting; processed 0 values of k')\n\
+                 sys.stdout.write(' 25 values of k\\nthread 2 exiting; processed 0 values of k\\n')\n\
+                 sys.stdout.write('there are {primes} primes\\n')\n"
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let good = torn("torn.py", "9592");
+    let (code, out) = run(&[os("primes"), good.as_os_str(), os("100000"), os("3")]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("agree but for torn lines"), "{out}");
+    assert!(out.contains("not compared (a line was torn)"), "{out}");
+    let bad = torn("wrong.py", "9529");
+    let (code, out) = run(&[os("primes"), bad.as_os_str(), os("100000"), os("3")]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("-there are 9529 primes"), "{out}");
+}
+
+#[test]
+fn the_work_summed_over_threads_is_compared() {
+    if !can_run("sums", python3_missing()) {
+        return;
+    }
+    // Whole lines, but thread 1 did one k fewer than there are.
+    let dir = crate::TempDir::new("sums");
+    let path = dir.0.join("short.py");
     std::fs::write(
-        &torn,
-        "import sys\n\
-         sys.stdout.write('thread 0 exiting; processed 25 values of k\\nthread 1thread')\n\
-         sys.stdout.write(' exiting; processed 0 values of k\\n 2 exiting; processed 0 values of k\\n')\n\
-         sys.stdout.write('there are 9592 primes\\n')\n",
+        &path,
+        "print('thread 0 exiting; processed 300 values of k')\n\
+         print('thread 1 exiting; processed 14 values of k')\n\
+         print('there are 9592 primes')\n",
     )
     .unwrap();
-    let (code, out) = run(&[os("primes"), torn.as_os_str(), os("100000"), os("3")]);
-    assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("agree word by word"), "{out}");
+    let (code, out) = run(&[os("primes"), path.as_os_str(), os("100000"), os("2")]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("-sum processed 314 values of k"), "{out}");
+    assert!(out.contains("+sum processed 315 values of k"), "{out}");
 }
 
 #[test]
