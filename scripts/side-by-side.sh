@@ -42,9 +42,9 @@
 # - What depends on how the threads happened to take turns: primes' `processed
 #   N values of k` and pqsort's `visited array N times` (N -> <n>; the
 #   tutorial's own runs differ the same way), portscanner's `now active --
-#   [...]` list (removed). What does not is compared instead, as extra lines:
-#   the k values all threads processed together, and pqsort's visits per
-#   size, which add up to the size.
+#   [...]` list (removed). What does not depend on it is compared instead
+#   ("work summed over threads"): the k values all threads processed
+#   together, and pqsort's visits per size, which add up to the size.
 # - portscanner's `N: need to wait` lines are counted, not compared: they
 #   appear only when all MAXTHREADS scanners are still alive when main wants
 #   another. The Rust scanners really run at once, so the list fills and Rust
