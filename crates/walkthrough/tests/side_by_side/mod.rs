@@ -274,6 +274,25 @@ fn srvr_agrees_with_the_same_scripted_clients_and_a_wrong_v_differs() {
 }
 
 #[test]
+fn srvr_threaded_gets_nclnt_and_agrees_for_three_clients() {
+    if !can_run("srvr-threaded", python3_missing()) {
+        return;
+    }
+    let p = py("srvr_lines.py");
+    let (code, out) = run(&[
+        os("srvr-threaded"),
+        p.as_os_str(),
+        os("a"),
+        os("bc"),
+        os("def"),
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("srvr_lines.py PORT 3"), "{out}");
+    // 6 letters, 3 leaving lines, the server's last line.
+    assert!(out.contains("agree: 10 lines"), "{out}");
+}
+
+#[test]
 fn bad_usage_exits_2() {
     let mut c = Command::new("bash");
     c.arg(script()).arg("primes");
