@@ -38,6 +38,8 @@ fn bin_dir() -> &'static PathBuf {
             "portscanner",
             "-p",
             "srvr",
+            "-p",
+            "srvr-threaded",
         ]);
         let o = testkit::run_bounded(&mut c, Duration::from_secs(1200));
         assert!(
