@@ -156,6 +156,14 @@ pub static LISTINGS: &[Listing] = &[
         ..Listing::EMPTY
     },
     Listing {
+        name: "enumerate.py",
+        cite: "Matloff, *Tutorial on Threads Programming with Python*, 3.2 \"The threading Module\", PDF p. 10, after the server: `print threading.enumerate()` (one line, no file name)",
+        numbering: Numbering::Unnumbered,
+        first: "print threading.enumerate()",
+        last: "print threading.enumerate()",
+        ..Listing::EMPTY
+    },
+    Listing {
         name: "portscanner.py",
         cite: "Matloff, *Tutorial on Threads Programming with Python*, 4.2 \"Event Example\", PDF p. 13",
         numbering: Numbering::Printed,
