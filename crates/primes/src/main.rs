@@ -27,6 +27,13 @@ struct Cli {
     /// [default: 512, or 64 with --list].
     #[arg(long, value_name = "KIB", value_parser = clap::value_parser!(u32).range(1..=65536))]
     segment_kib: Option<u32>,
+    /// Write a Chrome trace of the run to FILE: a span per value of k, one
+    /// row per thread (open it with `timeline FILE` or ui.perfetto.dev).
+    #[arg(long, value_name = "FILE")]
+    trace: Option<std::path::PathBuf>,
+    /// At the end, chart on stderr what each thread did when.
+    #[arg(long)]
+    timeline: bool,
 }
 
 fn main() {
@@ -54,6 +61,9 @@ fn try_main() -> i32 {
     if !segmented && cli.segment_kib.is_some() {
         cli::usage_error("--segment-kib needs --segmented");
     }
+    if segmented && (cli.trace.is_some() || cli.timeline) {
+        cli::usage_error("--trace and --timeline work in tutorial mode only (for now)");
+    }
     let shutdown = match Shutdown::install() {
         Ok(s) => s,
         Err(e) => cli::fail(format!("cannot install the Ctrl-C handler: {e}")),
@@ -77,7 +87,13 @@ fn try_main() -> i32 {
     if segmented {
         run_segmented(&cli, threads, &shutdown)
     } else {
-        run_tutorial(cli.n, threads, &shutdown)
+        let session = timeline::Session::from_args(cli.trace.as_deref(), cli.timeline)
+            .unwrap_or_else(|e| cli::fail(format!("cannot write the trace: {e}")));
+        let code = run_tutorial(cli.n, threads, &shutdown);
+        if let Err(e) = session.finish() {
+            cli::fail(format!("cannot write the trace: {e}"));
+        }
+        code
     }
 }
 
