@@ -63,6 +63,7 @@ fn main() {
     // heron_count.py  start_new_thread(heron,(1733,))
     // heron_count.py  start_new_thread(heron,(17334,))
     for a in numbers {
+        // heron_count.py  def heron(a):
         let spawned = threads.spawn(move || {
             // heron_count.py  global num_threads
             // heron_count.py  num_threads += 1

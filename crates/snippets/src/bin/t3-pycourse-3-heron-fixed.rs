@@ -44,6 +44,7 @@ fn main() {
     // heron_lock.py  start_new_thread(heron,(1733,))
     for a in heron::numbers(cli.numbers, &[99.0, 999.0, 1733.0]) {
         let (num_threads, thread_started) = (num_threads.clone(), thread_started.clone());
+        // heron_lock.py  def heron(a):
         let spawned = threads.spawn(move || {
             // heron_lock.py  global num_threads, thread_started
             // heron_lock.py  lock.acquire()
