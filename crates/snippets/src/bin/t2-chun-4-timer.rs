@@ -7,7 +7,7 @@
 //! Rust changes: std has no timer thread; it is a few lines: the thread waits
 //! on a [`common::Event`] with the interval as timeout, and `cancel` sets the
 //! event, so a cancelled timer wakes and ends at once instead of sleeping out
-//! its interval. Only this example needs one, so it lives here, not in
+//! its interval. Only this program needs one, so it lives here, not in
 //! `common`. Two timers start together: the first fires after 0.2 s, the
 //! second (0.5 s) is cancelled at 0.1 s and never runs.
 //!
