@@ -1,6 +1,5 @@
 //! Drives the real `sleepers` binary.
 
-use assert_cmd::Command;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command as StdCommand, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -39,11 +38,7 @@ fn strip_time<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
 
 fn run(args: &[&str]) -> (Vec<String>, Duration) {
     let t0 = Instant::now();
-    let out = Command::new(BIN)
-        .args(args)
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
+    let out = testkit::run_bounded(StdCommand::new(BIN).args(args), Duration::from_secs(60));
     let took = t0.elapsed();
     assert!(out.status.success(), "{args:?}: {out:?}");
     let text = String::from_utf8(out.stdout).unwrap();
@@ -173,11 +168,7 @@ fn bad_arguments_give_one_line_and_exit_2() {
         &["--sleeper", "--style", "callable"],
         &["--sleeper", "--names"],
     ] {
-        let out = Command::new(BIN)
-            .args(args)
-            .timeout(Duration::from_secs(30))
-            .output()
-            .unwrap();
+        let out = testkit::run_bounded(StdCommand::new(BIN).args(args), Duration::from_secs(30));
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
@@ -189,8 +180,11 @@ fn bad_arguments_give_one_line_and_exit_2() {
 
 #[test]
 fn help_and_version() {
-    Command::new(BIN).arg("--help").assert().success();
-    Command::new(BIN).arg("--version").assert().success();
+    for flag in ["--help", "--version"] {
+        let out = testkit::run_bounded(StdCommand::new(BIN).arg(flag), Duration::from_secs(30));
+        assert!(out.status.success(), "{flag}: {out:?}");
+        assert!(!out.stdout.is_empty(), "{flag}");
+    }
 }
 
 fn wait_for_exit(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
