@@ -15,7 +15,9 @@
 //! `srvr` threads, since in this program every other thread plays one of the
 //! tutorial's server threads. Two such threads wait on a
 //! [`common::Event`] while main prints the list, then end; the list printed
-//! after their `join` holds main alone.
+//! after their `join` holds main alone. `srvr-threaded --enumerate` prints
+//! the list where the tutorial puts it, in the server after its loop; this
+//! program shows the call on its own, from the kernel's list.
 //!
 //! `cargo run -p snippets --bin t1-matloff-3-2-enumerate`
 
