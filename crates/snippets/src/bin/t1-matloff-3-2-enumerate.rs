@@ -1,5 +1,5 @@
 //! Norman Matloff, "Tutorial on Threads Programming with Python", 3.2 "The
-//! threading Module" (p. 10), the paragraph after the server listing: "we
+//! threading Module" (PDF p. 10), the paragraph after the server listing: "we
 //! could also get one via the call threading.enumerate()", placed after the
 //! loop that starts the `srvr` threads, prints
 //! `[<_MainThread(MainThread, started)>, <srvr(Thread-1, started)>,

@@ -1,5 +1,5 @@
 //! Norman Matloff, "Tutorial on Threads Programming with Python", 4.3 "Other
-//! threading Classes" (p. 14): `Event.set()` wakes every thread waiting for
+//! threading Classes" (PDF p. 14): `Event.set()` wakes every thread waiting for
 //! the event; to wake only one, work at the level of `threading.Condition`,
 //! where there is "a choice between using notify() or notifyAll()", and
 //! `notify()` "instructs the threads manager to wake just one of the waiting

@@ -1,5 +1,5 @@
 //! Norman Matloff, "Tutorial on Threads Programming with Python", 7.4 "The
-//! Python Thread Manager" (pp. 21-22) and 7.4.1 "The GIL" (p. 22): a Python
+//! Python Thread Manager" (PDF pp. 21-22) and 7.4.1 "The GIL" (PDF p. 22): a Python
 //! thread runs only while it holds the global interpreter lock, and the
 //! interpreter makes it give the lock up "when the interpreter sees that the
 //! thread has executed 100 byte code instructions" (Python 2's

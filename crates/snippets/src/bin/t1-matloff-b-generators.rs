@@ -1,5 +1,5 @@
 //! Norman Matloff, "Tutorial on Threads Programming with Python", Appendix B
-//! "Non-Pre-emptive Threads in Python" (p. 25): "Pre-emptive threading is a
+//! "Non-Pre-emptive Threads in Python" (PDF p. 25): "Pre-emptive threading is a
 //! pain. It is possible to use Python generators to implement
 //! non-pre-emptive threads systems in Python" (SimPy is the appendix's
 //! example). Section 7.2 says why one would: a thread runs until it gives up
