@@ -69,7 +69,7 @@ fn run(threads: u16, steps: u64, gil: Option<u64>) -> (f64, usize, u64) {
         .map(|id| {
             let (lock, last, handovers, sum) =
                 (lock.clone(), last.clone(), handovers.clone(), sum.clone());
-            std::thread::spawn(move || {
+            let spawned = std::thread::Builder::new().spawn(move || {
                 let mut x = 0x9E37_79B9_7F4A_7C15 ^ id as u64;
                 let mut done = 0;
                 while done < steps {
@@ -88,7 +88,8 @@ fn run(threads: u16, steps: u64, gil: Option<u64>) -> (f64, usize, u64) {
                     }
                 }
                 sum.fetch_add(x, Relaxed);
-            })
+            });
+            spawned.unwrap_or_else(|e| cli::fail(format!("cannot start a thread: {e}")))
         })
         .collect();
     for h in handles {
