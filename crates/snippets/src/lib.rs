@@ -20,8 +20,8 @@ pub mod threads;
 /// `n` and `word`, with an `s` unless `n` is 1: `1 item`, `2 items`.
 ///
 /// ```
-/// assert_eq!(snippets::count(1, "thread"), "1 thread");
-/// assert_eq!(snippets::count(0, "item"), "0 items");
+/// assert_eq!(snippets::count(1u32, "thread"), "1 thread");
+/// assert_eq!(snippets::count(0u64, "item"), "0 items");
 /// ```
 pub fn count(n: impl Into<u128>, word: &str) -> String {
     let n = n.into();
