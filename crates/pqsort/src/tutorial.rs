@@ -209,14 +209,13 @@ impl Pqsorter {
         timeline::thread_name(format_args!("thread {}", self.threadid));
         // pqsort.py:56  while pqsort.nsingletons < len(self.a):
         while *acquire(&shared.nsingletons, "nsingletons < len(self.a)") < shared.len {
+            let get = timeline::wait("get").with("jobs.get(True,1)");
             // pqsort.py:57-61  try: job = self.jobs.get(True,1) except: continue
             // The listing waits at most a second so that it comes back to the
             // `while` test; here `get` blocks until a job or a `Stop` comes.
-            let got = {
-                let _get = timeline::wait("get").with("jobs.get(True,1)");
-                // pqsort.py:58  job = self.jobs.get(True,1)
-                shared.jobs.1.recv()
-            };
+            // pqsort.py:58  job = self.jobs.get(True,1)
+            let got = shared.jobs.1.recv();
+            drop(get);
             let (low, job) = match got {
                 Ok(Msg::Job(low, job)) => (low, job),
                 Ok(Msg::Stop) | Err(_) => break,
