@@ -19,8 +19,8 @@
 # interleaved, `pqsort --size N -t T --seed 1`: BASE, the current binary with
 # the recorder compiled in but off, and on (`--trace FILE`), at the default
 # cut-off and at --cutoff FINE (many partitions: many spans). Prints the
-# median wall time and the median sort time the report prints, and the trace
-# sizes. Env: N (default 100000000), THREADS (2), ROUNDS (5), FINE (4096),
+# median wall and CPU (user + sys) times of the whole run, the median and least
+# sort time the report prints, and the trace sizes. Env: N (default 100000000), THREADS (2), ROUNDS (5), FINE (4096),
 # BASE, NICE.
 set -euo pipefail
 
@@ -66,16 +66,16 @@ if [ "${1:-}" = trace ]; then
         "off, --cutoff $FINE|$tmp/pqsort-now --cutoff $FINE"
         "on, --cutoff $FINE|$tmp/pqsort-now --cutoff $FINE --trace $tmp/on-fine.json"
     )
+    TIMEFORMAT='%R %U %S'
     for r in $(seq "$ROUNDS"); do
         for i in "${!variants[@]}"; do
             cmd=${variants[$i]#*|}
-            t0=$(date +%s.%N)
             # shellcheck disable=SC2086
-            out=$(nice -n "$NICE" $cmd --size "$N" -t "$THREADS" --seed 1)
-            t1=$(date +%s.%N)
-            sort_s=$(sed -n 's/^sorted .* in \([0-9.]*\) s .*/\1/p' <<<"$out")
+            { time nice -n "$NICE" $cmd --size "$N" -t "$THREADS" --seed 1 >"$tmp/out"; } 2>"$tmp/time"
+            sort_s=$(sed -n 's/^sorted .* in \([0-9.]*\) s .*/\1/p' "$tmp/out")
             [ -n "$sort_s" ] || { echo "bench-pqsort: no report from: $cmd" >&2; exit 1; }
-            echo "$i $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') $sort_s" >>"$tmp/times"
+            # index, wall, sort, CPU (user + sys)
+            echo "$i $(awk '{ print $1, "'"$sort_s"'", $2 + $3 }' "$tmp/time")" >>"$tmp/times"
         done
         echo "round $r of $ROUNDS done" >&2
     done
@@ -84,14 +84,14 @@ if [ "${1:-}" = trace ]; then
     col() { awk -v i="$1" -v c="$2" '$1 == i { print $c }' "$tmp/times"; }
     pct() { awk -v s="$1" -v b="$2" 'BEGIN { printf "%+.1f%%", (s - b) * 100 / b }'; }
     echo
-    echo "| pqsort --size $N -t $THREADS | wall, median (s) | sort, median (s) | sort, min (s) | vs base: median, min |"
-    echo "|---|---|---|---|---|"
+    echo "| pqsort --size $N -t $THREADS | wall, median (s) | CPU, median (s) | sort, median (s) | sort, min (s) | sort vs base: median, min |"
+    echo "|---|---|---|---|---|---|"
     for i in "${!variants[@]}"; do
         name=${variants[$i]%%|*}
         b=$((i / 3 * 3))
         med=$(col "$i" 3 | median)
         min=$(col "$i" 3 | least)
-        echo "| $name | $(col "$i" 2 | median) | $med | $min | $(pct "$med" "$(col "$b" 3 | median)"), $(pct "$min" "$(col "$b" 3 | least)") |"
+        echo "| $name | $(col "$i" 2 | median) | $(col "$i" 4 | median) | $med | $min | $(pct "$med" "$(col "$b" 3 | median)"), $(pct "$min" "$(col "$b" 3 | least)") |"
     done
     for f in on on-fine; do
         [ -f "$tmp/$f.json" ] && echo "trace $f.json: $(wc -c <"$tmp/$f.json") bytes, $(grep -c '"ph":"X"' "$tmp/$f.json") spans"
