@@ -27,7 +27,8 @@
 //! `thread 1`, ... (as the report numbers them), with a `partition` span
 //! per partition it counts (labelled with the range, its size and the
 //! threads partitioning it), a `sort_unstable` span per job sorted
-//! sequentially, and its waits in `get`; the caller's row shows the joins.
+//! sequentially, its waits in `get`, and an instant `stop all N workers`
+//! where it sends the stop messages; the caller's row shows the joins.
 
 use crate::partition::{Split, break_patterns, partition};
 use common::Shutdown;
@@ -247,6 +248,7 @@ impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
         if interrupted {
             self.interrupted.store(true, Ordering::SeqCst);
         }
+        timeline::instant!("stop", "stop all {} workers", self.threads);
         for _ in 0..self.threads {
             let _ = self.tx.send(Msg::Stop);
         }

@@ -26,7 +26,8 @@
 //! named as the listing's report names it (`thread 1`, ...; new threads for
 //! each size, so each size has its own rows of those names) and shows its
 //! `separate [low, high) (size N)` spans, its waits in `jobs.get` and on
-//! `nsingletonslock`; `MainThread` shows the shuffle, `pqsort(a)` and the
+//! `nsingletonslock`, and an instant `stop all N workers` where it sends
+//! the stop messages; `MainThread` shows the shuffle, `pqsort(a)` and the
 //! joins. Off, each of these costs one relaxed load.
 //!
 //! The fast pivots, the sequential cut-off and the pattern breaking are
@@ -176,6 +177,7 @@ impl<'a, T: Ord + Send> Shared<'a, T> {
     /// Rust's addition: wakes every worker for good. Each takes at most one
     /// `Stop`, so after `numthreads` of them nobody blocks on the queue.
     fn stop_all(&self) {
+        timeline::instant!("stop", "stop all {} workers", self.numthreads);
         for _ in 0..self.numthreads {
             let _ = self.jobs.0.send(Msg::Stop);
         }

@@ -127,6 +127,8 @@ fn tutorial_mode_trace_counts_match_the_report() {
         assert_eq!(main.count("join"), 10 * nthreads as u64);
         assert_eq!(main.count("shuffle"), 10);
         assert_eq!(main.count("pqsort"), 10);
+        // The last singleton's worker tells every worker to stop, once a size.
+        assert_eq!(all("stop"), 10);
     }
 }
 
@@ -170,6 +172,8 @@ fn size_mode_trace_counts_match_the_report() {
         assert!(count(&trace, &name, "get", |_| true) > 0, "{name}");
     }
     assert_eq!(trace.threads.len(), 4);
+    let stops: u64 = trace.threads.iter().map(|t| t.count("stop")).sum();
+    assert_eq!(stops, 1);
     let main = trace.thread("MainThread").expect("MainThread's row");
     assert_eq!(main.count("join"), 3);
     for (what, n) in [("generate", 1), ("check", 2), ("sort", 1)] {
