@@ -11,8 +11,9 @@
 #   scripts/side-by-side.sh srvr ~/tutorial/srvr.py [LETTERS...]
 #   scripts/side-by-side.sh srvr-threaded ~/tutorial/thsvr.py [LETTERS...]
 #
-# (python-course's pinger pings 192.168.178.20-69 as printed: point your copy
-# at addresses you may probe before running it against `pinger --via-ping`.)
+# (python-course's pinger, as printed, pings fifty addresses of a home LAN:
+# point your copy at loopback, e.g. 127.0.0.20-69, before running it against
+# `pinger --via-ping`.)
 #
 # The Python: python2 when PYFILE is Python 2 (a `print x` statement, or it
 # does not compile as Python 3), else python3. Python 2 is $PYTHON2 if set,
