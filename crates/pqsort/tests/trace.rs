@@ -337,3 +337,72 @@ fn ctrl_c_still_writes_the_trace_and_its_counts_match() {
     let main = trace.thread("MainThread").expect("MainThread's row");
     assert_eq!(main.count("join"), 2);
 }
+
+#[test]
+fn ctrl_c_in_tutorial_mode_still_writes_the_trace() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = Dir::new("int-tutorial");
+    let path = dir.file("t.json");
+    // 64 threads a size make the demo last long enough to interrupt it
+    // once the first size is printed; should it still end first, try again.
+    for _ in 0..5 {
+        let mut child = spawn_piped(Command::new(BIN).args(["-t", "64", "--trace", &path]));
+        let (pid, stdout, mut stderr) = (
+            child.id(),
+            child.stdout.take().unwrap(),
+            child.stderr.take().unwrap(),
+        );
+        let (first, printed) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut stdout = BufReader::new(stdout);
+            let mut text = String::new();
+            let _ = stdout.read_line(&mut text);
+            let _ = first.send(());
+            let _ = stdout.read_to_string(&mut text);
+            text
+        });
+        let errors = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        printed
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the first size's report");
+        testkit::signal(pid, "INT");
+        let code = testkit::exit_code_bounded(&mut child, Duration::from_secs(60));
+        let (stdout, err) = (reader.join().unwrap(), errors.join().unwrap());
+        if code == 0 {
+            continue;
+        }
+        assert_eq!(code, 130, "{err}");
+        // `pqsort: interrupted while sorting the array of size S, after P partitions`
+        let rest = err
+            .strip_prefix("pqsort: interrupted while sorting the array of size ")
+            .unwrap_or_else(|| panic!("{err}"));
+        let (size, rest) = rest.split_once(", after ").expect(&err);
+        let partitions = rest.trim_end().strip_suffix(" partitions").expect(&err);
+        let (size, partitions): (usize, u64) = (size.parse().unwrap(), partitions.parse().unwrap());
+        let trace = read_trace(&path);
+        // 64 threads a size stay under the cap (the recorder takes 1024
+        // events of it for each thread that records).
+        assert!(!trace.truncated);
+        let separates = |size: usize| {
+            trace
+                .threads
+                .iter()
+                .flat_map(|t| &t.events)
+                .filter(|e| e.what == "separate" && separate_label(&e.name).2 == size)
+                .count() as u64
+        };
+        assert_eq!(separates(size), partitions, "{err}");
+        // The sizes finished before it: as printed.
+        let blocks = blocks(&stdout);
+        assert!(!blocks.is_empty());
+        for (done, visits) in blocks {
+            assert_eq!(separates(done), visits.iter().sum::<u64>(), "size {done}");
+        }
+        return;
+    }
+    panic!("five runs of the demo with 64 threads each ended before a Ctrl-C");
+}
