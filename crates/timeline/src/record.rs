@@ -19,7 +19,7 @@ use std::fmt::Display;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 /// Events a session keeps by default before it only counts.
@@ -36,8 +36,10 @@ static RESERVED: AtomicUsize = AtomicUsize::new(0);
 static CAP: AtomicUsize = AtomicUsize::new(DEFAULT_CAP);
 /// Every thread's buffer; locked once per thread and session, not per event.
 static REGISTRY: Mutex<Vec<Arc<ThreadBuf>>> = Mutex::new(Vec::new());
-/// One session at a time in a process (tests run in parallel).
-static SESSION: Mutex<()> = Mutex::new(());
+/// One session at a time in a process (tests run in parallel): true while
+/// a [`Token`] is out; [`FREED`] wakes a start waiting for it.
+static TAKEN: Mutex<bool> = Mutex::new(false);
+static FREED: Condvar = Condvar::new();
 static EPOCH: OnceLock<Instant> = OnceLock::new();
 
 struct ThreadBuf {
@@ -380,12 +382,52 @@ impl Default for Options {
 /// A recording, from [`Session::start`] to [`Session::finish`]. Records
 /// nothing (and costs nothing) when neither a trace file nor a chart is
 /// asked for. One session records at a time; a second waits for the first.
+///
+/// A `Session` is [`Send`]: it may be finished on another thread than the
+/// one that started it. A program that can be made to leave from an exit
+/// hook (Ctrl-C while its threads are not looking at the flag) keeps it in
+/// an `Arc<Mutex<Option<Session>>>` and finishes it in the hook, so the
+/// trace is written either way. (Recording is per thread and process-wide;
+/// what the session owns is the file, the options and the one-at-a-time
+/// token, none of them tied to a thread.)
+///
+/// ```
+/// let session = timeline::Session::from_args(None, true)?;
+/// let hook = std::thread::spawn(move || session.finish());
+/// hook.join().unwrap()?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub struct Session {
     on: Option<On>,
 }
 
+/// The right to record, owned by the running session: taken in
+/// [`Session::start`], given back when the session is dropped (finished or
+/// not), on whichever thread that happens. A `MutexGuard` would do the same
+/// but must be dropped on the thread that locked it, so a session holding
+/// one could not be finished from an exit hook's thread.
+struct Token(());
+
+impl Token {
+    fn take() -> Token {
+        let mut taken = lock(&TAKEN);
+        while *taken {
+            taken = FREED.wait(taken).unwrap_or_else(|e| e.into_inner());
+        }
+        *taken = true;
+        Token(())
+    }
+}
+
+impl Drop for Token {
+    fn drop(&mut self) {
+        *lock(&TAKEN) = false;
+        FREED.notify_one();
+    }
+}
+
 struct On {
-    _one: MutexGuard<'static, ()>,
+    _one: Token,
     file: Option<(PathBuf, std::fs::File)>,
     chart: bool,
     cap: usize,
@@ -417,7 +459,7 @@ impl Session {
             }
             None => None,
         };
-        let one = lock(&SESSION);
+        let one = Token::take();
         let process = opts.process.unwrap_or_else(|| {
             std::env::args()
                 .next()

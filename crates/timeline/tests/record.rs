@@ -222,3 +222,50 @@ fn macros_label_lazily() {
         assert!(names.contains(&want), "{names:?}");
     }
 }
+
+/// Compile-time: a session can be moved to another thread.
+#[allow(dead_code)]
+fn assert_send<T: Send>() {}
+const _: fn() = assert_send::<Session>;
+
+#[test]
+fn a_session_is_finished_on_another_thread_and_frees_the_next() {
+    let _serial = serial();
+    let dir = std::env::temp_dir().join(format!("timeline-send-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.json");
+    let session = Session::from_args(Some(&path), false).unwrap();
+    timeline::thread_name("MainThread");
+    let counts = spans_in_threads(2, 30);
+    // Finished by an "exit hook": another thread, while main goes on.
+    let hook = std::thread::spawn(move || session.finish());
+    hook.join().unwrap().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let trace = timeline::json::read(&text, "t.json").unwrap();
+    assert!(trace.thread("MainThread").is_some());
+    for (t, want) in counts.iter().enumerate() {
+        assert_eq!(
+            trace.thread(&format!("thread {t}")).unwrap().count("k"),
+            *want
+        );
+    }
+    // The token went back on the hook's thread: a new session starts, and
+    // one started meanwhile on yet another thread waits for it.
+    let first = Session::from_args(None, true).unwrap();
+    let (started, seen) = std::sync::mpsc::channel();
+    let second = std::thread::spawn(move || {
+        let on = Session::from_args(None, true).unwrap();
+        started.send(()).unwrap();
+        on.is_on() // dropped unfinished: no chart, the token back
+    });
+    assert!(
+        seen.recv_timeout(std::time::Duration::from_millis(300))
+            .is_err(),
+        "a second session started while the first records"
+    );
+    drop(first);
+    seen.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the second session starts once the first is dropped");
+    assert!(second.join().unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
