@@ -9,6 +9,7 @@ use pqsort::pool::Options;
 use pqsort::{Error, FileJob, Stage, tutorial};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Quicksort by a pool of threads fed from one job queue (Matloff's pqsort.py).
@@ -64,7 +65,8 @@ struct Cli {
 
 /// After Ctrl-C, how long a phase that looks at the flag only now and then
 /// (a long `sort_unstable`, a write to a pipe nobody reads) has to stop by
-/// itself before the handler ends the process with the same report.
+/// itself before the handler ends the process with the same report (the
+/// trace, if asked for, written first: see [`Trace`]).
 const GRACE: Duration = Duration::from_millis(500);
 
 fn main() {
@@ -94,15 +96,44 @@ fn try_main() -> i32 {
         Shutdown::install().unwrap_or_else(|e| fail(format!("cannot handle Ctrl-C: {e}")));
     let session = timeline::Session::from_args(cli.trace.as_deref(), cli.timeline)
         .unwrap_or_else(|e| fail(format!("cannot write the trace: {e}")));
-    let code = run(&cli, &shutdown);
-    if let Err(e) = session.finish() {
+    let trace = Trace(Arc::new(Mutex::new(Some(session))));
+    let code = run(&cli, &trace, &shutdown);
+    if let Err(e) = trace.finish() {
         fail(format!("cannot write the trace: {e}"));
     }
     code
 }
 
+/// The run's trace: finished at the end of the run, or by a Ctrl-C that
+/// ends the process before the run could return (after [`GRACE`]), so the
+/// trace is written either way.
+#[derive(Clone)]
+struct Trace(Arc<Mutex<Option<timeline::Session>>>);
+
+impl Trace {
+    /// Writes the trace file and the chart, if asked for and not yet done.
+    /// The lock is held while writing: should the run return while the
+    /// hook writes, main waits here for the file rather than exiting under it.
+    fn finish(&self) -> io::Result<()> {
+        let mut session = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        session.take().map_or(Ok(()), timeline::Session::finish)
+    }
+
+    /// The line a Ctrl-C that ends the process prints, the trace written
+    /// first (a failure to write it is a line of its own).
+    fn leave(&self, stage: &Stage) -> impl FnOnce() -> String + Send + 'static {
+        let (trace, stage) = (self.clone(), stage.clone());
+        move || {
+            if let Err(e) = trace.finish() {
+                common::cli::warn(format_args!("cannot write the trace: {e}"));
+            }
+            stage.report()
+        }
+    }
+}
+
 /// The run in the mode the arguments chose; its exit code.
-fn run(cli: &Cli, shutdown: &Shutdown) -> i32 {
+fn run(cli: &Cli, trace: &Trace, shutdown: &Shutdown) -> i32 {
     let threads = cli.threads.map(|t| t as usize);
     let cutoff = cli.cutoff.map(|c| usize::try_from(c).unwrap_or(usize::MAX));
     let mut rng = cli.seed.map_or_else(Rng::from_time, Rng::new);
@@ -120,7 +151,7 @@ fn run(cli: &Cli, shutdown: &Shutdown) -> i32 {
                 .unwrap_or_else(pqsort::external::TempDir::default_dir),
             size_hint: None,
         };
-        return file_mode(path, job, cli.verbose, &mut stdout, shutdown);
+        return file_mode(path, job, cli.verbose, &mut stdout, trace, shutdown);
     }
     if let Some(n) = cli.size {
         let threads = threads.unwrap_or_else(num_cpus::get);
@@ -130,8 +161,7 @@ fn run(cli: &Cli, shutdown: &Shutdown) -> i32 {
         }
         let shape = cli.input.unwrap_or(Shape::Random);
         let stage = Stage::new();
-        let hook = stage.clone();
-        let leave = shutdown.exit_on_trigger_after(GRACE, move || hook.report());
+        let leave = shutdown.exit_on_trigger_after(GRACE, trace.leave(&stage));
         let result = pqsort::generated(&mut stdout, n, shape, opts, &mut rng, &stage, shutdown);
         drop(leave);
         return exit_code(result.map(drop), "-");
@@ -158,6 +188,7 @@ fn file_mode(
     mut job: FileJob,
     verbose: bool,
     stdout: &mut out::Stdout,
+    trace: &Trace,
     shutdown: &Shutdown,
 ) -> i32 {
     let name = display_name(path);
@@ -179,8 +210,7 @@ fn file_mode(
     // reads: places where the flag is not looked at. There, Ctrl-C ends the
     // process after GRACE, with the stage's report.
     let stage = Stage::new();
-    let hook = stage.clone();
-    let leave = shutdown.exit_on_trigger_after(GRACE, move || hook.report());
+    let leave = shutdown.exit_on_trigger_after(GRACE, trace.leave(&stage));
     let result = pqsort::sort_file(input, stdout, &job, &stage, shutdown);
     drop(leave);
     match result {

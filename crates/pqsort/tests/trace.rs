@@ -406,3 +406,35 @@ fn ctrl_c_in_tutorial_mode_still_writes_the_trace() {
     }
     panic!("five runs of the demo with 64 threads each ended before a Ctrl-C");
 }
+
+#[test]
+fn ctrl_c_in_a_long_sort_unstable_still_writes_the_trace() {
+    let dir = Dir::new("int-long");
+    let path = dir.file("t.json");
+    // One thread: one long sort_unstable, where no flag is looked at, so
+    // the handler ends the process after its grace, writing the trace first.
+    let child = spawn_piped(Command::new(BIN).args([
+        "--size", "30000000", "-t", "1", "--seed", "3", "--trace", &path,
+    ]));
+    // Main, the Ctrl-C handler, the worker: the sort is under way.
+    let out = testkit::interrupt(child, 3, Duration::from_millis(300), "INT");
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("pqsort: interrupted while sorting"),
+        "{err}"
+    );
+    let trace = read_trace(&path);
+    let main = trace.thread("MainThread").expect("MainThread's row");
+    assert_eq!(main.count("generate"), 1);
+    assert_eq!(
+        main.count("check"),
+        1,
+        "the input's digest, before the sort"
+    );
+    // The worker's row: its wait for the one job; the sort itself was still
+    // open when the process left, so it is not in the trace.
+    let worker = trace.thread("thread 1").expect("the worker's row");
+    assert!(worker.count("get") >= 1);
+    assert_eq!(worker.count("sort_unstable"), 0);
+    assert!(!trace.truncated);
+}
