@@ -87,7 +87,9 @@ fn separate_label(label: &str) -> (usize, usize, usize) {
 #[test]
 fn tutorial_mode_trace_counts_match_the_report() {
     let dir = Dir::new("tutorial");
-    for threads in ["5", "2"] {
+    // 100: a thousand threads in all, each with its own rows, all under
+    // the cap (a thread's first grant of it is small).
+    for threads in ["5", "2", "100"] {
         let path = dir.file(&format!("t{threads}.json"));
         let out = run(&["--threads", threads, "--seed", "7", "--trace", &path]);
         assert!(out.status.success(), "{out:?}");
@@ -384,8 +386,7 @@ fn ctrl_c_in_tutorial_mode_still_writes_the_trace() {
         let partitions = rest.trim_end().strip_suffix(" partitions").expect(&err);
         let (size, partitions): (usize, u64) = (size.parse().unwrap(), partitions.parse().unwrap());
         let trace = read_trace(&path);
-        // 64 threads a size stay under the cap (the recorder takes 1024
-        // events of it for each thread that records).
+        // 64 threads a size stay under the cap.
         assert!(!trace.truncated);
         let separates = |size: usize| {
             trace

@@ -6,7 +6,11 @@
 //!
 //! Cost when on: two clock reads per span and a push into the calling
 //! thread's own buffer behind its own (uncontended) mutex; the only shared
-//! write is one `fetch_add` on the event budget per 1024 events.
+//! write is taking a grant from the event budget: a thread's first grant is
+//! [`FIRST_GRANT`] events, each next one twice the last, up to [`CHUNK`], so
+//! a thread that records a few events holds only a few of the cap, and
+//! thousands of short-lived threads all fit. A thread that ends gives what
+//! is left of its grant back.
 //!
 //! Bound: past the session's cap (default [`DEFAULT_CAP`] events in all) a
 //! thread stops keeping events and keeps, per span name, a count and a total
@@ -24,14 +28,17 @@ use std::time::Instant;
 
 /// Events a session keeps by default before it only counts.
 pub const DEFAULT_CAP: usize = 1_000_000;
-/// Events a thread takes from the shared budget at a time.
+/// Events a thread takes from the shared budget at its first event.
+const FIRST_GRANT: usize = 16;
+/// The most a thread takes at a time (its grants double up to this).
 const CHUNK: usize = 1024;
 
 /// Whether a session is recording: the one load a disabled call pays.
 static ON: AtomicBool = AtomicBool::new(false);
 /// Bumped by every session start, so threads re-register their buffer.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
-/// Events handed out of the budget so far, and the budget.
+/// Events granted out of the budget and not given back, and the budget.
+/// Exact: a grant never takes more than `CAP - RESERVED`.
 static RESERVED: AtomicUsize = AtomicUsize::new(0);
 static CAP: AtomicUsize = AtomicUsize::new(DEFAULT_CAP);
 /// Every thread's buffer; locked once per thread and session, not per event.
@@ -51,7 +58,10 @@ struct ThreadBuf {
 #[derive(Default)]
 struct Local {
     events: Vec<Raw>,
+    /// Events left of this thread's grants.
     budget: usize,
+    /// The size of its next grant (0: none yet, [`FIRST_GRANT`]).
+    next_grant: usize,
     capped_at: Option<u64>,
     aggregates: Vec<(Kind, &'static str, u64, u64)>,
 }
@@ -64,8 +74,34 @@ struct Raw {
     dur: u64,
 }
 
+/// A thread's buffer in the session (generation) it registered in; when
+/// the thread ends, what is left of its grant goes back to the budget.
+struct Mine(Option<(u64, Arc<ThreadBuf>)>);
+
+impl Drop for Mine {
+    fn drop(&mut self) {
+        if let Some((generation, buf)) = self.0.take() {
+            retire(generation, &buf);
+        }
+    }
+}
+
+/// Gives a thread's unused grant back, if its session still records.
+/// Under the registry's lock, as a session's start resets the budget under
+/// it: a grant of one session is never given back to the next.
+fn retire(generation: u64, buf: &ThreadBuf) {
+    if !enabled() {
+        return;
+    }
+    let _all = lock(&REGISTRY);
+    if generation == GENERATION.load(Relaxed) {
+        let unused = std::mem::take(&mut lock(&buf.local).budget);
+        RESERVED.fetch_sub(unused, Relaxed);
+    }
+}
+
 thread_local! {
-    static MINE: RefCell<Option<(u64, Arc<ThreadBuf>)>> = const { RefCell::new(None) };
+    static MINE: RefCell<Mine> = const { RefCell::new(Mine(None)) };
     /// The session (generation) in which this thread reached the cap, so
     /// its labels need not be formatted any more.
     static CAPPED_IN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
@@ -90,21 +126,34 @@ pub fn enabled() -> bool {
     ON.load(Relaxed)
 }
 
-/// The calling thread's buffer in this session, registering it on first use.
-fn with_buf<R>(f: impl FnOnce(&ThreadBuf) -> R) -> R {
+/// The calling thread's buffer in this session, registering it on first
+/// use; `None` while the thread is ending (its thread-locals are gone).
+fn with_buf<R>(f: impl FnOnce(&ThreadBuf) -> R) -> Option<R> {
     let generation = GENERATION.load(Relaxed);
-    MINE.with(|mine| {
+    MINE.try_with(|mine| {
         let mut mine = mine.borrow_mut();
-        match &*mine {
+        match &mine.0 {
             Some((g, buf)) if *g == generation => f(buf),
             _ => {
                 let buf = register();
                 let r = f(&buf);
-                *mine = Some((generation, buf));
+                // The previous session's buffer, if any: nothing to give back.
+                let _ = mine.0.replace((generation, buf));
                 r
             }
         }
     })
+    .ok()
+}
+
+/// Takes up to `want` events from the budget; 0 once it is spent.
+fn grant(want: usize) -> usize {
+    let cap = CAP.load(Relaxed);
+    RESERVED
+        .fetch_update(Relaxed, Relaxed, |r| {
+            (r < cap).then(|| r + want.min(cap - r))
+        })
+        .map_or(0, |before| want.min(cap - before))
 }
 
 fn register() -> Arc<ThreadBuf> {
@@ -330,9 +379,9 @@ fn push(raw: Raw) {
     with_buf(|buf| {
         let mut local = lock(&buf.local);
         if local.budget == 0 && local.capped_at.is_none() {
-            let cap = CAP.load(Relaxed);
-            let before = RESERVED.fetch_add(CHUNK, Relaxed);
-            local.budget = cap.saturating_sub(before).min(CHUNK);
+            let want = local.next_grant.max(FIRST_GRANT);
+            local.next_grant = (want * 2).min(CHUNK);
+            local.budget = grant(want);
         }
         if local.budget > 0 {
             local.budget -= 1;
@@ -470,10 +519,14 @@ impl Session {
                 })
                 .unwrap_or_else(|| "process".into())
         });
-        lock(&REGISTRY).clear();
-        RESERVED.store(0, Relaxed);
-        CAP.store(opts.cap, Relaxed);
-        GENERATION.fetch_add(1, Relaxed);
+        {
+            // Under the registry's lock: see `retire`.
+            let mut all = lock(&REGISTRY);
+            all.clear();
+            RESERVED.store(0, Relaxed);
+            CAP.store(opts.cap, Relaxed);
+            GENERATION.fetch_add(1, Relaxed);
+        }
         let start = now_ns();
         ON.store(true, Relaxed);
         // The starting thread is usually main: give it the first row.

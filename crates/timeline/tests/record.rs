@@ -269,3 +269,84 @@ fn a_session_is_finished_on_another_thread_and_frees_the_next() {
     assert!(second.join().unwrap());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `threads` threads, `batch` alive at a time, each named and recording
+/// `events` work spans; returns the trace.
+fn short_lived_threads(
+    session: &mut Session,
+    threads: usize,
+    batch: usize,
+    events: u64,
+) -> timeline::Trace {
+    for first in (0..threads).step_by(batch) {
+        std::thread::scope(|s| {
+            for t in first..(first + batch).min(threads) {
+                s.spawn(move || {
+                    timeline::thread_name(format_args!("thread {t}"));
+                    for k in 0..events {
+                        let _k = timeline::work!("k", "k={k}");
+                    }
+                });
+            }
+        });
+    }
+    session.collect().unwrap()
+}
+
+#[test]
+fn two_thousand_threads_of_three_events_are_all_kept() {
+    let _serial = serial();
+    // The default cap: each thread's first grant is small.
+    let mut session = Session::start(Options {
+        chart: true, // dropped, not finished: no chart printed
+        ..Options::default()
+    })
+    .unwrap();
+    let trace = short_lived_threads(&mut session, 2000, 200, 3);
+    assert!(!trace.truncated);
+    let rows: Vec<_> = trace
+        .threads
+        .iter()
+        .filter(|t| t.name.starts_with("thread "))
+        .collect();
+    assert_eq!(rows.len(), 2000);
+    for row in rows {
+        assert_eq!(row.events.len(), 3, "{}", row.name);
+        assert!(row.aggregates.is_empty() && row.capped_at_us.is_none());
+    }
+    drop(session);
+    // A cap of 10,000 and 50 threads alive at a time: 6,000 events fit only
+    // if each thread that ends gives the rest of its grant back.
+    let mut session = Session::start(Options {
+        cap: 10_000,
+        chart: true,
+        ..Options::default()
+    })
+    .unwrap();
+    let trace = short_lived_threads(&mut session, 2000, 50, 3);
+    drop(session);
+    assert!(!trace.truncated);
+    let kept: usize = trace.threads.iter().map(|t| t.events.len()).sum();
+    assert_eq!(kept, 6000);
+}
+
+#[test]
+fn many_threads_past_the_cap_are_bounded_and_marked() {
+    let _serial = serial();
+    let mut session = Session::start(Options {
+        cap: 5000,
+        chart: true,
+        ..Options::default()
+    })
+    .unwrap();
+    // 300 threads of 100 spans, 30 alive at a time: 30,000 spans.
+    let trace = short_lived_threads(&mut session, 300, 30, 100);
+    drop(session);
+    assert!(trace.truncated);
+    let kept: usize = trace.threads.iter().map(|t| t.events.len()).sum();
+    assert!(kept <= 5000, "kept {kept}");
+    assert!(kept >= 4000, "most of the cap is used, kept {kept}");
+    let counted: u64 = trace.threads.iter().map(|t| t.count("k")).sum();
+    assert_eq!(counted, 30_000, "kept and counted add up");
+    assert!(trace.threads.iter().any(|t| t.capped_at_us.is_some()));
+}
