@@ -29,21 +29,22 @@ use common::{Event, cli, outln};
 use std::sync::Arc;
 
 /// `threading.enumerate()` from `/proc/self/task`, formatted as Python 2
-/// prints the list (`Thread-1` for a thread named so). `skip` names
-/// threads that are not the program's (the trace's keeper and Ctrl-C handler).
-fn enumerate(skip: &[&str]) -> std::io::Result<String> {
+/// prints the list (`Thread-1` for a thread named so). `skip` holds the
+/// thread ids of threads that are not the program's (the trace's keeper and
+/// Ctrl-C handler).
+fn enumerate(skip: &[String]) -> std::io::Result<String> {
     let pid = std::process::id().to_string();
     let mut tasks: Vec<(u64, String)> = Vec::new();
     for entry in std::fs::read_dir("/proc/self/task")? {
         let entry = entry?;
         let tid = entry.file_name().to_string_lossy().into_owned();
+        if skip.contains(&tid) {
+            continue;
+        }
         // A thread that ended just now has no comm left: it is not alive.
         let Ok(comm) = std::fs::read_to_string(entry.path().join("comm")) else {
             continue;
         };
-        if skip.contains(&comm.trim_end()) {
-            continue;
-        }
         let shown = if tid == pid {
             "<_MainThread(MainThread, started)>".to_string()
         } else {
@@ -59,11 +60,22 @@ fn enumerate(skip: &[&str]) -> std::io::Result<String> {
 
 fn main() {
     let trace = snippets::trace::Flags::from_env().start();
-    let skip: &[&str] = if trace.is_on() {
-        &["timeline", "ctrl-c"]
+    // Any thread but main now is the recorder's (a thread that has not
+    // named itself yet shows the program's name, so go by id).
+    let pid = std::process::id().to_string();
+    let skip: Vec<String> = if trace.is_on() {
+        std::fs::read_dir("/proc/self/task")
+            .map(|dir| {
+                dir.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|tid| *tid != pid)
+                    .collect()
+            })
+            .unwrap_or_default()
     } else {
-        &[]
+        Vec::new()
     };
+    let skip = &skip[..];
     let release = Arc::new(Event::new());
     let mut threads = Vec::new();
     for i in 1..=2 {
