@@ -45,6 +45,20 @@ mkdir "$tmp/runs"
 [ -z "$(ls -A "$tmp/runs")" ] || fail "-S 64K: temporary files left behind"
 rm -rf "$tmp"
 
+# --trace: valid Chrome trace JSON whose partition spans add up to the
+# sizes, as the visit counts do; --timeline: a chart on stderr, stdout as before.
+tmp=$(mktemp -d)
+out=$("$PQ" -t 2 --seed 1 --trace "$tmp/t.json")
+[ "$(grep -c 'visited array' <<<"$out")" = 20 ] || fail "--trace: report changed"
+spans=$(python3 -c 'import json, sys
+t = json.load(open(sys.argv[1]))
+print(sum(1 for e in t["traceEvents"] if e.get("ph") == "X" and e["args"]["what"] == "separate"))' "$tmp/t.json") ||
+  fail "--trace: not JSON"
+[ "$spans" = 5500 ] || fail "--trace: $spans separate spans, want 5500"
+"$PQ" --size 100000 -t 2 --timeline 2>"$tmp/chart" >/dev/null || fail "--timeline: exit $?"
+grep -q '^ *MainThread |' "$tmp/chart" && grep -q '^ *thread 2 |' "$tmp/chart" || fail "--timeline: no chart: $(cat "$tmp/chart")"
+rm -rf "$tmp"
+
 # A closed stdout is an error, not an empty success.
 if "$PQ" --size 10 >&- 2>/dev/null; then fail "closed stdout: exit 0"; fi
 

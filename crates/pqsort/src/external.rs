@@ -213,6 +213,7 @@ pub fn sort_in_runs<R: Read>(
             data: &data,
             lines_before,
         };
+        let run = timeline::work!("run", "run {}: {} bytes", runs.len() + 1, data.len());
         total_lines += part.sort(
             threads,
             cutoff,
@@ -222,7 +223,9 @@ pub fn sort_in_runs<R: Read>(
             &mut visits,
             shutdown,
         )?;
+        drop(run);
         lines_before = next_lines_before;
+        let _read = timeline::work("read").with("read a chunk");
         chunk = chunks.next_chunk(&read).map_err(|e| {
             if e.kind() == io::ErrorKind::Interrupted {
                 Error::Interrupted(stage.report())
@@ -241,6 +244,7 @@ pub fn sort_in_runs<R: Read>(
             if shutdown.is_triggered() {
                 return Err(Error::Interrupted(stage.report()));
             }
+            let _merge = timeline::work!("merge", "merge {} runs to a temporary file", batch.len());
             let mut file = tmp.create().map_err(|e| temp_error(tmp.path(), e))?;
             merge(batch, &mut file, Watch::default())
                 .and_then(|_| file.rewind())
@@ -254,7 +258,9 @@ pub fn sort_in_runs<R: Read>(
         done: Some(&done),
         stop: Some(shutdown),
     };
+    let merging = timeline::work!("merge", "merge {} runs to the output", runs.len());
     let written = merge(&mut runs, out, watch).map_err(Error::Io)?;
+    drop(merging);
     if written < total_lines {
         return Err(Error::Interrupted(format!(
             "interrupted while writing: {written} of {total_lines} lines written (the output ends at a line end)"
@@ -294,7 +300,9 @@ impl Part<'_> {
         if lines_before > 0 && data.starts_with(b"\xEF\xBB\xBF") {
             return Err(renumber(lines::parse(b"\xEF\xBB\xBFx").unwrap_err()));
         }
+        let parse = timeline::work!("parse", "parse {} bytes", data.len());
         let mut numbers = lines::parse_any(data, threads).map_err(renumber)?;
+        drop(parse);
         let len = numbers.len();
         if matches!(numbers, Numbers::Big(_))
             && data.len() as u64 + BIG_LINE_COST * len as u64 > budget
@@ -318,6 +326,11 @@ impl Part<'_> {
         if let Some(c) = cutoff {
             opts.cutoff = c;
         }
+        let sort = timeline::work!(
+            "sort",
+            "sort {len} integers, {}",
+            crate::threads_phrase(threads)
+        );
         let done = match &mut numbers {
             Numbers::Small(v) => pool::sort(v, opts, shutdown),
             Numbers::Big(v) => pool::sort(v, opts, shutdown),
@@ -328,9 +341,11 @@ impl Part<'_> {
                 v.total()
             ))
         })?;
+        drop(sort);
         for (sum, n) in visits.0.iter_mut().zip(done.0) {
             *sum += n;
         }
+        let _write = timeline::work!("write", "write a run of {len} lines");
         let mut file = tmp.create().map_err(|e| temp_error(tmp.path(), e))?;
         let mut w = BufWriter::with_capacity(RUN_BUFFER, &mut file);
         match &numbers {

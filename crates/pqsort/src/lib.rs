@@ -44,6 +44,11 @@
 //! This file holds tool mode's two entry points, sorting generated data
 //! (`--size`) and sorting a file, and the [`Stage`] they report through
 //! (progress bars on a terminal, the line a Ctrl-C prints).
+//!
+//! `--trace FILE` and `--timeline` record what each thread did ([`timeline`]):
+//! the workers' partitions and waits ([`tutorial`], [`pool`]), and on
+//! `MainThread` the phases (`generate`, `read`, `parse`, `sort`, `check`,
+//! `write`, `merge`) and the joins. Off, a span costs one relaxed load.
 
 pub mod external;
 pub mod input;
@@ -213,6 +218,7 @@ pub fn generated(
     v.try_reserve_exact(n)
         .map_err(|_| Error::TooBig(format!("cannot allocate an array of {n} integers")))?;
     {
+        let _generate = timeline::work!("generate", "generate {n} {} integers", shape.name());
         let (_bar, done) = stage.begin("generating", "integers made", n as u64, shutdown);
         let keep_going = |k: usize| {
             done.set(k as u64);
@@ -222,7 +228,15 @@ pub fn generated(
             return Err(Error::Interrupted(stage.report()));
         }
     }
-    let before = digest(&v, stage, shutdown)?.1;
+    let before = {
+        let _check = timeline::work("check").with("digest the input");
+        digest(&v, stage, shutdown)?.1
+    };
+    let sort = timeline::work!(
+        "sort",
+        "sort {n} integers, {}",
+        threads_phrase(opts.threads)
+    );
     let t0 = Instant::now();
     let (bar, placed) = stage.begin("sorting", "integers in place", n as u64, shutdown);
     let visits =
@@ -235,7 +249,10 @@ pub fn generated(
         })?;
     let took = t0.elapsed();
     drop(bar);
+    drop(sort);
+    let check = timeline::work("check").with("check: in order, same elements");
     let (in_order, after) = digest(&v, stage, shutdown)?;
+    drop(check);
     if !in_order {
         return Err(Error::CheckFailed("not in order".into()));
     }
@@ -339,12 +356,15 @@ pub fn sort_file(
         job.size_hint.unwrap_or(0),
         shutdown,
     );
+    let reading = timeline::work("read").with("read the input");
     let first = chunks
         .next_chunk(&read)
         .map_err(|e| read_error(e, stage))?
         .unwrap_or_default();
     drop(bar);
+    drop(reading);
     let numbers = if chunks.at_end() {
+        let _parse = timeline::work!("parse", "parse {} bytes", first.len());
         let numbers = lines::parse_any(&first, job.threads).map_err(Error::BadLine)?;
         // Big integers cost more than the budget planned for a line.
         let cost = first.len() as u64 + external::BIG_LINE_COST * numbers.len() as u64;
@@ -406,7 +426,10 @@ pub fn sort_input<'a>(
     stage: &Stage,
     shutdown: &Shutdown,
 ) -> Result<(Numbers<'a>, Visits), Error> {
-    let numbers = lines::parse_any(input, threads).map_err(Error::BadLine)?;
+    let numbers = {
+        let _parse = timeline::work!("parse", "parse {} bytes", input.len());
+        lines::parse_any(input, threads).map_err(Error::BadLine)?
+    };
     sort_numbers(numbers, threads, cutoff, stage, shutdown)
 }
 
@@ -424,6 +447,7 @@ fn sort_numbers<'a>(
         opts.cutoff = c;
     }
     let (_bar, placed) = stage.begin("sorting", "integers in place", len as u64, shutdown);
+    let _sort = timeline::work!("sort", "sort {len} integers, {}", threads_phrase(threads));
     let visits = match &mut numbers {
         Numbers::Small(v) => pool::sort_counted(v, opts, shutdown, &placed),
         Numbers::Big(v) => pool::sort_counted(v, opts, shutdown, &placed),
@@ -448,6 +472,7 @@ pub fn write_numbers(
     shutdown: &Shutdown,
 ) -> Result<usize, Error> {
     let (_bar, done) = stage.begin("writing", "lines written", numbers.len() as u64, shutdown);
+    let _write = timeline::work!("write", "write {} lines", numbers.len());
     let watch = Watch {
         done: Some(&done),
         stop: Some(shutdown),

@@ -52,6 +52,14 @@ struct Cli {
     /// With FILE: print the per-thread partition counts on stderr.
     #[arg(long, short = 'v')]
     verbose: bool,
+    /// Write a Chrome trace of the run to FILE: a span per partition, the
+    /// waits and the phases, one row per thread (open it with `timeline
+    /// FILE` or ui.perfetto.dev).
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+    /// At the end, chart on stderr what each thread did when.
+    #[arg(long)]
+    timeline: bool,
 }
 
 /// After Ctrl-C, how long a phase that looks at the flag only now and then
@@ -84,6 +92,17 @@ fn try_main() -> i32 {
     }
     let shutdown =
         Shutdown::install().unwrap_or_else(|e| fail(format!("cannot handle Ctrl-C: {e}")));
+    let session = timeline::Session::from_args(cli.trace.as_deref(), cli.timeline)
+        .unwrap_or_else(|e| fail(format!("cannot write the trace: {e}")));
+    let code = run(&cli, &shutdown);
+    if let Err(e) = session.finish() {
+        fail(format!("cannot write the trace: {e}"));
+    }
+    code
+}
+
+/// The run in the mode the arguments chose; its exit code.
+fn run(cli: &Cli, shutdown: &Shutdown) -> i32 {
     let threads = cli.threads.map(|t| t as usize);
     let cutoff = cli.cutoff.map(|c| usize::try_from(c).unwrap_or(usize::MAX));
     let mut rng = cli.seed.map_or_else(Rng::from_time, Rng::new);
@@ -101,7 +120,7 @@ fn try_main() -> i32 {
                 .unwrap_or_else(pqsort::external::TempDir::default_dir),
             size_hint: None,
         };
-        return file_mode(path, job, cli.verbose, &mut stdout, &shutdown);
+        return file_mode(path, job, cli.verbose, &mut stdout, shutdown);
     }
     if let Some(n) = cli.size {
         let threads = threads.unwrap_or_else(num_cpus::get);
@@ -113,14 +132,14 @@ fn try_main() -> i32 {
         let stage = Stage::new();
         let hook = stage.clone();
         let leave = shutdown.exit_on_trigger_after(GRACE, move || hook.report());
-        let result = pqsort::generated(&mut stdout, n, shape, opts, &mut rng, &stage, &shutdown);
+        let result = pqsort::generated(&mut stdout, n, shape, opts, &mut rng, &stage, shutdown);
         drop(leave);
         return exit_code(result.map(drop), "-");
     }
     // pqsort.py:106  if __name__ == '__main__':
     let numthreads = threads.unwrap_or(tutorial::NUMTHREADS);
     // pqsort.py:107  main()
-    match tutorial::main(&mut stdout, numthreads, &mut rng, &shutdown) {
+    match tutorial::main(&mut stdout, numthreads, &mut rng, shutdown) {
         Ok(()) => 0,
         // A write error on stdout was recorded; out::exit reports it.
         Err(tutorial::Error::Io(_)) => 0,

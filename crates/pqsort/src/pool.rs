@@ -22,6 +22,13 @@
 //! - A large job near the top is partitioned by `threads >> depth` threads
 //!   at once ([`crate::partition::par_partition_by`]), so the first
 //!   partitions do not leave all but one core waiting.
+//!
+//! Traced ([`timeline`], `--trace`/`--timeline`): each worker's row is
+//! `thread 1`, ... (as the report numbers them), with a `partition` span
+//! per partition it counts (labelled with the range, its size and the
+//! threads partitioning it), a `sort_unstable` span per job sorted
+//! sequentially, its waits in `get`, and an instant `stop all N workers`
+//! where it sends the stop messages; the caller's row shows the joins.
 
 use crate::partition::{Split, break_patterns, partition};
 use common::Shutdown;
@@ -88,6 +95,8 @@ pub struct Interrupted(pub Visits);
 
 /// A job: a disjoint piece of the array still to sort.
 struct Job<'a, T> {
+    /// Index of `v[0]` in the whole slice (for the trace's labels).
+    lo: usize,
     /// If `has_lower`, `v[0]` is already in its final place and is `<=`
     /// every element after it, and only `v[1..]` is to be sorted.
     v: &'a mut [T],
@@ -157,6 +166,7 @@ pub fn sort_counted<T: Ord + Send + Sync>(
     let (tx, rx) = crossbeam_channel::unbounded();
     let budget = usize::BITS - v.len().leading_zeros();
     tx.send(Msg::Sort(Job {
+        lo: 0,
         v,
         has_lower: false,
         budget,
@@ -174,10 +184,19 @@ pub fn sort_counted<T: Ord + Send + Sync>(
         placed,
     };
     let visits = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads).map(|_| s.spawn(|| pool.worker())).collect();
+        let workers: Vec<_> = (1..=threads)
+            .map(|id| {
+                let pool = &pool;
+                s.spawn(move || pool.worker(id))
+            })
+            .collect();
         workers
             .into_iter()
-            .map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .enumerate()
+            .map(|(i, w)| {
+                let _join = timeline::wait!("join", "join thread {}", i + 1);
+                w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+            })
             .collect()
     });
     let visits = Visits(visits);
@@ -190,8 +209,9 @@ pub fn sort_counted<T: Ord + Send + Sync>(
 
 impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
     /// As the tutorial's `pqsorter.run`: take a job, partition, queue the halves.
-    /// Returns how many partitions this worker performed.
-    fn worker(&self) -> u64 {
+    /// Returns how many partitions this worker, thread `id`, performed.
+    fn worker(&self, id: usize) -> u64 {
+        timeline::thread_name(format_args!("thread {id}"));
         // If this worker panics (a panicking `Ord`), the others must not
         // wait forever for its jobs: stop them, and the scope re-raises it.
         struct OnPanic<'p, 'a, T: Ord + Send + Sync>(&'p Pool<'a, T>);
@@ -204,7 +224,12 @@ impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
         }
         let _guard = OnPanic(self);
         let mut visits = 0;
-        while let Ok(Msg::Sort(job)) = self.rx.recv() {
+        loop {
+            let got = {
+                let _get = timeline::wait("get").with("jobs.get()");
+                self.rx.recv()
+            };
+            let Ok(Msg::Sort(job)) = got else { break };
             if self.shutdown.is_triggered() {
                 self.stop_all(true);
                 break;
@@ -223,12 +248,13 @@ impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
         if interrupted {
             self.interrupted.store(true, Ordering::SeqCst);
         }
+        timeline::instant!("stop", "stop all {} workers", self.threads);
         for _ in 0..self.threads {
             let _ = self.tx.send(Msg::Stop);
         }
     }
 
-    fn push(&self, v: &'a mut [T], has_lower: bool, budget: u32, depth: u32) {
+    fn push(&self, lo: usize, v: &'a mut [T], has_lower: bool, budget: u32, depth: u32) {
         let len = v.len() - usize::from(has_lower);
         if len <= 1 {
             self.placed.add(len as u64);
@@ -237,6 +263,7 @@ impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
         self.outstanding.fetch_add(1, Ordering::AcqRel);
         self.tx
             .send(Msg::Sort(Job {
+                lo,
                 v,
                 has_lower,
                 budget,
@@ -247,6 +274,7 @@ impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
 
     fn run(&self, job: Job<'a, T>, visits: &mut u64) {
         let Job {
+            lo,
             v: whole,
             has_lower,
             mut budget,
@@ -254,7 +282,13 @@ impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
         } = job;
         let skip = usize::from(has_lower);
         let len = whole.len() - skip;
+        // The range still to sort, in the whole slice's indices.
+        let (from, to) = (lo + skip, lo + whole.len());
         if len <= self.cutoff || budget == 0 {
+            let _sort = timeline::work!(
+                "sort_unstable",
+                "sort_unstable [{from}, {to}): {len} elements"
+            );
             whole[skip..].sort_unstable();
             self.placed.add(len as u64);
             return;
@@ -266,6 +300,12 @@ impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
             (None, &mut whole[..])
         };
         let threads = self.threads.checked_shr(depth).unwrap_or(0).max(1);
+        let mut span = timeline::work!("partition", "partition [{from}, {to}): {len} elements");
+        if threads > 1 {
+            span.label(format_args!(
+                "partition [{from}, {to}): {len} elements, by {threads} threads"
+            ));
+        }
         let split = partition(v, lower, threads);
         *visits += 1;
         match split {
@@ -273,8 +313,10 @@ impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
                 self.placed.add(equal as u64);
                 // whole[..skip + equal] is finished; the last equal element
                 // is the lower bound of the rest.
-                let (_, rest) = whole.split_at_mut(skip + equal - 1);
-                self.push(rest, true, budget, depth + 1);
+                let at = skip + equal - 1;
+                let (_, rest) = whole.split_at_mut(at);
+                drop(span);
+                self.push(lo + at, rest, true, budget, depth + 1);
             }
             Split::Pivot { mid } => {
                 self.placed.add(1);
@@ -286,8 +328,9 @@ impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
                     break_patterns(&mut left[skip..]);
                     break_patterns(&mut right[1..]);
                 }
-                self.push(left, has_lower, budget, depth + 1);
-                self.push(right, true, budget, depth + 1);
+                drop(span);
+                self.push(lo, left, has_lower, budget, depth + 1);
+                self.push(lo + skip + mid, right, true, budget, depth + 1);
             }
         }
     }

@@ -22,6 +22,14 @@
 //!   not allow an unsynchronised read; Python's GIL made it harmless).
 //! - Ctrl-C is checked between jobs (the listing has no way to stop).
 //!
+//! With `--trace FILE` or `--timeline` ([`timeline`]) each worker's row is
+//! named as the listing's report names it (`thread 1`, ...; new threads for
+//! each size, so each size has its own rows of those names) and shows its
+//! `separate [low, high) (size N)` spans, its waits in `jobs.get` and on
+//! `nsingletonslock`, and an instant `stop all N workers` where it sends
+//! the stop messages; `MainThread` shows the shuffle, `pqsort(a)` and the
+//! joins. Off, each of these costs one relaxed load.
+//!
 //! The fast pivots, the sequential cut-off and the pattern breaking are
 //! tool mode's ([`crate::pool`]), never this file's.
 
@@ -39,9 +47,11 @@ pub const NUMTHREADS: usize = 5;
 
 /// What the queue carries: a job, or (Rust's addition) the word to stop.
 enum Msg<'a, T> {
-    /// A piece of the array still to sort; empty for the listing's
-    /// "array of 1" (`job[0] >= job[1]`: its index pair is an empty range).
-    Job(&'a mut [T]),
+    /// A piece of the array still to sort, with its first index in the
+    /// whole array (the listing's `job[0]`, here only for the trace's
+    /// labels); empty for the listing's "array of 1" (`job[0] >= job[1]`:
+    /// its index pair is an empty range).
+    Job(usize, &'a mut [T]),
     /// Sent once per worker when the sort is over (or on Ctrl-C), so that
     /// nobody waits in `get` for a job that will never come.
     Stop,
@@ -106,7 +116,7 @@ pub fn pqsort<T: Ord + Send>(
         interrupted: AtomicBool::new(false),
     };
     // pqsort.py:28  jobs.put((0,len(a)))
-    shared.put(a);
+    shared.put(0, a);
     let threads = std::thread::scope(|s| {
         // pqsort.py:22  pqsort.pqsorter.numthreads = 0
         // pqsort.py:23  self.threads = []
@@ -124,8 +134,12 @@ pub fn pqsort<T: Ord + Send>(
         // pqsort.py:33  for t in self.threads:
         threads
             .into_iter()
-            // pqsort.py:34  t.join()
-            .map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .enumerate()
+            .map(|(i, t)| {
+                let _join = timeline::wait!("join", "t.join() thread {} (size {len})", i + 1);
+                // pqsort.py:34  t.join()
+                t.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+            })
             .collect::<Vec<_>>()
     });
     if shared.interrupted.load(Ordering::SeqCst) {
@@ -155,14 +169,15 @@ impl Pqsort {
 }
 
 impl<'a, T: Ord + Send> Shared<'a, T> {
-    fn put(&self, job: &'a mut [T]) {
+    fn put(&self, low: usize, job: &'a mut [T]) {
         // The receiver lives in `self`, so a send cannot fail.
-        let _ = self.jobs.0.send(Msg::Job(job));
+        let _ = self.jobs.0.send(Msg::Job(low, job));
     }
 
     /// Rust's addition: wakes every worker for good. Each takes at most one
     /// `Stop`, so after `numthreads` of them nobody blocks on the queue.
     fn stop_all(&self) {
+        timeline::instant!("stop", "stop all {} workers", self.numthreads);
         for _ in 0..self.numthreads {
             let _ = self.jobs.0.send(Msg::Stop);
         }
@@ -193,14 +208,18 @@ impl Pqsorter {
     /// Takes jobs from the queue until every position is sorted. `shared`
     /// holds the queue; the array comes in pieces, one per job.
     fn run<T: Ord + Send>(mut self, shared: &Shared<'_, T>) -> Self {
+        timeline::thread_name(format_args!("thread {}", self.threadid));
         // pqsort.py:56  while pqsort.nsingletons < len(self.a):
-        while *lock(&shared.nsingletons) < shared.len {
+        while *acquire(&shared.nsingletons, "nsingletons < len(self.a)") < shared.len {
+            let get = timeline::wait("get").with("jobs.get(True,1)");
             // pqsort.py:57-61  try: job = self.jobs.get(True,1) except: continue
             // The listing waits at most a second so that it comes back to the
             // `while` test; here `get` blocks until a job or a `Stop` comes.
             // pqsort.py:58  job = self.jobs.get(True,1)
-            let job = match shared.jobs.1.recv() {
-                Ok(Msg::Job(job)) => job,
+            let got = shared.jobs.1.recv();
+            drop(get);
+            let (low, job) = match got {
+                Ok(Msg::Job(low, job)) => (low, job),
                 Ok(Msg::Stop) | Err(_) => break,
             };
             if shared.shutdown.is_triggered() {
@@ -211,7 +230,7 @@ impl Pqsorter {
             // pqsort.py:63  if job[0] >= job[1]:
             if job.is_empty() {
                 // pqsort.py:64  pqsort.nsingletonslock.acquire()
-                let mut nsingletons = lock(&shared.nsingletons);
+                let mut nsingletons = acquire(&shared.nsingletons, "nsingletonslock.acquire()");
                 // pqsort.py:65  pqsort.nsingletons+=1
                 *nsingletons += 1;
                 let done = *nsingletons == shared.len;
@@ -229,13 +248,18 @@ impl Pqsorter {
             }
             // pqsort.py:68  self.loop +=1
             self.loops += 1;
-            // pqsort.py:70  m = self.separate(job)
-            let m = separate(job);
+            let m = {
+                let high = low + job.len();
+                let _separate =
+                    timeline::work!("separate", "separate [{low}, {high}) (size {})", shared.len);
+                // pqsort.py:70  m = self.separate(job)
+                separate(job)
+            };
             let (left, right) = job.split_at_mut(m);
             // pqsort.py:72  self.jobs.put((job[0], m))
-            shared.put(left);
+            shared.put(low, left);
             // pqsort.py:73  self.jobs.put((m+1, job[1]))
-            shared.put(&mut right[1..]);
+            shared.put(low + m + 1, &mut right[1..]);
         }
         self
     }
@@ -256,6 +280,12 @@ impl Pqsorter {
 /// whole, and the panic is re-raised when that worker is joined.
 fn lock(m: &Mutex<usize>) -> std::sync::MutexGuard<'_, usize> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// [`lock`], the wait for it a `lock` span labelled `why` in the trace.
+fn acquire<'m>(m: &'m Mutex<usize>, why: &'static str) -> std::sync::MutexGuard<'m, usize> {
+    let _wait = timeline::wait("lock").with(why);
+    lock(m)
 }
 
 // pqsort.py:75  def separate(self, (low, high)):
@@ -330,6 +360,7 @@ fn shufflesort(
     rng: &mut Rng,
     shutdown: &Shutdown,
 ) -> Result<(), Error> {
+    let shuffle = timeline::work!("shuffle", "shuffle (size {})", a.len());
     // pqsort.py:97  for i in range(len(a)):
     for i in 0..a.len() {
         // pqsort.py:98  r = random.randint(i, len(a)-1)
@@ -337,11 +368,14 @@ fn shufflesort(
         // pqsort.py:99  (a[i], a[r]) = (a[r], a[i])
         a.swap(i, r);
     }
+    drop(shuffle);
+    let sort = timeline::work!("pqsort", "pqsort(a) (size {})", a.len());
     // pqsort.py:102  s = pqsort(a)
     let s = pqsort(a, numthreads, shutdown).map_err(|Interrupted(visits)| Error::Interrupted {
         size: a.len(),
         visits,
     })?;
+    drop(sort);
     // Not in the listing: at these sizes checking costs nothing, and a
     // wrong sort must not print a report that looks right.
     assert!(
