@@ -50,12 +50,12 @@ fn main() {
                 // condition.py  cond.acquire()
                 let mut items = shelf.items.lock().unwrap();
                 drop(acquire);
-                // condition.py  while not an_item_is_available():
                 let waiting = if items.is_empty() {
                     timeline::wait!("cond.wait", "cond.wait()")
                 } else {
                     timeline::Span::none()
                 };
+                // condition.py  while not an_item_is_available():
                 while items.is_empty() {
                     // condition.py  cond.wait()
                     items = shelf.cond.wait(items).unwrap();
