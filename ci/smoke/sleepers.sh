@@ -28,4 +28,12 @@ code=0
 err=$("$S" --scale 0.001 2>&1 >/dev/full) || code=$?
 [ "$code" = 1 ] && [ "$err" = "sleepers: cannot write to stdout: No space left on device" ] ||
   fail ">/dev/full: exit $code, stderr: $err"
+trace=$(mktemp)
+trap 'rm -f "$trace"' EXIT
+"$S" --scale 0.01 --trace "$trace" >/dev/null || fail "--trace: exit $?"
+n=$(grep -c '"what":"sleep"' "$trace") || true
+[ "$n" = 2 ] || fail "--trace: $n sleep spans, want 2 (one per loop)"
+err=$("$S" --sleeper --threads 3 --scale 0.01 --timeline 2>&1 >/dev/null)
+n=$(grep -c '^ *Thread-[0-9]* |' <<<"$err") || true
+[ "$n" = 3 ] || fail "--timeline: $n thread rows, want 3: $err"
 echo "smoke sleepers: ok"

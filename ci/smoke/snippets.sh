@@ -180,6 +180,19 @@ else
     status 130 && has_err "interrupted:" && has "results (" && ok
 fi
 
+# --- --trace and --timeline (issue 15) ----------------------------------------------
+TRACE=$(mktemp)
+trap 'rm -f "$OUT" "$ERR" "$TRACE"' EXIT
+run t4-ojo-7-event --trace "$TRACE" --timeline
+name=t4-ojo-7-event--trace
+status 0 && lines "the flag is set, going on" 3 && has_err "Thread-4 |" \
+    && want "trace lacks the server's row" grep -q '"name":"Thread-4"' "$TRACE" \
+    && want "trace lacks the sleep span" grep -q '"cat":"sleep"' "$TRACE" && ok
+INPUT='17\n12\n0\n' run t3-pycourse-4-prime-number --trace "$TRACE"
+name=t3-pycourse-4-prime-number--trace
+status 0 && has "17 is a prime number" \
+    && want "want 2 check spans" [ "$(grep -c '"what":"check"' "$TRACE")" -eq 2 ] && ok
+
 if (( failures > 0 )); then
     echo "snippets smoke: $failures failure(s)" >&2
     exit 1

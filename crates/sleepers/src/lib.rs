@@ -27,6 +27,12 @@
 //!   implements a small [`Runnable`] trait whose `run` plays the overridden
 //!   `Thread.run`.
 //!
+//! - `--trace FILE` / `--timeline`: a row per thread, named as Python
+//!   names it (`Thread-1`, ...; mtsleep5's threads are all `loop`, as its
+//!   `MyThread` names them), one `sleep` span per loop or sleeper labelled
+//!   with its number and nominal seconds (`loop 0: sleep(4)`, also when cut
+//!   short by Ctrl-C), and main's `join` waits.
+//!
 //! Modules: [`ctime`] formats times as Python's `time.ctime()`.
 
 pub mod ctime;
@@ -52,6 +58,7 @@ pub enum Style {
 #[derive(Clone, Copy, Debug)]
 pub struct Loop {
     pub index: usize,
+    pub nominal: Duration,
     pub real: Duration,
 }
 
@@ -72,6 +79,8 @@ fn who(names: bool) -> String {
 /// mtsleep's `loop(nloop, nsec)`: returns whether it slept the whole time.
 // mtsleep3.py  def loop(nloop, nsec):
 pub fn sleep_loop(l: Loop, names: bool, shutdown: &Shutdown) -> bool {
+    // The row now, so rows come in the order the threads started.
+    timeline::thread_name(thread::current().name().unwrap_or("loop"));
     // mtsleep3.py  print 'start loop', nloop, 'at:', ctime()
     say(format!(
         "start loop {} at: {}{}",
@@ -79,8 +88,22 @@ pub fn sleep_loop(l: Loop, names: bool, shutdown: &Shutdown) -> bool {
         ctime::now(),
         who(names)
     ));
+    let mut span = timeline::sleep!(
+        "sleep",
+        "loop {}: sleep({})",
+        l.index,
+        show_seconds(l.nominal)
+    );
     // mtsleep3.py  sleep(nsec)
     let finished = shutdown.sleep(l.real);
+    if !finished {
+        span.label(format_args!(
+            "loop {}: sleep({}), interrupted",
+            l.index,
+            show_seconds(l.nominal)
+        ));
+    }
+    drop(span);
     let word = if finished { "done" } else { "interrupted" };
     // mtsleep3.py  print 'loop', nloop, 'done at:', ctime()
     say(format!(
@@ -243,8 +266,11 @@ pub fn mtsleep(
     // mtsleep4.py  for i in nloops: threads[i].join()
     // mtsleep5.py  for i in nloops: threads[i].join()
     for (i, t) in threads.into_iter().enumerate() {
+        let join = timeline::wait!("join", "threads[{i}].join()");
         // A loop thread only sleeps and prints; a panic there is a bug.
-        if !t.join().expect("a loop thread panicked") {
+        let finished = t.join().expect("a loop thread panicked");
+        drop(join);
+        if !finished {
             report.interrupted.push(i);
         }
     }
@@ -278,10 +304,19 @@ pub fn sleepers(
         // sleeper.py  t.start()
         // sleeper.py  def sleeper(i):
         threads.push(thread::Builder::new().spawn(move || {
+            // Python's name for the thread the loop makes (i from 0).
+            timeline::thread_name(format_args!("Thread-{}", i + 1));
             // sleeper.py  print "thread %d sleeps for 5 seconds" % i
             say(format!("thread {i} sleeps for {nominal} seconds"));
+            let mut span = timeline::sleep!("sleep", "thread {i}: time.sleep({nominal})");
             // sleeper.py  time.sleep(5)
             let finished = sd.sleep(real);
+            if !finished {
+                span.label(format_args!(
+                    "thread {i}: time.sleep({nominal}), interrupted"
+                ));
+            }
+            drop(span);
             let word = if finished { "woke up" } else { "interrupted" };
             // sleeper.py  print "thread %d woke up" % i
             say(format!("thread {i} {word}"));
@@ -292,7 +327,10 @@ pub fn sleepers(
     // at exit); joining says the same thing explicitly.
     let mut report = Report::default();
     for (i, t) in threads.into_iter().enumerate() {
-        if !t.join().expect("a sleeper thread panicked") {
+        let join = timeline::wait!("join", "join thread {i}");
+        let finished = t.join().expect("a sleeper thread panicked");
+        drop(join);
+        if !finished {
             report.interrupted.push(i);
         }
     }

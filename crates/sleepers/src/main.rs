@@ -36,6 +36,13 @@ struct Cli {
     /// Multiply every real sleep by this (0.01 for fast runs); printed numbers stay nominal.
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     scale: f64,
+    /// Write a Chrome trace of the run to FILE: a sleep span per loop, one
+    /// row per thread (open it with `timeline FILE` or ui.perfetto.dev).
+    #[arg(long, value_name = "FILE")]
+    trace: Option<std::path::PathBuf>,
+    /// At the end, chart on stderr what each thread did when.
+    #[arg(long)]
+    timeline: bool,
 }
 
 /// More sleeper threads than this is a typo, not a demonstration; far more
@@ -62,26 +69,35 @@ fn try_main() -> i32 {
         Ok(s) => s,
         Err(e) => cli::fail(format!("cannot install the Ctrl-C handler: {e}")),
     };
+    // Scaled first: a bad --scale is exit 2 before the trace file is made.
+    let loops: Vec<Loop> = cli
+        .loops
+        .iter()
+        .enumerate()
+        .map(|(index, &d)| Loop {
+            index,
+            nominal: d,
+            real: if cli.sleeper { d } else { scale(d) },
+        })
+        .collect();
+    let sleeper_real = if cli.sleeper {
+        scale(cli.seconds)
+    } else {
+        cli.seconds
+    };
+    // Ctrl-C wakes every sleep and the run returns here, so the trace is
+    // written then too.
+    let session = timeline::Session::from_args(cli.trace.as_deref(), cli.timeline)
+        .unwrap_or_else(|e| cli::fail(format!("cannot write the trace: {e}")));
     let result = if cli.sleeper {
         let nominal = sleepers::show_seconds(cli.seconds);
-        sleepers::sleepers(
-            usize::from(cli.threads),
-            &nominal,
-            scale(cli.seconds),
-            &shutdown,
-        )
+        sleepers::sleepers(usize::from(cli.threads), &nominal, sleeper_real, &shutdown)
     } else {
-        let loops: Vec<Loop> = cli
-            .loops
-            .iter()
-            .enumerate()
-            .map(|(index, &d)| Loop {
-                index,
-                real: scale(d),
-            })
-            .collect();
         sleepers::mtsleep(cli.style, &loops, cli.names, &shutdown)
     };
+    if let Err(e) = session.finish() {
+        cli::fail(format!("cannot write the trace: {e}"));
+    }
     match result {
         Ok(report) if report.interrupted.is_empty() => 0,
         Ok(_) => EXIT_INTERRUPTED,

@@ -6,6 +6,10 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sleepers");
 
+/// `--trace` and `--timeline`.
+#[path = "cli/trace.rs"]
+mod trace;
+
 /// `Sun Aug 13 18:16:38 2006` (day space-padded), as Python's time.ctime().
 fn is_ctime(s: &str) -> bool {
     let p: Vec<&str> = s.split(' ').collect();

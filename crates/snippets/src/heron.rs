@@ -15,9 +15,10 @@ use common::outln;
 /// round-tripping decimal, as [`py::float`] does (Python 2's `print` showed 12
 /// significant digits: `14.8995786841` for `14.899578684109272`). One
 /// `outln!` per line: the stdout lock keeps lines from different threads
-/// whole.
+/// whole. In a `--trace`, a work span `heron` labelled `heron(99)`.
 // heron.py  def heron(a):
 pub fn heron(a: f64) -> f64 {
+    let _span = timeline::work!("heron", "heron({a})");
     // heron.py  eps = 0.0000001
     const EPS: f64 = 0.0000001;
     // heron.py  old = 1

@@ -23,11 +23,13 @@
 //! - [`prime_number`]: python-course's `PrimeNumber` input loop and trial division.
 //! - [`py`]: Python's spelling of floats (`repr`) and booleans.
 //! - [`threads`]: a thread per input without keeping every finished one.
+//! - [`trace`]: `--trace FILE` and `--timeline`, the same for every binary.
 
 pub mod heron;
 pub mod prime_number;
 pub mod py;
 pub mod threads;
+pub mod trace;
 
 /// `n` and `word`, with an `s` unless `n` is 1: `1 item`, `2 items`.
 ///

@@ -9,6 +9,7 @@ use std::io::BufRead;
 /// Prompts `number: ` and reads lines until a number below 1 or end of input,
 /// calling `start` for each number (Python 3's `int(input("number: "))`).
 /// A line that is not a whole number ends the loop with an error message.
+/// In a `--trace`, each read is a wait span `raw_input` on main's row.
 pub fn read_numbers(mut start: impl FnMut(u64)) -> Result<(), String> {
     if common::out::stdin_closed() {
         return Err("standard input is closed".into());
@@ -23,11 +24,13 @@ pub fn read_numbers(mut start: impl FnMut(u64)) -> Result<(), String> {
         common::out!("number: ");
         let _ = common::out::flush();
         let mut line = String::new();
+        let input = timeline::wait!("raw_input", "raw_input(\"number: \")");
         match lines.read_line(&mut line) {
             Ok(0) => return Ok(()),
             Ok(_) => {}
             Err(e) => return Err(format!("cannot read standard input: {e}")),
         }
+        drop(input);
         let text = line.trim();
         let n: i128 = text
             .parse()

@@ -11,6 +11,10 @@
 //! most [`MAX_LIVE_THREADS`](common::limits::MAX_LIVE_THREADS) alive (joining
 //! the oldest when full), and when the system refuses a new thread it waits
 //! for an older one to end and tries again.
+//!
+//! In a `--trace`, the threads' rows are named as Python names them,
+//! `Thread-1`, `Thread-2`, ... in the order started, and each `join` is a
+//! wait span `join` on the joining thread.
 
 use std::collections::VecDeque;
 use std::io;
@@ -36,6 +40,8 @@ pub struct Threads {
     live: VecDeque<JoinHandle<()>>,
     max: usize,
     panicked: usize,
+    /// Threads started so far: the next one's row is `Thread-{started + 1}`.
+    started: u64,
 }
 
 impl Default for Threads {
@@ -56,6 +62,7 @@ impl Threads {
             live: VecDeque::new(),
             max: max.max(1),
             panicked: 0,
+            started: 0,
         }
     }
 
@@ -82,9 +89,11 @@ impl Threads {
         // `Builder::spawn` drops its closure when it fails; keep `f` here so
         // a retry can hand it to the next attempt.
         let slot = Arc::new(Mutex::new(Some(f)));
+        let n = self.started + 1;
         loop {
             let job = slot.clone();
             let spawned = thread::Builder::new().spawn(move || {
+                timeline::thread_name(format_args!("Thread-{n}"));
                 let f = job.lock().unwrap_or_else(PoisonError::into_inner).take();
                 if let Some(f) = f {
                     f();
@@ -92,6 +101,7 @@ impl Threads {
             });
             match spawned {
                 Ok(h) => {
+                    self.started = n;
                     self.live.push_back(h);
                     return Ok(());
                 }
@@ -126,6 +136,7 @@ impl Threads {
     }
 
     fn join(&mut self, h: JoinHandle<()>) {
+        let _join = timeline::wait!("join", "x.join()");
         if h.join().is_err() {
             self.panicked += 1;
         }

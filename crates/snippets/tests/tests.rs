@@ -1,6 +1,6 @@
 //! Drives the real snippet binaries: the hardening of issue 13 (many
 //! threads, unwritable output), Python's float repr (heron), and the
-//! Matloff lessons added for issue 14.
+//! Matloff lessons added for issue 14, and the traces of issue 15.
 //!
 //! One test binary; each module holds the tests of one theme.
 
@@ -10,3 +10,4 @@ mod heron;
 mod many_threads;
 mod matloff;
 mod output;
+mod trace;

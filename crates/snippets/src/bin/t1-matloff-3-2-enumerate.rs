@@ -19,19 +19,28 @@
 //! the list where the tutorial puts it, in the server after its loop; this
 //! program shows the call on its own, from the kernel's list.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread`, `Thread-1`,
+//! `Thread-2`; a work span `enumerate` per list printed, a `join` wait per
+//! thread joined. The recorder's own threads are left out of the list.
+//!
 //! `cargo run -p snippets --bin t1-matloff-3-2-enumerate`
 
 use common::{Event, cli, outln};
 use std::sync::Arc;
 
 /// `threading.enumerate()` from `/proc/self/task`, formatted as Python 2
-/// prints the list (`Thread-1` for a thread named so).
-fn enumerate() -> std::io::Result<String> {
+/// prints the list (`Thread-1` for a thread named so). `skip` holds the
+/// thread ids of threads that are not the program's (the trace's keeper and
+/// Ctrl-C handler).
+fn enumerate(skip: &[String]) -> std::io::Result<String> {
     let pid = std::process::id().to_string();
     let mut tasks: Vec<(u64, String)> = Vec::new();
     for entry in std::fs::read_dir("/proc/self/task")? {
         let entry = entry?;
         let tid = entry.file_name().to_string_lossy().into_owned();
+        if skip.contains(&tid) {
+            continue;
+        }
         // A thread that ended just now has no comm left: it is not alive.
         let Ok(comm) = std::fs::read_to_string(entry.path().join("comm")) else {
             continue;
@@ -50,6 +59,23 @@ fn enumerate() -> std::io::Result<String> {
 }
 
 fn main() {
+    let trace = snippets::trace::Flags::from_env().start();
+    // Any thread but main now is the recorder's (a thread that has not
+    // named itself yet shows the program's name, so go by id).
+    let pid = std::process::id().to_string();
+    let skip: Vec<String> = if trace.is_on() {
+        std::fs::read_dir("/proc/self/task")
+            .map(|dir| {
+                dir.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|tid| *tid != pid)
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let skip = &skip[..];
     let release = Arc::new(Event::new());
     let mut threads = Vec::new();
     for i in 1..=2 {
@@ -58,6 +84,8 @@ fn main() {
         let spawned = std::thread::Builder::new()
             .name(format!("Thread-{i}"))
             .spawn(move || {
+                // The thread's life, so its row shows even before any wait.
+                let _run = timeline::work!("run", "srvr Thread-{i}: run()");
                 s.set();
                 release.wait();
             });
@@ -67,20 +95,24 @@ fn main() {
         }
         started.wait();
     }
+    let span = timeline::work!("enumerate", "print threading.enumerate()");
     // enumerate.py  print threading.enumerate()
-    match enumerate() {
+    match enumerate(skip) {
         Ok(list) => outln!("{list}"),
         Err(e) => cli::fail(format!("cannot list this process's threads: {e}")),
     }
+    drop(span);
     release.set();
     for t in threads {
+        let _join = timeline::wait!("join", "join {}", t.thread().name().unwrap_or("?"));
         t.join().expect("a server thread panicked");
     }
     // `join` returns once the thread has run its last instruction; the
     // kernel may list it for a moment longer.
+    let span = timeline::work!("enumerate", "print threading.enumerate() after the joins");
     let mut list = Ok(String::new());
     for _ in 0..500 {
-        list = enumerate();
+        list = enumerate(skip);
         if list.as_ref().map_or(true, |l| !l.contains("srvr(")) {
             break;
         }
@@ -90,5 +122,6 @@ fn main() {
         Ok(list) => outln!("{list}"),
         Err(e) => cli::fail(format!("cannot list this process's threads: {e}")),
     }
-    common::out::exit(0)
+    drop(span);
+    trace.exit(0)
 }

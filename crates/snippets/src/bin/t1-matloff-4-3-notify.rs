@@ -17,6 +17,11 @@
 //! of wake-ups main has handed out (one for `notify`, all for `notifyAll`)
 //! under the lock, and main first waits until all three are waiting.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread` and the waiters
+//! `Thread-1` to `Thread-3` (Python's names); each waiter's `cond.wait`
+//! span, main's `cond.notify` and `cond.notify_all` instants, and main's own
+//! waits (`main.wait`) for the waiters' replies.
+//!
 //! `cargo run -p snippets --bin t1-matloff-4-3-notify`
 
 use common::{cli, outln};
@@ -51,6 +56,7 @@ impl Cond {
 }
 
 fn main() {
+    let trace = snippets::trace::Flags::from_env().start();
     let c = Arc::new(Cond {
         state: Mutex::new(State::default()),
         cond: Condvar::new(),
@@ -60,10 +66,12 @@ fn main() {
     for id in 1..=WAITERS {
         let c = c.clone();
         let spawned = std::thread::Builder::new().spawn(move || {
+            timeline::thread_name(format_args!("Thread-{id}"));
             let mut s = c.lock();
             s.waiting += 1;
             c.changed.notify_all();
             // cond.wait() until a wake-up is ours
+            let mut waiting = timeline::wait!("cond.wait", "cond.wait()");
             while s.permits == 0 && !s.all {
                 s = c.cond.wait(s).unwrap_or_else(|e| e.into_inner());
             }
@@ -73,6 +81,8 @@ fn main() {
             } else {
                 "notifyAll()"
             };
+            waiting.label(format_args!("cond.wait(), woken by {by}"));
+            drop(waiting);
             s.waiting -= 1;
             s.woke.push((id, by));
             c.changed.notify_all();
@@ -83,15 +93,20 @@ fn main() {
         }
     }
     let mut s = c.lock();
+    let waiting = timeline::wait!("main.wait", "wait until {WAITERS} threads wait");
     while s.waiting < WAITERS {
         s = c.changed.wait(s).unwrap_or_else(|e| e.into_inner());
     }
+    drop(waiting);
     outln!("{WAITERS} threads wait on the condition");
     s.permits = 1;
     c.cond.notify_one();
+    timeline::instant!("cond.notify", "cond.notify()");
+    let waiting = timeline::wait!("main.wait", "wait for the one woken");
     while s.woke.is_empty() {
         s = c.changed.wait(s).unwrap_or_else(|e| e.into_inner());
     }
+    drop(waiting);
     let (id, by) = s.woke[0];
     outln!(
         "{by}: 1 thread woke (thread {id}); {} still waiting",
@@ -99,9 +114,12 @@ fn main() {
     );
     s.all = true;
     c.cond.notify_all();
+    timeline::instant!("cond.notify_all", "cond.notifyAll()");
+    let waiting = timeline::wait!("main.wait", "wait for the other two");
     while s.woke.len() < WAITERS {
         s = c.changed.wait(s).unwrap_or_else(|e| e.into_inner());
     }
+    drop(waiting);
     let rest: Vec<String> = s.woke[1..]
         .iter()
         .map(|(id, by)| {
@@ -116,9 +134,10 @@ fn main() {
         s.waiting
     );
     drop(s);
-    for t in threads {
+    for (i, t) in threads.into_iter().enumerate() {
+        let _join = timeline::wait!("join", "join Thread-{}", i + 1);
         t.join().expect("a waiter panicked");
     }
     outln!("Event.set() is notifyAll(): every waiting thread wakes");
-    common::out::exit(0)
+    trace.exit(0)
 }

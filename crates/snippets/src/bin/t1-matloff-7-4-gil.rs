@@ -24,6 +24,16 @@
 //! before the waiting one wakes (Python 2's GIL had the same convoy effect);
 //! `thread::yield_now` after each release gives the others their chance.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread` and `Thread-N`,
+//! numbered across the three runs as Python numbers its threads (with two
+//! threads: `Thread-1` alone, `Thread-2`/`Thread-3` under the lock,
+//! `Thread-4`/`Thread-5` free). Under the lock each turn is a `gil.acquire`
+//! wait and a `gil` work span while held, so the trace shows the
+//! turn-taking, and the printed hand-overs are the changes of holder from
+//! one `gil` span to the next; a free thread's steps are one `steps` span.
+//! Two spans a turn: the default 50 million steps reach the trace's cap (it
+//! then keeps counts); `--steps 100000` gives a trace to read.
+//!
 //! `cargo run --release -p snippets --bin t1-matloff-7-4-gil`
 
 use clap::Parser;
@@ -46,7 +56,12 @@ struct Cli {
     /// Steps a thread takes before it gives the lock up (Python 2: 100 byte codes)
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
     check_interval: u64,
+    #[command(flatten)]
+    trace: snippets::trace::Flags,
 }
+
+/// Threads started so far, for Python's `Thread-N` row names.
+static STARTED: AtomicUsize = AtomicUsize::new(0);
 
 /// One step of work on `x` (xorshift64).
 fn step(mut x: u64) -> u64 {
@@ -69,12 +84,26 @@ fn run(threads: u16, steps: u64, gil: Option<u64>) -> (f64, usize, u64) {
         .map(|id| {
             let (lock, last, handovers, sum) =
                 (lock.clone(), last.clone(), handovers.clone(), sum.clone());
+            let n = STARTED.fetch_add(1, Relaxed) + 1;
             let spawned = std::thread::Builder::new().spawn(move || {
+                timeline::thread_name(format_args!("Thread-{n}"));
+                let free = match gil {
+                    Some(_) => timeline::Span::none(),
+                    None => timeline::work!("steps", "{steps} steps, no lock"),
+                };
                 let mut x = 0x9E37_79B9_7F4A_7C15 ^ id as u64;
                 let mut done = 0;
                 while done < steps {
                     let n = gil.unwrap_or(steps).min(steps - done);
-                    let held = gil.map(|_| lock.lock().unwrap_or_else(|e| e.into_inner()));
+                    let held = gil.map(|_| {
+                        let _w = timeline::wait!("gil.acquire", "acquire the GIL");
+                        lock.lock().unwrap_or_else(|e| e.into_inner())
+                    });
+                    // Inside the hold, so the spans' order is the lock's.
+                    let hold = match held {
+                        Some(_) => timeline::work!("gil", "steps {done}.. holding the GIL"),
+                        None => timeline::Span::none(),
+                    };
                     if held.is_some() && last.swap(id, Relaxed) != id {
                         handovers.fetch_add(1, Relaxed);
                     }
@@ -82,17 +111,20 @@ fn run(threads: u16, steps: u64, gil: Option<u64>) -> (f64, usize, u64) {
                         x = step(x);
                     }
                     done += n;
+                    drop(hold);
                     if held.is_some() {
                         drop(held);
                         std::thread::yield_now();
                     }
                 }
+                drop(free);
                 sum.fetch_add(x, Relaxed);
             });
             spawned.unwrap_or_else(|e| cli::fail(format!("cannot start a thread: {e}")))
         })
         .collect();
     for h in handles {
+        let _join = timeline::wait!("join", "join a worker");
         h.join().expect("a worker panicked");
     }
     (
@@ -104,6 +136,7 @@ fn run(threads: u16, steps: u64, gil: Option<u64>) -> (f64, usize, u64) {
 
 fn main() {
     let cli: Cli = cli::parse();
+    let trace = cli.trace.start();
     let (n, steps) = (cli.threads, cli.steps);
     outln!(
         "{} x {steps} steps of a CPU-bound loop ({} here)",
@@ -132,5 +165,5 @@ fn main() {
         "free threads were {:.1}x as fast as the locked ones",
         locked / free.max(1e-9)
     );
-    common::out::exit(0)
+    trace.exit(0)
 }

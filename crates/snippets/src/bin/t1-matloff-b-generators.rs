@@ -23,6 +23,10 @@
 //! Passing the balance as `&mut` to whoever runs is what makes the lock
 //! unnecessary, and the borrow checker proves that only one runs at a time.
 //!
+//! `--trace FILE` / `--timeline`: one OS thread, so one row, `MainThread`,
+//! with a work span `resume` per turn a generator gets (labelled with its
+//! name): the printed switches plus one last `resume` each that finds it done.
+//!
 //! `cargo run -p snippets --bin t1-matloff-b-generators`
 
 use common::outln;
@@ -109,10 +113,13 @@ struct Cli {
     /// Yield between reading and writing the balance (updates are lost)
     #[arg(long)]
     yield_between: bool,
+    #[command(flatten)]
+    trace: snippets::trace::Flags,
 }
 
 fn main() {
     let cli: Cli = common::cli::parse();
+    let trace = cli.trace.start();
     let between = cli.yield_between;
     let mut balance = 0;
     let mut ready: VecDeque<Box<dyn Generator>> = VecDeque::from([
@@ -137,7 +144,10 @@ fn main() {
     let mut switches = 0;
     // The scheduler: resume each in turn; one that is done leaves the ring.
     while let Some(mut g) = ready.pop_front() {
-        match g.resume(&mut balance) {
+        let turn = timeline::work!("resume", "{}: next()", g.name());
+        let step = g.resume(&mut balance);
+        drop(turn);
+        match step {
             Step::Yield => {
                 switches += 1;
                 ready.push_back(g);
@@ -148,5 +158,5 @@ fn main() {
     outln!(
         "final balance {balance}, expected 150 (3 x 100 - 3 x 50); {switches} switches, all at a yield"
     );
-    common::out::exit(0)
+    trace.exit(0)
 }

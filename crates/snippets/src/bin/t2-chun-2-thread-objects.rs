@@ -14,6 +14,12 @@
 //! `Thread-N`, Rust's unnamed threads have none (`None`); main is `main`
 //! (Python says `MainThread`).
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread`, `worker-1`,
+//! `worker-2` and `Thread-3` (the unnamed thread, as Python would name it);
+//! each thread's `run` span, main's `is_alive` instants (one per
+//! `is_alive()` line but the first, which asks no thread), its `enumerate`
+//! spans (one per `enumerate()` line), its polling and `join` waits.
+//!
 //! `cargo run -p snippets --bin t2-chun-2-thread-objects`
 
 use common::outln;
@@ -23,6 +29,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 fn main() {
+    let trace = snippets::trace::Flags::from_env().start();
     let release = Arc::new(Event::new());
     let mut threads: Vec<JoinHandle<()>> = Vec::new();
 
@@ -31,18 +38,31 @@ fn main() {
     for b in [builder, std::thread::Builder::new().name("worker-2".into())] {
         let release = release.clone();
         let t = b
-            .spawn(move || release.wait())
+            .spawn(move || {
+                let _run = timeline::work!("run", "run(): wait for the release");
+                release.wait()
+            })
             .expect("cannot start a thread");
         threads.push(t);
     }
-    let unnamed = std::thread::spawn(|| ());
+    let unnamed = std::thread::spawn(|| {
+        timeline::thread_name("Thread-3");
+        let _run = timeline::work!("run", "run(): an unnamed thread");
+    });
+    let join = timeline::wait!("join", "join the unnamed thread");
     unnamed.join().expect("the unnamed thread panicked");
+    drop(join);
     outln!(
         "unnamed thread's name: {:?} (Python would say Thread-3)",
         None::<&str>
     );
 
     for t in &threads {
+        timeline::instant!(
+            "is_alive",
+            "{}.is_alive()",
+            t.thread().name().unwrap_or("?")
+        );
         outln!(
             "after start: {} is_alive() = {}",
             t.thread().name().unwrap_or("?"),
@@ -54,11 +74,21 @@ fn main() {
     release.set();
     for t in &threads {
         // Wait for the end without giving up the handle, as join would.
+        let _poll = timeline::wait!(
+            "poll",
+            "while {}.is_alive(): sleep",
+            t.thread().name().unwrap_or("?")
+        );
         while !t.is_finished() {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
     }
     for t in &threads {
+        timeline::instant!(
+            "is_alive",
+            "{}.is_alive()",
+            t.thread().name().unwrap_or("?")
+        );
         outln!(
             "after it ended: {} is_alive() = {}",
             t.thread().name().unwrap_or("?"),
@@ -67,13 +97,15 @@ fn main() {
     }
     outln!("enumerate(): {}", enumerate(&threads).join(", "));
     for t in threads {
+        let _join = timeline::wait!("join", "{}.join()", t.thread().name().unwrap_or("?"));
         t.join().expect("a worker panicked");
     }
-    common::out::exit(0)
+    trace.exit(0)
 }
 
 /// `threading.enumerate()` over the threads this program started.
 fn enumerate(threads: &[JoinHandle<()>]) -> Vec<String> {
+    let _span = timeline::work!("enumerate", "threading.enumerate()");
     let main = std::thread::current().name().unwrap_or("main").to_string();
     std::iter::once(main)
         .chain(

@@ -11,6 +11,11 @@
 //! `common`. Two timers start together: the first fires after 0.2 s, the
 //! second (0.5 s) is cancelled at 0.1 s and never runs.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread`, `Thread-1` and
+//! `Thread-2` (the two timers, as Python names them); a `function` span on
+//! a timer that fires, main's `sleep` before `cancel()` and its `join`s
+//! (a timer's wait is the event's, recorded by `common`).
+//!
 //! `cargo run -p snippets --bin t2-chun-4-timer`
 
 use common::outln;
@@ -28,13 +33,15 @@ struct Timer {
 
 impl Timer {
     /// `Timer(interval, function).start()`.
-    fn start(interval: Duration, function: impl FnOnce() + Send + 'static) -> Self {
+    fn start(n: u32, interval: Duration, function: impl FnOnce() + Send + 'static) -> Self {
         let cancelled = Arc::new(Event::new());
         let c = cancelled.clone();
         let thread = std::thread::spawn(move || {
+            timeline::thread_name(format_args!("Thread-{n}"));
             if c.wait_timeout(interval) {
                 return false;
             }
+            let _f = timeline::work!("function", "timer {n}: function()");
             function();
             true
         });
@@ -48,22 +55,26 @@ impl Timer {
 
     /// Waits for the timer's thread; `true` if the function ran.
     fn join(self) -> bool {
+        let _join = timeline::wait!("join", "timer.join()");
         self.thread.join().expect("the timer function panicked")
     }
 }
 
 fn main() {
+    let trace = snippets::trace::Flags::from_env().start();
     let t0 = Instant::now();
     let elapsed = move || format!("{:.1} s", t0.elapsed().as_secs_f64());
     let e = elapsed;
-    let first = Timer::start(Duration::from_millis(200), move || {
+    let first = Timer::start(1, Duration::from_millis(200), move || {
         outln!("timer 1 fired after {}", e())
     });
     let e = elapsed;
-    let second = Timer::start(Duration::from_millis(500), move || {
+    let second = Timer::start(2, Duration::from_millis(500), move || {
         outln!("timer 2 fired after {}", e())
     });
+    let z = timeline::sleep!("sleep", "sleep(0.1)");
     std::thread::sleep(Duration::from_millis(100));
+    drop(z);
     second.cancel();
     outln!("timer 2 cancelled after {}", elapsed());
     let ran = (first.join(), second.join());
@@ -73,5 +84,5 @@ fn main() {
         snippets::py::bool(ran.1),
         elapsed()
     );
-    common::out::exit(0)
+    trace.exit(0)
 }

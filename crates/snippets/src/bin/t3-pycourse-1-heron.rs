@@ -12,6 +12,10 @@
 //! semantics (`input`, `print(old, new)`, shortest float repr); the tutorial
 //! is Python 2.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread` and `Thread-1`, ...
+//! in the order started, a `heron` span per number, main's `raw_input`
+//! wait. A thread still computing when Enter comes is not in the trace.
+//!
 //! `cargo run -p snippets --bin t3-pycourse-1-heron` (type Enter to quit), or
 //! `cargo run -p snippets --bin t3-pycourse-1-heron -- 2 10` for other numbers.
 
@@ -27,10 +31,13 @@ use std::io::BufRead;
 struct Cli {
     /// Numbers to take the square root of [default: 99 999 1733]
     numbers: Vec<f64>,
+    #[command(flatten)]
+    trace: snippets::trace::Flags,
 }
 
 fn main() {
     let cli: Cli = cli::parse();
+    let trace = cli.trace.start();
     if common::out::stdin_closed() {
         cli::fail("standard input is closed");
     }
@@ -49,7 +56,9 @@ fn main() {
     common::out!("Type something to quit.");
     let _ = common::out::flush();
     // End of input quits too, like any keystroke would.
+    let input = timeline::wait!("raw_input", "raw_input(\"Type something to quit.\")");
     let _ = std::io::stdin().lock().read_line(&mut String::new());
+    drop(input);
     // The threads still running die with the process, as in Python.
-    common::out::exit(0)
+    trace.exit(0)
 }

@@ -25,6 +25,11 @@
 //! free-threaded 3.13t loses updates again. These Rust threads really run at
 //! once. The README's "smaller tutorial programs" section has the figures.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread` and `Thread-1`, ...
+//! in the order started, a `heron` span per number whose thread finished
+//! before the trace is written (right after main's report), main's
+//! `busy-wait`.
+//!
 //! `cargo run -p snippets --bin t3-pycourse-2-heron-racy`
 
 use clap::Parser;
@@ -40,6 +45,8 @@ use std::time::{Duration, Instant};
 struct Cli {
     /// Numbers to take the square root of [default: 99 999 1733 17334]
     numbers: Vec<f64>,
+    #[command(flatten)]
+    trace: snippets::trace::Flags,
 }
 
 // heron_count.py  num_threads = 0
@@ -55,6 +62,7 @@ fn racy_add(delta: i64) {
 
 fn main() {
     let cli: Cli = cli::parse();
+    let trace = cli.trace.start();
     let numbers = heron::numbers(cli.numbers, &[99.0, 999.0, 1733.0, 17334.0]);
     let started = numbers.len();
     let mut threads = Threads::new();
@@ -80,10 +88,12 @@ fn main() {
         }
     }
     let t0 = Instant::now();
+    let busy = timeline::wait!("busy-wait", "while num_threads > 0: pass");
     // heron_count.py  while num_threads > 0: pass
     while NUM_THREADS.load(SeqCst) > 0 && t0.elapsed() < Duration::from_secs(5) {
         std::thread::sleep(Duration::from_millis(1));
     }
+    drop(busy);
     let n = NUM_THREADS.load(SeqCst);
     let finished = FINISHED.load(SeqCst);
     cli::warn(format_args!(
@@ -98,5 +108,5 @@ fn main() {
         cli::warn("main exits now and kills the unfinished threads");
     }
     // Returning kills the threads still running, as in Python.
-    common::out::exit(0)
+    trace.exit(0)
 }

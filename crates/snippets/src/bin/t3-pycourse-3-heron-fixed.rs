@@ -15,6 +15,10 @@
 //! ([`snippets::threads`]: finished ones are joined as the next start).
 //! Python 3 semantics (`print(old, new)`, shortest float repr).
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread` and `Thread-1`, ...
+//! in the order started, a `heron` span per number, main's waits for the
+//! flag and the count (recorded by `common`) and its `join`s.
+//!
 //! `cargo run -p snippets --bin t3-pycourse-3-heron-fixed`
 
 use clap::Parser;
@@ -29,10 +33,13 @@ use std::sync::Arc;
 struct Cli {
     /// Numbers to take the square root of [default: 99 999 1733]
     numbers: Vec<f64>,
+    #[command(flatten)]
+    trace: snippets::trace::Flags,
 }
 
 fn main() {
     let cli: Cli = cli::parse();
+    let trace = cli.trace.start();
     // heron_lock.py  num_threads = 0
     // heron_lock.py  lock = allocate_lock()
     let num_threads = Arc::new(WaitCount::new(0));
@@ -69,5 +76,5 @@ fn main() {
     num_threads.wait_zero();
     // heron cannot panic; if it somehow did, the panic message is printed.
     let panicked = threads.join_all();
-    common::out::exit(i32::from(panicked > 0))
+    trace.exit(i32::from(panicked > 0))
 }

@@ -18,6 +18,10 @@
 //! error line (exit 1) after the threads already started have finished,
 //! where Python prints a traceback.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread` and `Thread-1`, ...
+//! (one per number, as Python names them), a `check` span per number
+//! labelled with its answer, main's `raw_input` waits and `join`s.
+//!
 //! `printf '17\n12\n0\n' | cargo run -p snippets --bin t3-pycourse-4-prime-number`
 
 use clap::Parser;
@@ -32,12 +36,25 @@ struct Cli {
     /// Keep the tutorial's `counter*counter < n` bound (then 1, 4, 9, 25 ... are "prime")
     #[arg(long)]
     as_written: bool,
+    #[command(flatten)]
+    trace: snippets::trace::Flags,
 }
 
 // prime_number.py  class PrimeNumber(threading.Thread):
 // prime_number.py  def run(self):
 fn run(n: u64, as_written: bool) {
-    match prime_number::factor(n, as_written) {
+    let mut span = timeline::work!("check", "is {n} prime?");
+    let factor = prime_number::factor(n, as_written);
+    span.label(format_args!(
+        "{n}: {}",
+        if factor.is_some() {
+            "no prime"
+        } else {
+            "prime"
+        }
+    ));
+    drop(span);
+    match factor {
         // prime_number.py  print "%d is no prime number, because %d = %d * %d" % (
         // prime_number.py  self.Number, self.Number, counter, self.Number / counter)
         // prime_number.py  return
@@ -52,6 +69,7 @@ fn run(n: u64, as_written: bool) {
 
 fn main() {
     let cli: Cli = cli::parse();
+    let trace = cli.trace.start();
     // prime_number.py  threads = []
     let mut threads = Threads::new();
     let mut refused = None;
@@ -62,7 +80,8 @@ fn main() {
         // prime_number.py  thread = PrimeNumber(input)
         // prime_number.py  threads += [thread]
         // prime_number.py  thread.start()
-        if let Err(e) = threads.spawn(move || run(n, cli.as_written)) {
+        let as_written = cli.as_written;
+        if let Err(e) = threads.spawn(move || run(n, as_written)) {
             refused.get_or_insert(e);
         }
     });
@@ -76,5 +95,5 @@ fn main() {
         outln!();
         cli::fail(e);
     }
-    common::out::exit(0)
+    trace.exit(0)
 }

@@ -14,6 +14,11 @@
 //! Same `<=` fix and `--as-written` flag as `t3-pycourse-4-prime-number`;
 //! Python 3 semantics.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread` and `Thread-1`, ...
+//! (one per number), a `check` span per number, a `lock` wait per
+//! `PrimeNumber.lock.acquire()` (main's one per number, each thread's one),
+//! main's `raw_input` waits and `join`s.
+//!
 //! `printf '17\n12\n0\n' | cargo run -p snippets --bin t3-pycourse-5-prime-number-lock`
 
 use clap::Parser;
@@ -30,6 +35,8 @@ struct Cli {
     /// Keep the tutorial's `counter*counter < n` bound (then 1, 4, 9, 25 ... are "prime")
     #[arg(long)]
     as_written: bool,
+    #[command(flatten)]
+    trace: snippets::trace::Flags,
 }
 
 /// `None` until the number's thread has decided, as the tutorial's `"None"`.
@@ -40,6 +47,8 @@ type PrimeNumbers = Arc<Mutex<HashMap<u64, Option<bool>>>>;
 
 fn main() {
     let cli: Cli = cli::parse();
+    let trace = cli.trace.start();
+    let as_written = cli.as_written;
     let prime_numbers: PrimeNumbers = Arc::default();
     let mut order = Vec::new();
     // prime_number_lock.py  threads = []
@@ -63,8 +72,10 @@ fn main() {
         let spawned = threads.spawn(move || {
             // prime_number_lock.py  res = True
             // 1 is prime only as written, like the tutorial's bound.
-            let res =
-                (cli.as_written || n > 1) && prime_number::factor(n, cli.as_written).is_none();
+            let mut span = timeline::work!("check", "is {n} prime?");
+            let res = (as_written || n > 1) && prime_number::factor(n, as_written).is_none();
+            span.label(format_args!("{n}: {}", snippets::py::bool(res)));
+            drop(span);
             // prime_number_lock.py  PrimeNumber.lock.acquire()
             // prime_number_lock.py  PrimeNumber.prime_numbers[self.Number] = res
             // prime_number_lock.py  PrimeNumber.lock.release()
@@ -81,7 +92,7 @@ fn main() {
         cli::fail(format!("cannot start a thread: {e}"));
     }
     outln!();
-    let map = lock(&prime_numbers);
+    let map = prime_numbers.lock().unwrap_or_else(|e| e.into_inner());
     let entries: Vec<String> = order
         .iter()
         .map(|n| match map[n] {
@@ -94,9 +105,12 @@ fn main() {
     if let Err(e) = read {
         cli::fail(e);
     }
-    common::out::exit(0)
+    drop(map);
+    trace.exit(0)
 }
 
+/// `PrimeNumber.lock.acquire()`: a `lock` wait span in a `--trace`.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    let _acquire = timeline::wait!("lock", "PrimeNumber.lock.acquire()");
     m.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -9,12 +9,16 @@
 //! `JoinHandle::join`, which also hands back a panic if the thread had one.
 //! The slide's `print (...)` lines are Python 3 compatible already.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread` and `Thread-1`, a
+//! `do_some_work` span, main's `join` wait.
+//!
 //! `cargo run -p snippets --bin t4-ojo-1-do-some-work`
 
 use common::outln;
 
 // do_some_work.py:2  def do_some_work(val):
 fn do_some_work(val: &str) {
+    let _span = timeline::work!("do_some_work", "do_some_work(\"{val}\")");
     // do_some_work.py:3  print ("doing some work in thread")
     outln!("doing some work in thread");
     // do_some_work.py:4  print ("echo: {}".format(val))
@@ -23,14 +27,20 @@ fn do_some_work(val: &str) {
 }
 
 fn main() {
+    let trace = snippets::trace::Flags::from_env().start();
     // do_some_work.py:6  val = "text"
     let val = String::from("text");
     // do_some_work.py:7  t = threading.Thread(target=do_some_work, args=(val,))
     // do_some_work.py:8  t.start()
-    let t = std::thread::spawn(move || do_some_work(&val));
+    let t = std::thread::spawn(move || {
+        timeline::thread_name("Thread-1");
+        do_some_work(&val)
+    });
     // do_some_work.py:9  t.join()
+    let join = timeline::wait!("join", "t.join()");
     t.join().expect("do_some_work panicked");
+    drop(join);
     // do_some_work.py  print("done")
     outln!("done");
-    common::out::exit(0)
+    trace.exit(0)
 }

@@ -16,6 +16,10 @@
 //! many, finished threads are joined as the next ones start
 //! ([`snippets::threads`]), so 33000 arguments finish as in Python.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread` and `Thread-1`, ...
+//! (one per number, as Python names them), a `fib` span per number
+//! (`fib[9]`), main's `join`s.
+//!
 //! `cargo run -p snippets --bin t4-ojo-2-fibonacci`
 
 use clap::Parser;
@@ -29,6 +33,8 @@ struct Cli {
     /// Which Fibonacci numbers [default: 9 12]
     #[arg(value_parser = clap::value_parser!(u32).range(1..=186))]
     nums: Vec<u32>,
+    #[command(flatten)]
+    trace: snippets::trace::Flags,
 }
 
 // fibonacci.py:2  class FibonacciThread(threading.Thread):
@@ -46,6 +52,7 @@ impl FibonacciThread {
 
     // fibonacci.py:6  def run(self):
     fn run(&self) {
+        let _span = timeline::work!("fib", "fib[{}]", self.num);
         // fibonacci.py:7  fib = [0] * (self.num + 1)
         // fibonacci.py:8  fib[0] = 0
         let mut fib = vec![0u128; self.num + 1];
@@ -71,6 +78,7 @@ impl FibonacciThread {
 
 fn main() {
     let cli: Cli = cli::parse();
+    let trace = cli.trace.start();
     let nums = if cli.nums.is_empty() {
         vec![9, 12]
     } else {
@@ -88,5 +96,5 @@ fn main() {
     // fibonacci.py:17  myFibTask1.join()
     // fibonacci.py:18  myFibTask2.join()
     let panicked = threads.join_all();
-    common::out::exit(i32::from(panicked > 0))
+    trace.exit(i32::from(panicked > 0))
 }

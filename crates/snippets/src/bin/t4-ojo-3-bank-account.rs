@@ -34,6 +34,14 @@
 //! 3.13t does. These Rust threads really run at once, so the racy account
 //! loses updates whenever the two overlap.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread` and `Thread-1` to
+//! `Thread-8`, two per run as Python numbers them (the slide's pair, then
+//! racy, lock, atomic); a `barrier` wait as each starts, then a `deposit`
+//! or `withdraw` span per batch of at most 10000 updates (one span per
+//! update would cost more than the update), labelled with the account and
+//! the batch's size, so a run's batches add up to its printed updates;
+//! main's `join`s. The lock's waits are inside the batches, not spans.
+//!
 //! `cargo run --release -p snippets --bin t4-ojo-3-bank-account`
 
 use common::outln;
@@ -50,7 +58,15 @@ struct Cli {
     #[arg(long, default_value_t = 5_000_000,
           value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     iterations: u32,
+    #[command(flatten)]
+    trace: snippets::trace::Flags,
 }
+
+/// Updates per `deposit`/`withdraw` span in a `--trace`.
+const BATCH: u32 = 10_000;
+
+/// Threads started so far, for Python's `Thread-N` row names.
+static STARTED: AtomicU64 = AtomicU64::new(0);
 
 /// The three accounts differ only in how they apply `amt`.
 trait Account: Sync + Send {
@@ -122,26 +138,42 @@ impl Account for FetchAdd {
 }
 
 /// One thread deposits 100 `n` times while another withdraws 50 `n` times,
-/// both released at once by a barrier.
-fn run(account: Arc<dyn Account>, n: u32) -> (i64, u64) {
+/// both released at once by a barrier. `name` labels the trace's spans.
+fn run(account: Arc<dyn Account>, n: u32, name: &'static str) -> (i64, u64) {
     let start = Arc::new(Barrier::new(2));
     // bank_account.py  t1 = threading.Thread(target=b.deposit, args=(100,))
     // bank_account.py  t2 = threading.Thread(target=b.withdraw, args=(50,))
     // bank_account.py  t1.start()
     // bank_account.py  t2.start()
-    let threads: Vec<_> = [100, -50]
+    let threads: Vec<_> = [100i64, -50]
         .into_iter()
         .map(|amt| {
             let (account, start) = (account.clone(), start.clone());
+            let t = STARTED.fetch_add(1, SeqCst) + 1;
             std::thread::spawn(move || {
+                timeline::thread_name(format_args!("Thread-{t}"));
+                let barrier = timeline::wait!("barrier", "wait for the other thread");
                 start.wait();
-                for _ in 0..n {
-                    account.apply(amt);
+                drop(barrier);
+                let (what, verb) = if amt > 0 {
+                    ("deposit", "deposits of")
+                } else {
+                    ("withdraw", "withdrawals of")
+                };
+                let mut left = n;
+                while left > 0 {
+                    let k = left.min(BATCH);
+                    let _batch = timeline::work!(what, "{name}: {k} {verb} {}", amt.abs());
+                    for _ in 0..k {
+                        account.apply(amt);
+                    }
+                    left -= k;
                 }
             })
         })
         .collect();
     for t in threads {
+        let _join = timeline::wait!("join", "join an account thread");
         t.join().expect("an account thread panicked");
     }
     account.totals()
@@ -149,10 +181,11 @@ fn run(account: Arc<dyn Account>, n: u32) -> (i64, u64) {
 
 fn main() {
     let cli: Cli = common::cli::parse();
+    let trace = cli.trace.start();
     // bank_account.py  def __init__(self):
     // bank_account.py  self.bal = 0
     // bank_account.py  b = BankAccount()
-    let (bal, _) = run(Arc::new(Racy::default()), 1);
+    let (bal, _) = run(Arc::new(Racy::default()), 1, "slide");
     outln!("slide: deposit 100 and withdraw 50 on two threads: balance {bal}");
 
     let n = cli.iterations;
@@ -163,7 +196,7 @@ fn main() {
         ("atomic (fetch_add)", Arc::new(FetchAdd::default())),
     ];
     for (name, account) in accounts {
-        let (bal, applied) = run(account, n);
+        let (bal, applied) = run(account, n, name);
         let lost = 2 * u64::from(n) - applied;
         outln!(
             "{name}: balance {bal}, expected {expected}: lost {lost} of {} updates",
@@ -177,7 +210,7 @@ fn main() {
             );
         }
     }
-    common::out::exit(0)
+    trace.exit(0)
 }
 
 #[cfg(test)]

@@ -14,6 +14,11 @@
 //! checker proves the helpers can only run under the lock. The slides print
 //! nothing; every line here is new.
 //!
+//! `--trace FILE` / `--timeline`: one row, `MainThread`: an `acquire`
+//! wait per lock taken, the `acquire()` instant where a second acquire
+//! would block, and a `deposit` span per deposit (their amounts add up to
+//! the printed balance).
+//!
 //! `cargo run -p snippets --bin t4-ojo-5-rlock`
 
 use common::outln;
@@ -21,12 +26,25 @@ use common::outln;
 use std::sync::{Mutex, TryLockError};
 
 fn main() {
+    let trace = snippets::trace::Flags::from_env().start();
     // rlock.py  lock = threading.Lock()
     let lock = Mutex::new(());
+    let acquire = timeline::wait!("acquire", "lock.acquire()");
     // rlock.py  lock.acquire()
     let _first = lock.lock().unwrap();
+    drop(acquire);
     // rlock.py  lock.acquire() # this call will block
-    match lock.try_lock() {
+    let second = lock.try_lock();
+    timeline::instant!(
+        "acquire()",
+        "lock.acquire() again: {}",
+        if second.is_err() {
+            "would block"
+        } else {
+            "acquired"
+        }
+    );
+    match second {
         Err(TryLockError::WouldBlock) => {
             outln!("Lock: the second acquire() by the same thread would block forever")
         }
@@ -44,7 +62,7 @@ fn main() {
         "RLock, restructured: deposit_twice locked once and called the locked helper twice: balance {}",
         account.balance()
     );
-    common::out::exit(0)
+    trace.exit(0)
 }
 
 /// The account's data; only reachable through the lock.
@@ -69,6 +87,7 @@ impl Account {
 
     /// The logic, for callers that already hold the lock.
     fn deposit_locked(bal: &mut Balance, amt: i64) {
+        let _span = timeline::work!("deposit", "deposit({amt})");
         bal.0 += amt;
     }
 
@@ -77,6 +96,7 @@ impl Account {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Balance> {
+        let _acquire = timeline::wait!("acquire", "lock.acquire()");
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -14,6 +14,11 @@
 //! plain `Semaphore`, whose counter may grow past its start. So `common` adds
 //! no semaphore type. The slides print nothing; every line here is new.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread` and `Thread-1` to
+//! `Thread-10`; an `acquire` wait per `semaphore.acquire()`, a `release`
+//! instant per `semaphore.release()`, and on each thread a `sleep` span
+//! while inside (at most 3 of them overlap); main's `join`s.
+//!
 //! `cargo run -p snippets --bin t4-ojo-6-semaphore`
 
 use common::outln;
@@ -49,6 +54,7 @@ impl Semaphore {
 
     /// Blocks until the counter is above zero, then decrements it.
     fn acquire(&self) {
+        let _acquire = timeline::wait!("acquire", "semaphore.acquire()");
         // Never disconnected: `self` holds the sender.
         self.take.recv().expect("the sender is alive");
     }
@@ -56,6 +62,7 @@ impl Semaphore {
     /// Increments the counter; for a bounded semaphore already at its
     /// starting value, that is an error.
     fn release(&self) -> Result<(), &'static str> {
+        timeline::instant!("release", "semaphore.release()");
         self.tokens
             .try_send(())
             .map_err(|_| "Semaphore released too many times")
@@ -68,6 +75,7 @@ impl Semaphore {
 }
 
 fn main() {
+    let trace = snippets::trace::Flags::from_env().start();
     // semaphore.py  semaphore = threading.Semaphore()
     let semaphore = Semaphore::new(1);
     // semaphore.py  semaphore.acquire() # decrements the counter
@@ -89,16 +97,19 @@ fn main() {
     let bounded = Arc::new(Semaphore::bounded(num_permits));
     let inside = Arc::new(AtomicUsize::new(0));
     let most = Arc::new(AtomicUsize::new(0));
-    let threads: Vec<_> = (0..10)
-        .map(|_| {
+    let threads: Vec<_> = (1..=10)
+        .map(|t| {
             let (bounded, inside, most) = (bounded.clone(), inside.clone(), most.clone());
             std::thread::spawn(move || {
+                timeline::thread_name(format_args!("Thread-{t}"));
                 // semaphore.py  semaphore.acquire() # decrements the counter
                 bounded.acquire();
                 // semaphore.py  ... up to 3 threads can access the shared resource at a time ...
                 let now = inside.fetch_add(1, SeqCst) + 1;
                 most.fetch_max(now, SeqCst);
+                let z = timeline::sleep!("sleep", "inside: sleep(0.02)");
                 std::thread::sleep(Duration::from_millis(20));
+                drop(z);
                 inside.fetch_sub(1, SeqCst);
                 // semaphore.py  semaphore.release() # increments the counter
                 bounded.release().expect("released what it acquired");
@@ -106,6 +117,7 @@ fn main() {
         })
         .collect();
     for t in threads {
+        let _join = timeline::wait!("join", "join a semaphore thread");
         t.join().expect("a semaphore thread panicked");
     }
     outln!(
@@ -116,5 +128,5 @@ fn main() {
         Ok(()) => outln!("BoundedSemaphore({num_permits}): extra release accepted (unexpected)"),
         Err(e) => outln!("BoundedSemaphore({num_permits}): extra release: ValueError: {e}"),
     }
-    common::out::exit(0)
+    trace.exit(0)
 }

@@ -14,6 +14,11 @@
 //! apart, and the consumer takes all 10. The slide prints nothing; the lines
 //! are new.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread` (the producer: a
+//! `sleep`, an `acquire`, a `produce` span and a `cond.notify` instant per
+//! item) and `Thread-1` (the consumer: an `acquire`, a `cond.wait` when no
+//! item is there yet, and a `consume` span per item); main's `join`.
+//!
 //! `cargo run -p snippets --bin t4-ojo-8-condition`
 
 use common::outln;
@@ -30,6 +35,7 @@ struct Shelf {
 }
 
 fn main() {
+    let trace = snippets::trace::Flags::from_env().start();
     // condition.py  cond = Condition()
     let shelf = Arc::new(Shelf {
         items: Mutex::new(VecDeque::new()),
@@ -38,35 +44,55 @@ fn main() {
     let consumer = {
         let shelf = shelf.clone();
         std::thread::spawn(move || {
+            timeline::thread_name("Thread-1");
             for _ in 0..ITEMS {
+                let acquire = timeline::wait!("acquire", "cond.acquire()");
                 // condition.py  cond.acquire()
                 let mut items = shelf.items.lock().unwrap();
+                drop(acquire);
+                let waiting = if items.is_empty() {
+                    timeline::wait!("cond.wait", "cond.wait()")
+                } else {
+                    timeline::Span::none()
+                };
                 // condition.py  while not an_item_is_available():
                 while items.is_empty() {
                     // condition.py  cond.wait()
                     items = shelf.cond.wait(items).unwrap();
                 }
+                drop(waiting);
+                let span = timeline::work!("consume", "get_an_available_item()");
                 // condition.py  get_an_available_item()
                 let item = items.pop_front().expect("checked non-empty");
                 // condition.py  cond.release()
                 drop(items);
                 outln!("consumed item {item}");
+                drop(span);
             }
         })
     };
     for i in 0..ITEMS {
+        let z = timeline::sleep!("sleep", "sleep(0.005)");
         std::thread::sleep(Duration::from_millis(5));
+        drop(z);
+        let acquire = timeline::wait!("acquire", "cond.acquire()");
         // condition.py  cond.acquire()
         let mut items = shelf.items.lock().unwrap();
+        drop(acquire);
+        let span = timeline::work!("produce", "make_an_item_available(): item {i}");
         // condition.py  make_an_item_available()
         items.push_back(i);
         outln!("produced item {i}");
+        drop(span);
         // condition.py  cond.notify()
         shelf.cond.notify_one();
+        timeline::instant!("cond.notify", "cond.notify()");
         // condition.py  cond.release()
         drop(items);
     }
+    let join = timeline::wait!("join", "join the consumer");
     consumer.join().expect("consumer panicked");
+    drop(join);
     outln!("all {ITEMS} items consumed");
-    common::out::exit(0)
+    trace.exit(0)
 }

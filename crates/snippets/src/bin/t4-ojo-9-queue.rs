@@ -13,6 +13,11 @@
 //! every thread is joined. The slide's `make_an_item_available(i)` is a
 //! stand-in; here it is the string `item-i`. Its lines are new.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread`, `Thread-1` (the
+//! producer: a `put` span per item) and `Thread-2` (the consumer: a `get`
+//! wait per `queue.get()`, the last one ending the loop, and an `item` span
+//! per item); main's `join`s (its `queue.join()` is recorded by `common`).
+//!
 //! `cargo run -p snippets --bin t4-ojo-9-queue`
 
 use common::outln;
@@ -36,6 +41,7 @@ impl<T> Queue<T> {
 
     // queue.py  queue.put(item)
     fn put(&self, item: T) {
+        let _span = timeline::work!("put", "queue.put(item)");
         self.unfinished.increment();
         self.items.send(item).expect("the consumer is alive");
     }
@@ -56,14 +62,23 @@ fn consumer(items: Receiver<String>, unfinished: Arc<WaitCount>) {
     // Ends when every Sender is gone (Python's `while True` never does).
     // queue.py  while True:
     // queue.py  item = queue.get()
-    while let Ok(item) = items.recv() {
+    while let Ok(item) = get(&items) {
+        let span = timeline::work!("item", "{item}");
         outln!("consumer: got {item}");
         // queue.py  queue.task_done() # mark the item as done
         unfinished.decrement();
+        drop(span);
     }
 }
 
+/// `queue.get()`: a `get` wait span in a `--trace`.
+fn get<T>(items: &Receiver<T>) -> Result<T, crossbeam_channel::RecvError> {
+    let _get = timeline::wait!("get", "queue.get()");
+    items.recv()
+}
+
 fn main() {
+    let trace = snippets::trace::Flags::from_env().start();
     // queue.py  queue = Queue()
     let (queue, items) = Queue::new();
     let queue = Arc::new(queue);
@@ -71,19 +86,29 @@ fn main() {
     // queue.py  t1.start()
     let t1 = {
         let queue = queue.clone();
-        std::thread::spawn(move || producer(&queue))
+        std::thread::spawn(move || {
+            timeline::thread_name("Thread-1");
+            producer(&queue)
+        })
     };
     // queue.py  t2 = Thread(target=consumer, args=(queue,))
     // queue.py  t2.start()
     let t2 = {
         let unfinished = queue.unfinished.clone();
-        std::thread::spawn(move || consumer(items, unfinished))
+        std::thread::spawn(move || {
+            timeline::thread_name("Thread-2");
+            consumer(items, unfinished)
+        })
     };
+    let join = timeline::wait!("join", "t1.join()");
     t1.join().expect("producer panicked");
+    drop(join);
     // queue.join(), from the slide "Queue"
     queue.unfinished.wait_zero();
     outln!("queue.join() returned: all 10 items processed");
     drop(queue);
+    let join = timeline::wait!("join", "t2.join()");
     t2.join().expect("consumer panicked");
-    common::out::exit(0)
+    drop(join);
+    trace.exit(0)
 }

@@ -26,6 +26,13 @@
 //! items include `oops`, which fails. Exit status: 0, or 1 if any item failed,
 //! or 130 if interrupted.
 //!
+//! `--trace FILE` / `--timeline`: rows `MainThread` and `worker-1`, ...;
+//! per item a `download` sleep and, once it is done, an `item` span
+//! labelled with the result (`3 -> 9`, `"oops" failed`), so a worker's
+//! `item` spans are its printed `worker N: K items`; main's `join`s (its
+//! wait for the workers is recorded by `common`). On Ctrl-C the workers
+//! stop, main reports, and the trace is written before exit 130.
+//!
 //! `cargo run -p snippets --bin t5-ghl3-1-pool -- --workers 3`
 
 use common::outln;
@@ -52,6 +59,8 @@ struct Cli {
     delay_ms: u64,
     /// Whole numbers to square [default: 1 to 12, with "oops" after 6]
     items: Vec<String>,
+    #[command(flatten)]
+    trace: snippets::trace::Flags,
 }
 
 /// One item of work: its position in the input and its text.
@@ -67,12 +76,22 @@ struct Worker {
 /// The simulated work: `Err` for an item that fails, `Ok(None)` if
 /// interrupted before it could finish.
 fn process(item: &str, delay: Duration, shutdown: &Shutdown) -> Result<Option<String>, String> {
+    let download = timeline::sleep!("download", "download {item:?}");
     if !shutdown.sleep(delay) {
         return Ok(None);
     }
-    let n: i64 = item.trim().parse().map_err(|e| format!("{e}"))?;
-    let square = n.checked_mul(n).ok_or("too large to square")?;
-    Ok(Some(format!("{item} -> {square}")))
+    drop(download);
+    let mut span = timeline::work!("item");
+    let square = item
+        .trim()
+        .parse::<i64>()
+        .map_err(|e| format!("{e}"))
+        .and_then(|n| n.checked_mul(n).ok_or_else(|| "too large to square".into()));
+    match &square {
+        Ok(sq) => span.label(format_args!("{item} -> {sq}")),
+        Err(_) => span.label(format_args!("{item:?} failed")),
+    }
+    Ok(Some(format!("{item} -> {}", square?)))
 }
 
 impl Worker {
@@ -103,6 +122,12 @@ fn main() {
 
 fn try_main() -> i32 {
     let cli: Cli = cli::parse();
+    let trace = cli.trace.start_for_own_shutdown();
+    let code = run(cli);
+    trace.finish(code)
+}
+
+fn run(cli: Cli) -> i32 {
     let shutdown = match Shutdown::install() {
         Ok(s) => s,
         Err(e) => cli::fail(format!("cannot install the Ctrl-C handler: {e}")),
@@ -155,7 +180,10 @@ fn try_main() -> i32 {
     let mut failed = 0;
     for h in handles {
         let name = h.thread().name().unwrap_or("worker").to_string();
-        match h.join() {
+        let join = timeline::wait!("join", "{name}.join()");
+        let joined = h.join();
+        drop(join);
+        match joined {
             Ok(w) => {
                 outln!(
                     "worker {}: {}",
