@@ -31,10 +31,37 @@
 //!   patterns used by [`segmented`].
 //! * [`list`]: `--list`, writing the primes in order.
 
+pub mod base;
+pub mod bucket;
 pub mod list;
+pub mod segment;
 pub mod segmented;
 pub mod tutorial;
 pub mod wheel;
+
+/// Why a run could not start or finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// Tutorial mode: the crossing-out array of `.0` bytes could not be
+    /// allocated, or would not fit in the memory available.
+    NoMemory(u64),
+    /// The OS refused to start thread number `.0`.
+    Spawn(usize, String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::NoMemory(bytes) => write!(
+                f,
+                "cannot allocate the {bytes}-byte crossing-out array (try --segmented)"
+            ),
+            Error::Spawn(t, e) => write!(f, "cannot start thread {t}: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
 
 /// Largest n `--segmented` accepts. It would be correct well beyond (up to
 /// about 2^64), but past 10^13 a run takes hours.

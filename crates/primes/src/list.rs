@@ -134,10 +134,7 @@ mod tests {
     fn writes_in_order_with_many_threads() {
         let shutdown = Shutdown::new();
         let sink = Ordered::new(Vec::new(), 2, &shutdown);
-        let cfg = Config {
-            segment_bytes: 5,
-            block_bytes: 2,
-        };
+        let cfg = Config::with_sizes(5, 2);
         let out = run(20_000, 4, cfg, Some(&sink), &|_, _| {}, &shutdown).unwrap();
         assert_eq!(out.count, Some(2262));
         let text = String::from_utf8(sink.finish().unwrap()).unwrap();
@@ -158,10 +155,7 @@ mod tests {
         }
         let shutdown = Shutdown::new();
         let sink = Ordered::new(Closed, 2, &shutdown);
-        let cfg = Config {
-            segment_bytes: 5,
-            block_bytes: 2,
-        };
+        let cfg = Config::with_sizes(5, 2);
         let out = run(1_000_000, 2, cfg, Some(&sink), &|_, _| {}, &shutdown).unwrap();
         assert_eq!(out.count, None);
         let err = sink.finish().err().expect("a write error");

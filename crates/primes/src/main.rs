@@ -124,10 +124,17 @@ fn run_tutorial(n: u64, threads: usize, shutdown: &Shutdown) -> i32 {
 }
 
 fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
-    let default_kib = if cli.list { 64 } else { 512 };
-    let cfg = segmented::Config {
-        segment_bytes: cli.segment_kib.unwrap_or(default_kib) as usize * 1024,
-        ..Default::default()
+    let cfg = match cli.segment_kib {
+        Some(kib) => segmented::Config::with_sizes(
+            kib as usize * 1024,
+            segmented::Config::default().block_bytes,
+        ),
+        // The list writer works on small segments (64 KiB: finished ones
+        // reach the writer sooner, and formatting stays in cache).
+        None if cli.list => {
+            segmented::Config::with_sizes(64 * 1024, segmented::Config::default().block_bytes)
+        }
+        None => segmented::Config::default(),
     };
     // With --list, stdout carries the primes and the report moves to stderr
     // (where a failed write is simply dropped: nowhere left to tell).

@@ -37,26 +37,7 @@ pub struct Outcome {
     pub count: Option<u64>,
 }
 
-/// Why a run could not start.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Error {
-    /// The n/8-byte array could not be allocated.
-    NoMemory(u64),
-    /// The OS refused to start thread number `.0`.
-    Spawn(usize, String),
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::NoMemory(bytes) => write!(
-                f,
-                "cannot allocate the {bytes}-byte crossing-out array (try --segmented)"
-            ),
-            Error::Spawn(t, e) => write!(f, "cannot start thread {t}: {e}"),
-        }
-    }
-}
+pub use crate::Error;
 
 /// Runs the tutorial's sieve on 0..=n with `threads` threads.
 /// `on_exit(t, nk)` runs as thread `t` finishes (the tutorial's
@@ -209,7 +190,7 @@ fn count_marked(words: &[u64], n: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segmented::small_primes;
+    use crate::base::small_primes;
 
     fn pi(n: u64, threads: usize) -> Outcome {
         run(n, threads, &|_, _| {}, &Shutdown::new()).unwrap()
