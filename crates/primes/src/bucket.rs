@@ -26,6 +26,11 @@ const POS_MASK: u64 = (1 << POS_BITS) - 1;
 /// The buckets of one worker, for consecutive segments numbered from 0.
 pub struct Buckets {
     seg: u64,
+    /// log2(seg) when seg is a power of two (the usual case): a shift
+    /// instead of a division per multiple.
+    shift: Option<u32>,
+    /// `ring.len() - 1`; the ring's length is a power of two.
+    mask: u64,
     /// `ring[i % ring.len()]` holds the primes whose next multiple is in
     /// segment `i`.
     ring: Vec<Vec<u64>>,
@@ -40,9 +45,11 @@ impl Buckets {
         assert!((1..=MAX_SEGMENT_BYTES).contains(&seg));
         let seg = seg as u64;
         let longest_jump = max_p / 5 + 6;
-        let ring = (longest_jump / seg + 2) as usize;
+        let ring = (longest_jump / seg + 2).next_power_of_two() as usize;
         Buckets {
             seg,
+            shift: seg.is_power_of_two().then(|| seg.trailing_zeros()),
+            mask: ring as u64 - 1,
             ring: (0..ring).map(|_| Vec::new()).collect(),
             last: 0,
         }
@@ -58,25 +65,32 @@ impl Buckets {
     /// index `j`, is `pos` bytes past the start of segment `i`.
     #[inline]
     pub fn file(&mut self, i: u64, pos: u64, j: u8, class: u8, p: u64) {
+        let e = u64::from(j) << 24 | u64::from(class) << 27 | (p / 30) << 30;
+        self.put(i, pos, e);
+    }
+
+    /// Files entry `e` (its pos bits clear) `pos` bytes past the start of
+    /// segment `i`.
+    #[inline]
+    fn put(&mut self, i: u64, pos: u64, e: u64) {
         let (k, pos) = if pos < self.seg {
             (0, pos)
+        } else if let Some(sh) = self.shift {
+            (pos >> sh, pos & (self.seg - 1))
         } else {
             (pos / self.seg, pos % self.seg)
         };
         let at = i + k;
         if at <= self.last {
-            debug_assert!((k as usize) < self.ring.len());
-            let e = pos | u64::from(j) << 24 | u64::from(class) << 27 | (p / 30) << 30;
-            let slot = (at % self.ring.len() as u64) as usize;
-            self.ring[slot].push(e);
+            debug_assert!(k <= self.mask);
+            self.ring[(at & self.mask) as usize].push(pos | e);
         }
     }
 
     /// Crosses out the multiples of every prime in segment `i`'s bucket in
     /// `buf` (segment `i`) and files each prime for its next segment.
     pub fn sieve(&mut self, i: u64, buf: &mut [u8]) {
-        let n = self.ring.len() as u64;
-        let slot = (i % n) as usize;
+        let slot = (i & self.mask) as usize;
         let mut bucket = std::mem::take(&mut self.ring[slot]);
         let len = buf.len() as u64;
         for &e in &bucket {
@@ -92,19 +106,8 @@ impl Buckets {
                 pos += a * STEP_A_U64[j] + u64::from(step >> 8);
                 j = (j + 1) & 7;
             }
-            // Next segment or later; `file` works out which.
-            let (k, rest) = if pos < len + self.seg {
-                (1, pos - len)
-            } else {
-                let d = pos - len;
-                (1 + d / self.seg, d % self.seg)
-            };
-            let at = i + k;
-            if at <= self.last {
-                debug_assert!(k < n);
-                let e = rest | (j as u64) << 24 | (e >> 27) << 27;
-                self.ring[(at % n) as usize].push(e);
-            }
+            // The next segment or a later one.
+            self.put(i + 1, pos - len, (j as u64) << 24 | (e >> 27) << 27);
         }
         bucket.clear();
         self.ring[slot] = bucket;

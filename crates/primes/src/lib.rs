@@ -63,17 +63,59 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Largest n `--segmented` accepts. It would be correct well beyond (up to
-/// about 2^64), but past 10^13 a run takes hours.
-pub const SEGMENTED_MAX_N: u64 = 10_000_000_000_000;
+/// Largest end `--segmented` accepts: its base primes (up to 10^8, 23 MB)
+/// and buckets (46 MB per CPU) stay small. The sieve itself is correct up
+/// to [`segmented::MAX_TO`].
+pub const SEGMENTED_MAX_N: u64 = 10_000_000_000_000_000;
+
+/// Widest range `--segmented` accepts: past 10^13 numbers a run takes hours.
+pub const SEGMENTED_MAX_SPAN: u64 = 10_000_000_000_000;
+
+/// What to count: `from..=to` (`from` is `None` for a plain N).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub from: Option<u64>,
+    pub to: u64,
+}
+
+/// Parses N (see [`parse_n`]) or a range `A..B` (both ends included, as
+/// `primesieve A B`).
+///
+/// ```
+/// use primes::{Span, parse_span};
+/// assert_eq!(parse_span("1e9"), Ok(Span { from: None, to: 1_000_000_000 }));
+/// assert_eq!(parse_span("1e15..1e15+"), Err("expected a whole number >= 0, like 100000 or 1e10".into()));
+/// assert_eq!(parse_span("100..200"), Ok(Span { from: Some(100), to: 200 }));
+/// assert!(parse_span("200..100").is_err());
+/// ```
+pub fn parse_span(s: &str) -> Result<Span, String> {
+    match s.split_once("..") {
+        None => Ok(Span {
+            from: None,
+            to: parse_n(s)?,
+        }),
+        Some((a, b)) => {
+            let (from, to) = (parse_n(a)?, parse_n(b)?);
+            if from > to {
+                return Err(format!("the range {s} is empty (A..B needs A <= B)"));
+            }
+            Ok(Span {
+                from: Some(from),
+                to,
+            })
+        }
+    }
+}
 
 /// Most threads accepted.
 pub const MAX_THREADS: usize = 1024;
 
-/// Parses n: digits (`100000`) or a power-of-ten shorthand (`1e10`, `5e9`).
+/// Parses n: digits (`100000`), a leading `+` allowed as Python's `int()`
+/// allows it, or a power-of-ten shorthand (`1e10`, `5e9`).
 ///
 /// ```
 /// assert_eq!(primes::parse_n("100000"), Ok(100000));
+/// assert_eq!(primes::parse_n("+100"), Ok(100));
 /// assert_eq!(primes::parse_n("1e10"), Ok(10_000_000_000));
 /// assert!(primes::parse_n("1e99").is_err());
 /// assert!(primes::parse_n("-5").is_err());
@@ -82,6 +124,7 @@ pub const MAX_THREADS: usize = 1024;
 pub fn parse_n(s: &str) -> Result<u64, String> {
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     let too_big = || format!("{s} is too large");
+    let s = s.strip_prefix('+').unwrap_or(s);
     let (mant, exp) = match s.split_once(['e', 'E']) {
         Some((m, e)) if digits(m) && digits(e) => (m, e),
         _ if digits(s) => (s, "0"),
@@ -98,10 +141,12 @@ pub fn parse_n(s: &str) -> Result<u64, String> {
     Ok(x)
 }
 
-/// Parses a thread count: digits, from 1 to [`MAX_THREADS`].
+/// Parses a thread count: digits (a leading `+` allowed, as for N), from 1
+/// to [`MAX_THREADS`].
 ///
 /// ```
 /// assert_eq!(primes::parse_threads("7"), Ok(7));
+/// assert_eq!(primes::parse_threads("+2"), Ok(2));
 /// assert!(primes::parse_threads("0").is_err());
 /// assert!(primes::parse_threads("-1").is_err());
 /// assert!(primes::parse_threads("1025").is_err());

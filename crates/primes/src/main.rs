@@ -1,7 +1,7 @@
 use clap::Parser;
 use common::Shutdown;
 use common::cli::{self, EXIT_INTERRUPTED};
-use primes::{MAX_THREADS, SEGMENTED_MAX_N, list, segmented, tutorial};
+use primes::{MAX_THREADS, SEGMENTED_MAX_N, SEGMENTED_MAX_SPAN, Span, list, segmented, tutorial};
 use std::io::Write;
 use std::sync::Mutex;
 
@@ -10,9 +10,10 @@ use std::sync::Mutex;
 #[derive(Parser)]
 #[command(version, about, long_about = None)]
 struct Cli {
-    /// Count the primes up to N (digits, or shorthand like 1e10).
-    #[arg(value_parser = primes::parse_n, allow_negative_numbers = true)]
-    n: u64,
+    /// Count the primes up to N (digits, or shorthand like 1e10); with
+    /// --segmented also a range A..B (both included, like `primesieve A B`).
+    #[arg(value_name = "N", value_parser = primes::parse_span, allow_negative_numbers = true)]
+    n: Span,
     /// Threads to use [default: the number of CPUs].
     #[arg(value_parser = primes::parse_threads, allow_negative_numbers = true)]
     nthreads: Option<usize>,
@@ -23,9 +24,12 @@ struct Cli {
     /// report goes to stderr).
     #[arg(long, short = 'l')]
     list: bool,
+    /// Start counting at A instead of 0 (--segmented; same as N = A..N).
+    #[arg(long, value_name = "A", value_parser = primes::parse_n)]
+    from: Option<u64>,
     /// Segment size in KiB of wheel (30 numbers a byte) for --segmented
-    /// [default: 512, or 64 with --list].
-    #[arg(long, value_name = "KIB", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    /// [default: the L2 cache, or 64 with --list; at most 8192].
+    #[arg(long, value_name = "KIB", value_parser = clap::value_parser!(u32).range(1..=8192))]
     segment_kib: Option<u32>,
 }
 
@@ -39,16 +43,26 @@ fn try_main() -> i32 {
         .nthreads
         .unwrap_or_else(|| num_cpus::get().clamp(1, MAX_THREADS));
     let segmented = cli.segmented || cli.list;
-    if segmented && cli.n > SEGMENTED_MAX_N {
+    let n = cli.n.to;
+    let from = match (cli.from, cli.n.from) {
+        (Some(_), Some(_)) => cli::usage_error("give the start either as A..B or as --from A"),
+        (a, b) => a.or(b),
+    };
+    if !segmented && from.is_some() {
+        cli::usage_error("a range (A..B or --from) needs --segmented");
+    }
+    if segmented && n > SEGMENTED_MAX_N {
+        cli::usage_error(format!("N must be at most 1e16 with --segmented, got {n}"));
+    }
+    if segmented && n - from.unwrap_or(0).min(n) > SEGMENTED_MAX_SPAN {
         cli::usage_error(format!(
-            "N must be at most 1e13 with --segmented (larger runs take hours), got {}",
-            cli.n
+            "the range may cover at most 1e13 numbers with --segmented (larger runs take hours; count a part with --from), got {}",
+            n - from.unwrap_or(0)
         ));
     }
-    if !segmented && cli.n > tutorial::MAX_N {
+    if !segmented && n > tutorial::MAX_N {
         cli::usage_error(format!(
-            "N must be at most 1e11 in tutorial mode (it needs N/8 bytes); try --segmented, got {}",
-            cli.n
+            "N must be at most 1e11 in tutorial mode (it needs N/8 bytes); try --segmented, got {n}"
         ));
     }
     if !segmented && cli.segment_kib.is_some() {
@@ -75,9 +89,9 @@ fn try_main() -> i32 {
         });
     }
     if segmented {
-        run_segmented(&cli, threads, &shutdown)
+        run_segmented(&cli, from.unwrap_or(0), threads, &shutdown)
     } else {
-        run_tutorial(cli.n, threads, &shutdown)
+        run_tutorial(n, threads, &shutdown)
     }
 }
 
@@ -123,7 +137,8 @@ fn run_tutorial(n: u64, threads: usize, shutdown: &Shutdown) -> i32 {
     }
 }
 
-fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
+fn run_segmented(cli: &Cli, from: u64, threads: usize, shutdown: &Shutdown) -> i32 {
+    let n = cli.n.to;
     let cfg = match cli.segment_kib {
         Some(kib) => segmented::Config::with_sizes(
             kib as usize * 1024,
@@ -156,11 +171,11 @@ fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
                 on_exit(t, s);
             }
         };
-        let outcome = segmented::run(cli.n, threads, cfg, Some(&sink), &on_exit, shutdown);
+        let outcome = segmented::run_range(from, n, threads, cfg, Some(&sink), &on_exit, shutdown);
         let outcome = outcome.unwrap_or_else(|e| cli::fail(e));
         (outcome, sink.finish().err())
     } else {
-        let outcome = segmented::run(cli.n, threads, cfg, None, &on_exit, shutdown);
+        let outcome = segmented::run_range(from, n, threads, cfg, None, &on_exit, shutdown);
         let outcome = outcome.unwrap_or_else(|e| cli::fail(e));
         (outcome, None)
     };
@@ -177,6 +192,9 @@ fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
         }
         segmented::Outcome { partial, .. } => {
             let what = match partial {
+                Some((x, c)) if from > 0 => {
+                    format!("there are {c} primes from {from} to {x} (all that was finished)")
+                }
                 Some((x, c)) => format!("there are {c} primes up to {x} (all that was finished)"),
                 None => "no segment was finished".into(),
             };
