@@ -43,8 +43,12 @@ pub mod wheel;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// Tutorial mode: the crossing-out array of `.0` bytes could not be
-    /// allocated, or would not fit in the memory available.
+    /// allocated.
     NoMemory(u64),
+    /// Tutorial mode: the array needs `needed` bytes, more than the
+    /// `available` ones ([`available_memory`]); checked first, because an
+    /// allocation the kernel overcommits ends with the OOM killer.
+    TooLittleMemory { needed: u64, available: u64 },
     /// The OS refused to start thread number `.0`.
     Spawn(usize, String),
 }
@@ -55,6 +59,12 @@ impl std::fmt::Display for Error {
             Error::NoMemory(bytes) => write!(
                 f,
                 "cannot allocate the {bytes}-byte crossing-out array (try --segmented)"
+            ),
+            Error::TooLittleMemory { needed, available } => write!(
+                f,
+                "the crossing-out array needs {} MiB but only {} MiB of memory are available (try --segmented)",
+                needed >> 20,
+                available >> 20
             ),
             Error::Spawn(t, e) => write!(f, "cannot start thread {t}: {e}"),
         }
@@ -156,4 +166,41 @@ pub fn parse_threads(s: &str) -> Result<usize, String> {
         .ok()
         .filter(|t| (1..=MAX_THREADS).contains(t))
         .ok_or_else(|| format!("expected a thread count from 1 to {MAX_THREADS}"))
+}
+
+/// Memory this process may still use, in bytes: the kernel's
+/// `MemAvailable` and, when set, the room left under this cgroup's memory
+/// limit (v2 `memory.max`, v1 `memory.limit_in_bytes`). `None` if neither
+/// can be read.
+pub fn available_memory() -> Option<u64> {
+    let read = |p: &str| std::fs::read_to_string(p).ok();
+    let num = |p: &str| read(p).and_then(|s| s.trim().parse::<u64>().ok());
+    let mut avail = read("/proc/meminfo").and_then(|m| meminfo_available(&m));
+    for (limit, used) in [
+        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+        (
+            "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+            "/sys/fs/cgroup/memory/memory.usage_in_bytes",
+        ),
+    ] {
+        // "max" (v2) does not parse: no limit.
+        if let Some(l) = num(limit) {
+            let room = l.saturating_sub(num(used).unwrap_or(0));
+            avail = Some(avail.map_or(room, |a| a.min(room)));
+        }
+    }
+    avail
+}
+
+/// `MemAvailable` from the text of `/proc/meminfo`, in bytes.
+///
+/// ```
+/// let m = "MemTotal:  24684000 kB\nMemAvailable:  1000 kB\n";
+/// assert_eq!(primes::meminfo_available(m), Some(1_024_000));
+/// assert_eq!(primes::meminfo_available("MemTotal: 5 kB\n"), None);
+/// ```
+pub fn meminfo_available(meminfo: &str) -> Option<u64> {
+    let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
 }

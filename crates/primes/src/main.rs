@@ -38,6 +38,7 @@ fn main() {
 }
 
 fn try_main() -> i32 {
+    check_std_streams();
     let cli: Cli = cli::parse();
     let threads = cli
         .nthreads
@@ -93,6 +94,38 @@ fn try_main() -> i32 {
     } else {
         run_tutorial(n, threads, &shutdown)
     }
+}
+
+/// A closed stdout or stderr (`>&-`, `2>&-`) is an error, exit 1;
+/// otherwise a run would "succeed" with its output gone. (primes reads no
+/// input, so a closed stdin changes nothing; and refusing it would refuse
+/// the read-write `/dev/null` that service managers give as stdin, which
+/// looks the same.)
+fn check_std_streams() {
+    if closed_at_start(2) {
+        std::process::exit(1); // nowhere left to say why
+    }
+    if closed_at_start(1) {
+        cli::fail("stdout is closed");
+    }
+}
+
+/// Whether standard descriptor `fd` was closed when the program started.
+/// Rust's runtime reopens a closed 0, 1 or 2 on `/dev/null` before `main`,
+/// read-write; a shell's own `>/dev/null` or `</dev/null` opens it one
+/// way only. So: `/dev/null` opened O_RDWR means closed (`1<>/dev/null`
+/// would be taken for closed too). Without /proc, nothing can be told.
+fn closed_at_start(fd: u32) -> bool {
+    let is_null = std::fs::read_link(format!("/proc/self/fd/{fd}"))
+        .is_ok_and(|p| p == std::path::Path::new("/dev/null"));
+    let flags = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")).ok();
+    let flags = flags.as_deref().and_then(|info| {
+        let line = info.lines().find(|l| l.starts_with("flags:"))?;
+        u32::from_str_radix(line["flags:".len()..].trim(), 8).ok()
+    });
+    const O_ACCMODE: u32 = 0o3;
+    const O_RDWR: u32 = 0o2;
+    is_null && flags.is_some_and(|f| f & O_ACCMODE == O_RDWR)
 }
 
 /// The first error writing a report line to stdout, for [`stdout_checked`].

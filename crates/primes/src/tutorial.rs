@@ -53,6 +53,10 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     assert!(threads >= 1 && n <= MAX_N);
     let words = (n / 64 + 1) as usize;
+    let needed = 8 * words as u64;
+    if let Some(available) = crate::available_memory().filter(|&a| needed > a) {
+        return Err(Error::TooLittleMemory { needed, available });
+    }
     let mut bits: Vec<AtomicU64> = Vec::new();
     bits.try_reserve_exact(words)
         .map_err(|_| Error::NoMemory(8 * words as u64))?;

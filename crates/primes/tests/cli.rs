@@ -465,3 +465,40 @@ fn ctrl_c_while_nobody_reads_the_list() {
     assert_eq!(code, 130, "{err}");
     assert!(err.contains("interrupted"), "{err}");
 }
+
+/// Runs `primes ARGS` through bash with a redirection such as `>&-`.
+fn with_redirect(args: &str, redirect: &str) -> (i32, String) {
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg("-c").arg(format!("exec {BIN} {args} {redirect}"));
+    let out = testkit::run_bounded(&mut cmd, Duration::from_secs(60));
+    (out.status.code().unwrap_or(-1), testkit::text(&out.stderr))
+}
+
+#[test]
+fn closed_standard_streams_are_errors() {
+    for args in ["100 2", "-s 100 2", "--list 100 2", "--help"] {
+        let (code, err) = with_redirect(args, ">&-");
+        assert_eq!(code, 1, "{args} >&-: {err}");
+        assert_eq!(err, "primes: stdout is closed\n", "{args}");
+        let (code, _) = with_redirect(args, "2>&-");
+        assert_eq!(code, 1, "{args} 2>&-");
+        // Not closed: /dev/null, and a closed stdin (primes reads none).
+        assert_eq!(with_redirect(args, ">/dev/null").0, 0, "{args} >/dev/null");
+        assert_eq!(with_redirect(args, "<&-").0, 0, "{args} <&-");
+    }
+}
+
+#[test]
+fn tutorial_mode_too_big_for_memory_says_try_segmented() {
+    // 2e10 needs a 2.5 GB array; under a 1 GB address-space limit it can
+    // never be had: one line and exit 1, not the OOM killer.
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg("-c")
+        .arg(format!("ulimit -v 1000000 && exec {BIN} 2e10 2"));
+    let out = testkit::run_bounded(&mut cmd, Duration::from_secs(60));
+    let err = testkit::text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("try --segmented"), "{err}");
+    assert!(out.stdout.is_empty());
+}
