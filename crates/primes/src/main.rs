@@ -196,7 +196,10 @@ fn run_segmented(cli: &Cli, from: u64, threads: usize, shutdown: &Shutdown) -> i
     let on_exit = |t: usize, s: u64| report(format!("thread {t} exiting; processed {s} segments"));
     let (outcome, write_error) = if cli.list {
         let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
-        let sink = list::Ordered::new(out, 2 * threads as u64, shutdown);
+        // Two segments per workspace may wait for the writer: the window
+        // bounds memory by the CPUs, not the threads asked for.
+        let window = 2 * segmented::workspaces(threads) as u64;
+        let sink = list::Ordered::new(out, window, shutdown);
         // Once the output is gone (`| head`) the threads stop early; their
         // lines would only be noise on the terminal.
         let on_exit = |t: usize, s: u64| {

@@ -83,7 +83,7 @@ impl Workspace {
             buf: vec![0u8; plan.seg],
             small: ByClass::default(),
             medium: ByClass::default(),
-            large: Buckets::new(plan.seg, max_p),
+            large: Buckets::new(plan.seg, max_p, plan.base.len()),
             activated: 0,
         }
     }

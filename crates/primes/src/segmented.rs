@@ -211,17 +211,21 @@ pub fn run_range(
         base: &base,
         patterns: &patterns,
     };
-    // At most one workspace per CPU: more threads take turns with them.
-    let slots = threads.min(num_cpus::get().max(1));
+    let slots = workspaces(threads);
     // Segments go out in runs of consecutive ones, so a thread carries its
     // primes' positions from one segment to the next instead of working
     // them out again (a division per prime); 16 runs per workspace still
     // balance the load. Not with a sink: its ordered writer holds only a few
     // segments ahead, so a thread handed a long run would make the others
     // wait for it (one thread's speed); there segments go out one at a time.
+    // A run starts by working out where each base prime hits first (a
+    // division each), so a run is also long enough to make that small next
+    // to its sieving: 64 bytes of segment per base prime (it matters for
+    // ranges far from 0, with millions of base primes).
+    let min_run = (64 * base.len() as u64).div_ceil(seg);
     let run_len = match sink {
         Some(_) => 1,
-        None => (nseg / (16 * slots as u64)).max(1),
+        None => (nseg / (16 * slots as u64)).max(min_run).max(1),
     };
     let next = AtomicU64::new(0);
     let stop = AtomicBool::new(false);
@@ -286,6 +290,13 @@ pub fn run_range(
         count: None,
         partial,
     })
+}
+
+/// How many workspaces (segment buffers with their primes' positions) a
+/// run with `threads` threads makes: at most one per CPU, so memory does
+/// not grow with the thread count; more threads take turns with them.
+pub fn workspaces(threads: usize) -> usize {
+    threads.clamp(1, num_cpus::get().max(1))
 }
 
 /// What every thread of one run shares.

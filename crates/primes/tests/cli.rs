@@ -502,3 +502,37 @@ fn tutorial_mode_too_big_for_memory_says_try_segmented() {
     assert!(err.contains("try --segmented"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+/// Peak resident memory (VmHWM, KiB) of `primes ARGS` after it has run
+/// for a while, then Ctrl-C.
+fn peak_rss_kib(args: &[&str], stdout: Stdio) -> u64 {
+    let mut child = std::process::Command::new(BIN)
+        .args(args)
+        .stdout(stdout)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_sigint_handler(child.id());
+    std::thread::sleep(Duration::from_secs(3));
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    testkit::signal(child.id(), "INT");
+    testkit::exit_code_bounded(&mut child, Duration::from_secs(30));
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn memory_does_not_grow_with_threads_segment_size_or_n() {
+    // Each of these passed 1 GB before workspaces were bounded by the CPUs
+    // and segments by 8 MiB: now a few buffers and the base primes.
+    let mib = 1024;
+    for (args, limit) in [
+        (&["-s", "1e13", "1024"][..], 160 * mib),
+        (&["-s", "--segment-kib", "8192", "1e13", "64"], 160 * mib),
+        (&["-s", "--segment-kib", "1", "1e13", "2"], 100 * mib),
+        (&["--list", "2e9", "1024"], 160 * mib),
+    ] {
+        let rss = peak_rss_kib(args, Stdio::null());
+        assert!(rss < limit, "{args:?}: {rss} KiB");
+    }
+}
