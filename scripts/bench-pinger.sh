@@ -77,9 +77,16 @@ hyperfine -N --warmup 1 --runs "$RUNS" --export-markdown "$tmp/fast.md" \
     -n "fping -c2 -q -i1 -p10" "fping -c2 -q -i 1 -p 10 -g $NET" \
     -n "pinger -c2 -i10ms -t256" "$BIN -c2 -i 10ms -t 256 $NET" >/dev/null
 # The tutorial's own method, a ping process per address.
-hyperfine -N --runs 3 --export-markdown "$tmp/tutorial.md" \
+hyperfine -N --runs 3 --export-markdown "$tmp/via-ping.md" \
     -n "pinger --via-ping (ping -q -c2, 64 at once)" "$BIN --via-ping -c2 $NET" \
     -n "pinger --via-ping -t256 (all at once)" "$BIN --via-ping -t 256 -c2 $NET" >/dev/null
+# The chapter's before and after, one flag apart: its listing without
+# threads (one ping at a time) and the threaded one, over its 10 addresses.
+hyperfine -N --runs 3 --export-markdown "$tmp/before-after.md" \
+    -n "pinger --sequential --via-ping (one at a time)" "$BIN --sequential --via-ping -c2 127.0.0.20-29" \
+    -n "pinger --via-ping (a thread each)" "$BIN --via-ping -c2 127.0.0.20-29" >/dev/null
 cat "$tmp/fast.md"
 echo
-cat "$tmp/tutorial.md"
+cat "$tmp/via-ping.md"
+echo
+cat "$tmp/before-after.md"

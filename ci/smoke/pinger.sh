@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # pinger end to end, loopback only: a small sweep (native ICMP), the
-# tutorial's --via-ping mode, and a bad range. Expects BIN (see ci/smoke.sh).
+# tutorial's --via-ping mode, --sequential, a full disk, and a bad range.
+# Expects BIN (see ci/smoke.sh).
 set -euo pipefail
 P="${BIN:?set BIN to the directory of the release binaries}/pinger"
 fail() { echo "smoke pinger: $*" >&2; exit 1; }
@@ -18,6 +19,13 @@ else
     [ "$out" = "$want" ] || fail "native sweep printed: $out"
     grep -q "^5 addresses: 5 alive" <<<"$err" || fail "summary: $err"
     "$P" -c 1 ::1 2>/dev/null | grep -qx "Status from  ::1 is alive" || fail "::1 not alive"
+    # python-course's listing without threads, one flag away.
+    out=$("$P" --sequential -c 1 127.0.0.1-2 2>/dev/null) || fail "--sequential exited $?"
+    [ "$out" = "$(printf '... pinging  127.0.0.1\n127.0.0.1: alive\n... pinging  127.0.0.2\n127.0.0.2: alive')" ] \
+        || fail "--sequential printed: $out"
+    rc=0
+    "$P" -c 1 127.0.0.1 >/dev/full 2>/dev/null || rc=$?
+    [ "$rc" = 1 ] || fail ">/dev/full exited $rc, not 1"
 fi
 
 if command -v ping >/dev/null; then

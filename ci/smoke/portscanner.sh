@@ -39,6 +39,9 @@ time.sleep(60)' >"$tmp/ports" &
     out=$("$P" --open -p "$open,$closed" 127.0.0.1 2)
     grep -qx "127.0.0.1:$open open" <<<"$out" || fail "--open: $out"
     grep -q "^1 open, 1 closed, 0 filtered, 0 errors in " <<<"$out" || fail "--open: $out"
+    rc=0
+    "$P" --open -p "$open,$closed" 127.0.0.1 2 >/dev/full 2>/dev/null || rc=$?
+    [[ $rc == 1 ]] || fail ">/dev/full exited $rc, not 1"
 else
     echo "smoke portscanner: no python3 for a listener; own-port scan skipped"
 fi
@@ -51,6 +54,13 @@ if [[ $(id -u) == 0 ]] && ip netns add "$NS" 2>/dev/null; then
     [[ $(grep -c ': now active -- \[' <<<"$out") == 198 ]] || fail "default run: $out"
     out=$(ip netns exec "$NS" "$P" --open -p- 127.0.0.1)
     grep -q "^0 open, 65535 closed, 0 filtered, 0 errors in " <<<"$out" || fail "whole range: $out"
+    # A mistyped MAXTHREADS is not the host 1.0.0.5 (inside the namespace,
+    # so a regression sends nothing off the machine).
+    rc=0
+    ip netns exec "$NS" "$P" -p 1 127.0.0.1 1.5 >/dev/null 2>&1 || rc=$?
+    [[ $rc == 2 ]] || fail "'127.0.0.1 1.5' exited $rc, not 2"
+    out=$(ip netns exec "$NS" "$P" --all -p 1-3 0.0.0.0 2)
+    grep -q "^0 open, 3 closed, " <<<"$out" || fail "0.0.0.0: $out"
 else
     echo "smoke portscanner: not root or no ip netns; namespace scans skipped"
 fi

@@ -10,6 +10,7 @@ fail() { echo "smoke srvr: $*" >&2; exit 1; }
 
 # start PROG ARGS...: runs a server on a free loopback port; sets pid, port.
 start() {
+  : >"$tmp/err" # before the server starts: no stale port from the last one
   "$BIN/$1" --bind 127.0.0.1 0 "${@:2}" >"$tmp/out" 2>"$tmp/err" &
   pid=$!
   port=
@@ -54,3 +55,21 @@ wait "$client" 2>/dev/null || true
 [[ $code == 130 ]] || fail "srvr after Ctrl-C exited with $code"
 grep -qx 'the final value of v is ' "$tmp/out" || fail "srvr after Ctrl-C printed: $(cat "$tmp/out")"
 echo "smoke srvr: Ctrl-C ok"
+
+# The benchmark's load generator: a small run against srvr-threaded, and bad
+# counts are one line and exit 2 (CLIENTS 0 used to panic).
+LOAD=${EXAMPLES:-$BIN/examples}/srvr_load
+start srvr-threaded 2
+line=$(timeout 30 "$LOAD" "127.0.0.1:$port" 2 3) || fail "srvr_load failed"
+[[ $line == "clients=2 letters=6 "* ]] || fail "srvr_load printed: $line"
+timeout 10 tail --pid="$pid" -f /dev/null || fail "srvr-threaded did not exit after srvr_load"
+wait "$pid" || fail "srvr-threaded exited with $? after srvr_load"
+pid=
+for args in "127.0.0.1:9 0 3" "127.0.0.1:9 2 0" "127.0.0.1:9 x 3" "127.0.0.1 2 3" "127.0.0.1:9"; do
+  code=0
+  # shellcheck disable=SC2086 # the words are the arguments
+  err=$("$LOAD" $args 2>&1 >/dev/null) || code=$?
+  [[ $code == 2 && $err == "srvr_load: "* && $(wc -l <<<"$err") == 1 ]] ||
+    fail "srvr_load $args: exit $code: $err"
+done
+echo "smoke srvr: srvr_load ok"

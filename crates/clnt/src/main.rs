@@ -1,11 +1,11 @@
 //! `clnt HOST PORT`: see the library docs.
 
 use clap::Parser;
+use clnt::{ConnectError, Ending};
 use common::Shutdown;
-use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED, fail, program_name};
-use std::io::{IsTerminal, Write};
-use std::net::TcpStream;
-use std::sync::{Arc, Mutex};
+use common::cli::{EXIT_FAILURE, fail, usage_error, warn};
+use std::io::IsTerminal;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Matloff 3.1's clnt.py: send the letters typed (one line at a time) to
@@ -14,15 +14,18 @@ use std::time::Duration;
 #[command(version, about)]
 struct Cli {
     /// Server: a host name, IPv4 or IPv6 address
+    // clnt.py:18  host = sys.argv[1] # server address
     host: String,
 
     /// Server port
+    // clnt.py:19  port = int(sys.argv[2]) # server port
     #[arg(value_parser = clap::value_parser!(u16).range(1..))]
     port: u16,
 }
 
-/// How long leaving waits for the server's last replies.
-const LEAVE_LIMIT: Duration = Duration::from_secs(2);
+/// How long leaving waits for the server to close before saying why the
+/// client has not quit yet (it goes on waiting: letters are never dropped).
+const LEAVE_PATIENCE: Duration = Duration::from_secs(2);
 
 fn main() {
     std::process::exit(try_main())
@@ -31,48 +34,55 @@ fn main() {
 fn try_main() -> i32 {
     let cli: Cli = common::cli::parse();
     let shutdown = Shutdown::install().unwrap_or_else(|e| fail(format_args!("{e}")));
+    if common::out::stdin_closed() {
+        fail("stdin is closed (letters come from stdin)");
+    }
+    let stream = match clnt::connect(&cli.host, cli.port) {
+        Ok(s) => Arc::new(s),
+        Err(ConnectError::Resolve(e)) => usage_error(e),
+        Err(ConnectError::Connect(e)) => fail(e),
+    };
     // Ctrl-C usually finds main blocked reading the terminal, where no flag
-    // can reach it: the hook itself leaves (so the server gets every letter
-    // already sent) and exits.
-    let slot: Arc<Mutex<Option<Arc<TcpStream>>>> = Arc::default();
-    let hooked = Arc::clone(&slot);
-    shutdown.on_trigger(move || {
-        let stream = hooked.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        if let Some(stream) = stream {
-            clnt::leave(&stream, Duration::from_millis(500));
-        }
-        eprintln!("\n{}: interrupted", program_name());
-        std::process::exit(EXIT_INTERRUPTED);
+    // can reach it: the hook itself leaves (briefly: the user wants out) and
+    // exits 130.
+    let hooked = Arc::clone(&stream);
+    let _leave_on_ctrl_c = shutdown.exit_on_trigger(move || {
+        clnt::leave_within(&hooked, Duration::from_millis(500));
+        common::errln!(); // off the prompt's line
+        "interrupted".into()
     });
-    let stream = Arc::new(clnt::connect(&cli.host, cli.port).unwrap_or_else(|e| fail(e)));
-    *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&stream));
-
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
-    let ending = clnt::session(&stream, stdin.lock(), std::io::stdout().lock());
+    let ending = clnt::session(&stream, stdin.lock(), common::out::stdout());
     // Whatever ended the session, leave politely: a close with replies unread
-    // would reset the connection and could destroy letters not yet read.
-    clnt::leave(&stream, LEAVE_LIMIT);
-    match ending {
-        Ok(end @ (clnt::Ending::Left | clnt::Ending::EndOfInput)) => {
-            if interactive && end == clnt::Ending::EndOfInput {
+    // would reset the connection and destroy letters not yet read.
+    clnt::leave(&stream, LEAVE_PATIENCE, || {
+        warn("waiting for the server to read the last letters (Ctrl-C leaves now)")
+    });
+    let code = match ending {
+        Ok(end @ (Ending::Left | Ending::EndOfInput)) => {
+            if interactive && end == Ending::EndOfInput {
                 newline(); // after Ctrl-D the shell prompt starts on a new line
             }
             0
         }
-        Ok(clnt::Ending::ServerClosed) => {
+        Ok(Ending::OutputClosed) => 0,
+        Ok(Ending::ServerClosed) => {
             newline();
-            common::cli::warn("the server closed the connection");
+            warn("the server closed the connection");
             EXIT_FAILURE
         }
+        // out::finish says what the stdout error was.
+        Err(clnt::SessionError::Output(_)) => EXIT_FAILURE,
         Err(e) => {
-            common::cli::warn(e);
+            warn(e);
             EXIT_FAILURE
         }
-    }
+    };
+    common::out::finish(code)
 }
 
-/// Ends the prompt's line; unlike `println!`, no panic if stdout is closed.
+/// Ends the prompt's line.
 fn newline() {
-    let _ = writeln!(std::io::stdout());
+    common::outln!();
 }

@@ -6,19 +6,39 @@
 
 use std::ffi::OsString;
 use std::fmt::Display;
-use std::io::Write;
+use std::io::IsTerminal;
 use std::ops::RangeInclusive;
 use std::time::Duration;
 
 /// A runtime failure (port in use, no permission, ...).
+///
+/// ```
+/// assert_eq!(common::cli::EXIT_FAILURE, 1);
+/// ```
 pub const EXIT_FAILURE: i32 = 1;
 /// Bad arguments.
+///
+/// ```
+/// assert_eq!(common::cli::EXIT_USAGE, 2);
+/// ```
 pub const EXIT_USAGE: i32 = 2;
-/// Stopped by Ctrl-C (128 + SIGINT).
+/// Stopped by Ctrl-C (128 + SIGINT), and by SIGTERM or SIGHUP too.
+///
+/// ```
+/// assert_eq!(common::cli::EXIT_INTERRUPTED, 130);
+/// ```
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Parses `std::env::args_os()`; on error prints one line and exits 2.
-/// `--help` and `--version` print as clap does and exit 0.
+/// `--help` and `--version` print as clap does, through [`crate::out`](mod@crate::out): exit
+/// 0, also when the reader leaves early (`--help | head -1`); 1 with one line
+/// when stdout cannot be written (`--help >/dev/full`).
+///
+/// ```no_run
+/// #[derive(clap::Parser)]
+/// struct Cli { n: u64 }
+/// let cli: Cli = common::cli::parse();
+/// ```
 pub fn parse<P: clap::Parser>() -> P {
     parse_from(std::env::args_os())
 }
@@ -43,7 +63,17 @@ where
         Err(e) => {
             use clap::error::ErrorKind::*;
             match e.kind() {
-                DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+                DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let text = e.render();
+                    if e.use_stderr() {
+                        crate::err!("{}", text.ansi());
+                    } else if std::io::stdout().is_terminal() {
+                        crate::out!("{}", text.ansi());
+                    } else {
+                        crate::out!("{text}");
+                    }
+                    crate::out::exit(e.exit_code())
+                }
                 _ => usage_error(error_line(&e)),
             }
         }
@@ -116,25 +146,42 @@ pub fn parse_duration(s: &str, secs: RangeInclusive<f64>) -> Option<Duration> {
 
 /// Prints `PROG: msg` on stderr: a warning or a report line that does not
 /// end the program. A stderr that cannot be written (closed, `/dev/full`)
-/// is ignored: there is nowhere left to complain, and `eprintln!` would
-/// panic.
+/// does not panic (see [`crate::errln`]).
+///
+/// ```
+/// common::cli::warn("3 ports filtered");
+/// ```
 pub fn warn(msg: impl Display) {
-    let _ = writeln!(std::io::stderr(), "{}: {msg}", program_name());
+    crate::errln!("{}: {msg}", program_name());
 }
 
-/// Prints `PROG: msg` on stderr and exits 2.
+/// Prints `PROG: msg` on stderr and exits 2 (stdout flushed first, see
+/// [`crate::out::exit`]).
+///
+/// ```no_run
+/// common::cli::usage_error("N must be at least 2");
+/// ```
 pub fn usage_error(msg: impl Display) -> ! {
     warn(msg);
-    std::process::exit(EXIT_USAGE)
+    crate::out::exit(EXIT_USAGE)
 }
 
-/// Prints `PROG: msg` on stderr and exits 1.
+/// Prints `PROG: msg` on stderr and exits 1 (stdout flushed first, see
+/// [`crate::out::exit`]).
+///
+/// ```no_run
+/// common::cli::fail("cannot bind port 2000: Address in use");
+/// ```
 pub fn fail(msg: impl Display) -> ! {
     warn(msg);
-    std::process::exit(EXIT_FAILURE)
+    crate::out::exit(EXIT_FAILURE)
 }
 
 /// The name this program was started as (`primes`, not `/path/to/primes`).
+///
+/// ```
+/// assert!(!common::cli::program_name().contains('/'));
+/// ```
 pub fn program_name() -> String {
     std::env::args_os()
         .next()

@@ -47,11 +47,21 @@ pub struct Event {
 
 impl Event {
     /// A new event, not set.
+    ///
+    /// ```
+    /// assert!(!common::Event::new().is_set());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Sets the flag and wakes every thread waiting now.
+    ///
+    /// ```
+    /// let ev = common::Event::new();
+    /// ev.set();
+    /// assert!(ev.is_set());
+    /// ```
     pub fn set(&self) {
         let mut st = self.lock();
         st.flag = true;
@@ -60,17 +70,34 @@ impl Event {
     }
 
     /// Resets the flag; threads that `wait` afterwards block until the next `set`.
+    ///
+    /// ```
+    /// let ev = common::Event::new();
+    /// ev.set();
+    /// ev.clear();
+    /// assert!(!ev.is_set());
+    /// ```
     pub fn clear(&self) {
         self.lock().flag = false;
     }
 
     /// Whether the flag is set.
+    ///
+    /// ```
+    /// assert!(!common::Event::default().is_set());
+    /// ```
     pub fn is_set(&self) -> bool {
         self.lock().flag
     }
 
     /// Blocks until the flag is set, or until a `set()` happens while waiting
     /// (even one undone by `clear()` before this thread runs again).
+    ///
+    /// ```
+    /// let ev = common::Event::new();
+    /// ev.set();
+    /// ev.wait(); // at once
+    /// ```
     pub fn wait(&self) {
         let mut st = self.lock();
         let start = st.generation;

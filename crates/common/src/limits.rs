@@ -1,15 +1,45 @@
-//! Limits on how many threads a program can run at once: a fixed ceiling,
-//! and the soft open-file limit (`ulimit -n`), which bounds how many sockets
-//! its threads can hold (portscanner, pinger, sleepers).
+//! Limits on how many threads a program can run at once: a fixed ceiling
+//! with one message for every argument that would pass it, and the soft
+//! open-file limit (`ulimit -n`), which bounds how many sockets its threads
+//! can hold (portscanner, pinger, sleepers).
+
+use std::fmt::Display;
 
 /// The most threads a program lets a user ask for at once. Each thread maps a
 /// stack, a guard page and a signal stack; tens of thousands of them hit
 /// `vm.max_map_count` (65530 by default), and then std aborts inside the new
 /// thread instead of returning an error.
+///
+/// ```
+/// assert!(common::limits::check_threads("x", common::limits::MAX_LIVE_THREADS).is_ok());
+/// ```
 pub const MAX_LIVE_THREADS: usize = 10_000;
 
-/// The soft `Max open files` limit from `/proc/self/limits`: `usize::MAX`
-/// for `unlimited`, `None` where the file cannot be read (not Linux).
+/// Checks that `n` threads at once, asked for by `what` (an argument, such
+/// as `--loops 20000`, or `20000 numbers`), stay within
+/// [`MAX_LIVE_THREADS`]; the error is the one line every program prints
+/// (with [`cli::usage_error`](crate::cli::usage_error): exit 2).
+///
+/// ```
+/// use common::limits::check_threads;
+/// assert_eq!(check_threads("--loops 5", 5), Ok(5));
+/// assert_eq!(
+///     check_threads("--loops 20000", 20_000).unwrap_err(),
+///     "--loops 20000 would run 20000 threads at once; the most is 10000"
+/// );
+/// ```
+pub fn check_threads(what: impl Display, n: usize) -> Result<usize, String> {
+    if n <= MAX_LIVE_THREADS {
+        Ok(n)
+    } else {
+        Err(format!(
+            "{what} would run {n} threads at once; the most is {MAX_LIVE_THREADS}"
+        ))
+    }
+}
+
+/// The soft open-file limit (`ulimit -n`, `RLIMIT_NOFILE`): `usize::MAX`
+/// for `unlimited`, `None` where it cannot be read.
 ///
 /// ```
 /// if let Some(n) = common::limits::soft_open_files() {
@@ -17,10 +47,16 @@ pub const MAX_LIVE_THREADS: usize = 10_000;
 /// }
 /// ```
 pub fn soft_open_files() -> Option<usize> {
-    parse_soft_open_files(&std::fs::read_to_string("/proc/self/limits").ok()?)
+    let (soft, _hard) = rlimit::Resource::NOFILE.get().ok()?;
+    Some(if soft == rlimit::INFINITY {
+        usize::MAX
+    } else {
+        usize::try_from(soft).unwrap_or(usize::MAX)
+    })
 }
 
-/// Parses the text of `/proc/<pid>/limits` for [`soft_open_files`].
+/// Parses the text of `/proc/<pid>/limits` for the soft open-file limit
+/// (kept for callers of the old API; [`soft_open_files`] asks the kernel).
 ///
 /// ```
 /// let text = "Limit                     Soft Limit           Hard Limit           Units\n\
@@ -60,5 +96,7 @@ mod tests {
     #[test]
     fn reads_this_process() {
         assert!(soft_open_files().is_some_and(|n| n >= 3));
+        let text = std::fs::read_to_string("/proc/self/limits").unwrap();
+        assert_eq!(parse_soft_open_files(&text), soft_open_files());
     }
 }

@@ -1,7 +1,20 @@
-//! Port of python-course's "Pinging with Threads" (python-course-threads.txt,
-//! the passage from "Pinging with Threads" to the end of the chapter): a thread
-//! per address runs `ping -q -c2`, reads `N received`, and after joining them
-//! all, main prints `Status from IP is STATUS` in order.
+//! Port of python-course's "Pinging with Threads" (Bernd Klein,
+//! python-course.eu, chapter "Threads in Python", the section under the
+//! heading "Pinging with Threads"): a thread per address runs
+//! `ping -q -c2`, reads `N received`, and after joining them all, main prints
+//! `Status from  IP is STATUS` in order.
+//!
+//! The page prints two listings without file names or line numbers; their
+//! lines are anchored next to their Rust twins under our own names:
+//! - `pinger.py`: the threaded listing, "This is the fast solution with
+//!   threads" (`class ip_check`, `__successful_pings`), the default mode;
+//! - `pinger_seq.py`: the one before it, a `for` loop that pings one address
+//!   after another and prints `... pinging  IP` and `IP: STATUS` (the page's
+//!   text calls a solution without threads "highly inefficient"):
+//!   `pinger --sequential`, so the chapter's before and after are one flag
+//!   apart.
+//!
+//! Anchors read `// pinger.py  <the line as printed>`.
 //!
 //! What Rust changes:
 //! - No GIL: but the tutorial's threads mostly wait on `ping` processes, so
@@ -11,12 +24,14 @@
 //!   and hands its one result back through a slot that only it writes
 //!   ([`std::sync::OnceLock`]), so the compiler needs no lock around the
 //!   results; the only shared counter is the running-thread bound.
-//! - Condvar: that bound is a counting semaphore whose waiter re-checks the
-//!   count under the lock in a loop, so a release that happens before main
-//!   starts waiting is not lost (a bare `notify` with no count would be).
+//! - Condvar: that bound is a counting semaphore on a [`common::Monitor`]
+//!   whose waiter re-checks the count under the lock, so a release that
+//!   happens before main starts waiting is not lost (a bare `notify` with no
+//!   count would be), and Ctrl-C wakes it at once.
 //! - The tutorial's warning that too many pings at once can jam the network
 //!   becomes a limit (`--max-threads`), and a sweep's size is checked before
-//!   anything is sent (`--max-addresses`).
+//!   anything is sent (`--max-addresses`); intervals under 2 ms are for root
+//!   only, as iputils has them.
 //! - Instead of starting a `ping` process per address, the threads speak ICMP
 //!   echo themselves (datagram "ping" socket, or raw as root); the tutorial's
 //!   way stays available as `--via-ping`.
@@ -36,13 +51,12 @@ pub mod native;
 pub mod targets;
 pub mod via_ping;
 
-use common::Shutdown;
+use common::{Monitor, Shutdown};
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::sync::{Condvar, Mutex, OnceLock};
-use std::time::Duration;
+use std::sync::OnceLock;
 
 pub use native::{Kind, SocketMode};
 pub use targets::Target;
@@ -103,11 +117,20 @@ pub fn loss_percent(sent: u32, received: u32) -> u32 {
 /// The line the tutorial prints: Python 2's `print "Status from ", ip, "is",
 /// status` puts a space between items, so there are two spaces after `from`.
 /// Kept byte for byte, so the outputs diff clean.
+// pinger.py  def status(self):
 pub fn status_line(label: &str, outcome: &Outcome) -> String {
     let status = match outcome.verdict() {
+        // pinger.py  elif self.__successful_pings == 2:
+        // pinger.py  return "alive"
         Verdict::Alive => "alive".to_string(),
+        // pinger.py  elif self.__successful_pings == 1:
+        // pinger.py  return "alive, but 50 % package loss"
         Verdict::Loss(p) => format!("alive, but {p} % package loss"),
+        // pinger.py  if self.__successful_pings == 0:
+        // pinger.py  return "no response"
         Verdict::NoResponse => "no response".to_string(),
+        // pinger.py  else:
+        // pinger.py  return "shouldn't occur"
         Verdict::Unknown => "unknown".to_string(),
     };
     format!("Status from  {label} is {status}")
@@ -196,44 +219,74 @@ impl Report {
     }
 }
 
-/// A counting semaphore: the bound on threads running at once.
+/// A counting semaphore: the bound on threads running at once. A
+/// [`Monitor`], so Ctrl-C wakes a main waiting for a free slot at once.
 struct Slots {
-    free: Mutex<usize>,
-    cv: Condvar,
+    free: Monitor<usize>,
 }
 
 impl Slots {
     /// Takes a slot; `false` if shutdown came first.
     fn acquire(&self, shutdown: &Shutdown) -> bool {
-        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        while *free == 0 {
-            if shutdown.is_triggered() {
-                return false;
+        // The count is re-read under the lock before each sleep, so a
+        // release that came before this wait is not lost.
+        match self.free.wait_while(shutdown, |free| *free == 0) {
+            Ok(mut free) => {
+                *free -= 1;
+                !shutdown.is_triggered()
             }
-            // Timed, because the Ctrl-C thread cannot notify this condvar.
-            free = self
-                .cv
-                .wait_timeout(free, Duration::from_millis(50))
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
+            Err(common::Interrupted) => false,
         }
-        *free -= 1;
-        !shutdown.is_triggered()
     }
 
     fn release(&self) {
-        *self.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        self.cv.notify_one();
+        *self.free.lock() += 1;
+        self.free.notify_one();
     }
 }
 
-/// How many threads fit under the soft open-file limit when each holds
-/// `fds_per_thread` descriptors (a socket; or ping's pipes), keeping a few
-/// for the process itself. `None` if the limit is unknown (an unlimited one
-/// gives a bound no sweep reaches).
-pub fn threads_within_file_limit(fds_per_thread: usize) -> Option<usize> {
-    let soft = common::limits::soft_open_files()?;
-    Some((soft.saturating_sub(16) / fds_per_thread.max(1)).max(1))
+/// Descriptors one thread holds: a native thread its ICMP socket; a
+/// `--via-ping` thread the read ends of ping's stdout and stderr pipes.
+pub fn fds_per_thread(via_ping: bool) -> usize {
+    if via_ping { 2 } else { 1 }
+}
+
+/// More descriptors a `--via-ping` thread needs while its ping starts:
+/// both pipes' write ends, `/dev/null` for stdin, and std's exec-error
+/// pipe. Starts are serialized ([`via_ping::ping`]), so only one thread
+/// needs them at a time.
+pub const SPAWN_FDS: usize = 5;
+
+/// How many threads fit under the soft open-file limit, counted from the
+/// descriptors open now (`/proc/self/fd`: stdin, stdout, stderr, the Ctrl-C
+/// handler's pipe, ...), so that `ulimit -n 20` still runs 14 native
+/// threads. `Ok(None)`: no limit to keep (unknown, or no tighter than the
+/// sweep); `Err`: not even one thread fits, the one-line message.
+pub fn threads_within_file_limit(via_ping: bool) -> Result<Option<usize>, String> {
+    let Some(soft) = common::limits::soft_open_files() else {
+        return Ok(None);
+    };
+    // The listing's own descriptor is not counted: it is closed by now.
+    let Some(open) = std::fs::read_dir("/proc/self/fd")
+        .ok()
+        .map(|d| d.count().saturating_sub(1))
+    else {
+        return Ok(None);
+    };
+    let spare = if via_ping { SPAWN_FDS } else { 0 };
+    let free = soft.saturating_sub(open + spare);
+    let fit = free / fds_per_thread(via_ping);
+    if fit == 0 {
+        let need = open + spare + fds_per_thread(via_ping);
+        return Err(format!(
+            "the open file limit (ulimit -n {soft}) leaves no room for one {}: \
+             {open} descriptors are in use and one {} needs {}; raise it to at least {need}",
+            if via_ping { "ping" } else { "socket" },
+            if via_ping { "ping" } else { "socket" },
+            spare + fds_per_thread(via_ping),
+        ));
+    }
+    Ok(Some(fit))
 }
 
 /// A random 64-bit token (std's hasher keys are random per process).
@@ -251,25 +304,42 @@ pub fn sweep(
     shutdown: &Shutdown,
 ) -> Report {
     let slots = Slots {
-        free: Mutex::new(max_threads.max(1)),
-        cv: Condvar::new(),
+        free: Monitor::new(max_threads.max(1)),
     };
+    // pinger.py  check_results = []
+    // (one slot per address; empty is the listing's `__successful_pings = -1`)
     let results: Vec<OnceLock<Outcome>> = targets.iter().map(|_| OnceLock::new()).collect();
     let token = random_token();
+    // On a terminal, for a sweep past a second: done/total, rate and ETA.
+    let progress = common::progress::Progress::new("addresses", targets.len() as u64, shutdown);
+    let done = &progress.counter();
     std::thread::scope(|scope| {
+        // pinger.py  for suffix in range(20,70):
         for (index, target) in targets.iter().enumerate() {
             if !slots.acquire(shutdown) {
                 break;
             }
+            // pinger.py  check_results.append(current)
             let (slots, slot) = (&slots, &results[index]);
+            // pinger.py  ip = "192.168.178."+str(suffix)
             let addr = target.addr;
+            // pinger.py  class ip_check(threading.Thread):
+            // pinger.py  def __init__ (self,ip):
+            // pinger.py  threading.Thread.__init__(self)
+            // pinger.py  current = ip_check(ip)
             let spawned = std::thread::Builder::new()
                 .name(format!("ping {addr}"))
                 .stack_size(256 * 1024)
+                // pinger.py  current.start()
+                // pinger.py  def run(self):
                 .spawn_scoped(scope, move || {
+                    // pinger.py  self.ip = ip
+                    // pinger.py  self.__successful_pings = -1
                     if let Some(outcome) = probe(addr, index, token, method, shutdown) {
+                        // pinger.py  self.__successful_pings = int(n_received[0])
                         let _ = slot.set(outcome);
                     }
+                    done.add(1);
                     slots.release();
                 });
             if let Err(e) = spawned {
@@ -277,10 +347,67 @@ pub fn sweep(
                 slots.release();
             }
         }
+        // pinger.py  for el in check_results:
+        // pinger.py  el.join()
+        // (the scope joins every thread it started)
     });
+    progress.finish();
     Report {
         results: results.into_iter().map(OnceLock::into_inner).collect(),
         interrupted: shutdown.is_triggered(),
+    }
+}
+
+/// python-course's sweep without threads (`pinger --sequential`): one
+/// address after another, each line printed as it comes. `line` gets the
+/// two lines the listing prints per address; it returns `false` when the
+/// output is gone, which ends the sweep (`| head`).
+pub fn sequential(
+    targets: &[Target],
+    method: &Method,
+    shutdown: &Shutdown,
+    mut line: impl FnMut(&str) -> bool,
+) -> Report {
+    let token = random_token();
+    let mut results = Vec::with_capacity(targets.len());
+    // pinger_seq.py  for suffix in range(20,30):
+    // pinger_seq.py  ip = "192.168.178."+str(suffix)
+    for (index, target) in targets.iter().enumerate() {
+        if shutdown.is_triggered() {
+            break;
+        }
+        // pinger_seq.py  print "... pinging ",ip
+        if !line(&format!("... pinging  {}", target.label)) {
+            break;
+        }
+        // pinger_seq.py  ping_out = os.popen("ping -q -c2 "+ip,"r")
+        let outcome = probe(target.addr, index, token, method, shutdown);
+        let status = outcome.as_ref().and_then(sequential_status);
+        results.push(outcome);
+        // pinger_seq.py  if n_received:
+        if let Some(status) = status {
+            // pinger_seq.py  print ip + ": " + status[int(n_received[0])]
+            if !line(&format!("{}: {status}", target.label)) {
+                break;
+            }
+        }
+    }
+    results.resize(targets.len(), None);
+    Report {
+        results,
+        interrupted: shutdown.is_triggered(),
+    }
+}
+
+/// The status words of the listing without threads, `None` where it prints
+/// nothing (ping gave no summary line).
+// pinger_seq.py  status = ("no response","alive but losses","alive")
+fn sequential_status(o: &Outcome) -> Option<&'static str> {
+    match o.verdict() {
+        Verdict::NoResponse => Some("no response"),
+        Verdict::Loss(_) => Some("alive but losses"),
+        Verdict::Alive => Some("alive"),
+        Verdict::Unknown => None,
     }
 }
 
@@ -312,6 +439,7 @@ fn probe(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn o(sent: u32, received: u32) -> Outcome {
         Outcome {

@@ -2,6 +2,7 @@ use clap::Parser;
 use common::Shutdown;
 use common::cli::{self, EXIT_FAILURE, EXIT_INTERRUPTED};
 use pinger::{Method, SocketMode, native, targets, via_ping};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 /// Per-target interval by default: iputils' smallest for unprivileged users.
@@ -68,6 +69,26 @@ struct Cli {
     /// the tutorial does.
     #[arg(long)]
     via_ping: bool,
+
+    /// One address after another, no threads, printing `... pinging  IP`
+    /// and `IP: STATUS` as it goes: python-course's listing before the
+    /// threaded one.
+    #[arg(long, conflicts_with_all = ["alive", "max_threads"])]
+    sequential: bool,
+}
+
+/// iputils' smallest interval for users other than root: shorter is a flood.
+const MIN_USER_INTERVAL: Duration = Duration::from_millis(2);
+
+/// Whether the real user is root (iputils asks `getuid()`), from
+/// `/proc/self/status`; `false` if unreadable.
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().next())
+        == Some("0")
 }
 
 /// `1`, `0.2`, `0.2s`, `200ms`.
@@ -84,11 +105,17 @@ fn parse_positive_duration(s: &str) -> Result<Duration, String> {
 }
 
 fn main() {
-    std::process::exit(try_main())
+    // Flushes stdout; a write error other than EPIPE is one line and exit 1.
+    common::out::exit(try_main())
 }
 
 fn try_main() -> i32 {
     let cli: Cli = cli::parse();
+    if cli.interval.is_some_and(|i| i < MIN_USER_INTERVAL) && !is_root() {
+        cli::usage_error(
+            "cannot flood: the smallest interval for users other than root is 2 ms (-i 0.002), as ping's",
+        );
+    }
     let targets = targets::expand(&cli.addresses, cli.list, cli.max_addresses)
         .unwrap_or_else(|e| cli::usage_error(e));
     let method = if cli.via_ping {
@@ -120,33 +147,49 @@ fn try_main() -> i32 {
     };
     let shutdown =
         Shutdown::install().unwrap_or_else(|e| cli::fail(format!("cannot catch Ctrl-C: {e}")));
-    // Each thread holds a socket, or ping's three pipes: stay under the
-    // open-file limit rather than fail addresses with EMFILE.
-    let mut max_threads = (cli.max_threads as usize).min(targets.len());
-    if let Some(fit) = pinger::threads_within_file_limit(if cli.via_ping { 3 } else { 1 }) {
-        if fit < max_threads {
-            cli::warn(format_args!(
-                "running at most {fit} threads at once (open file limit, see ulimit -n)"
-            ));
-            max_threads = fit;
-        }
-    }
     let started = Instant::now();
-    let report = pinger::sweep(&targets, &method, max_threads, &shutdown);
-
-    let mut out = String::new();
+    let report = if cli.sequential {
+        pinger::sequential(&targets, &method, &shutdown, |line| {
+            common::outln!("{line}");
+            // A closed pipe (`| head`) or a full disk ends the sweep.
+            !common::out::closed()
+        })
+    } else {
+        // Each thread holds a socket, or ping's two pipes: stay under the
+        // open-file limit rather than fail addresses with EMFILE.
+        let mut max_threads = (cli.max_threads as usize).min(targets.len());
+        match pinger::threads_within_file_limit(cli.via_ping) {
+            Err(msg) => cli::fail(msg),
+            Ok(Some(fit)) if fit < max_threads => {
+                cli::warn(format_args!(
+                    "running at most {fit} threads at once (open file limit, see ulimit -n)"
+                ));
+                max_threads = fit;
+            }
+            Ok(_) => {}
+        }
+        let report = pinger::sweep(&targets, &method, max_threads, &shutdown);
+        let mut out = common::out::stdout();
+        for (target, outcome) in targets.iter().zip(&report.results) {
+            let Some(outcome) = outcome else { continue };
+            if !cli.alive || outcome.received > 0 {
+                // Errors are recorded for common::out::exit; EPIPE is quiet.
+                // pinger.py  print "Status from ", el.ip,"is",el.status()
+                let line = pinger::status_line(&target.label, outcome);
+                if writeln!(out, "{line}").is_err() {
+                    break;
+                }
+            }
+        }
+        drop(out);
+        report
+    };
     for (target, outcome) in targets.iter().zip(&report.results) {
-        let Some(outcome) = outcome else { continue };
-        if let Some(e) = &outcome.error {
+        if let Some(e) = outcome.as_ref().and_then(|o| o.error.as_ref()) {
             cli::warn(format_args!("{}: {e}", target.label));
         }
-        if !cli.alive || outcome.received > 0 {
-            out.push_str(&pinger::status_line(&target.label, outcome));
-            out.push('\n');
-        }
     }
-    print!("{out}");
-    eprintln!(
+    common::errln!(
         "{} ({:.2} s)",
         report.summary(),
         started.elapsed().as_secs_f64()

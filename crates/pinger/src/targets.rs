@@ -7,7 +7,7 @@
 //! instead of allocating or flooding.
 
 use std::collections::BTreeMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// One address to ping, with the text it is reported under.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,11 +116,7 @@ fn backwards(first: &str, last: &str) -> String {
 
 /// An IP address, also in `[v6]` brackets.
 fn parse_ip(s: &str) -> Option<IpAddr> {
-    let s = s
-        .strip_prefix('[')
-        .and_then(|r| r.strip_suffix(']'))
-        .unwrap_or(s);
-    s.parse().ok()
+    common::net::parse_ip(s)
 }
 
 fn parse_spec(s: &str) -> Result<Spec, String> {
@@ -140,8 +136,8 @@ fn parse_spec(s: &str) -> Result<Spec, String> {
         }
     }
     // Not an address: a host name, unless it only looks like a broken address
-    // (the resolver would read `127.1` as 127.0.0.1, ping-style).
-    if s.chars().all(|c| c.is_ascii_digit() || c == '.') {
+    // (the resolver would read `127.1` or `0x7f.1` as 127.0.0.1, ping-style).
+    if common::net::is_legacy_numeric(s) || s.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return Err(format!("'{s}' is not a valid IPv4 address"));
     }
     if s.contains(':') {
@@ -181,6 +177,12 @@ fn parse_cidr(s: &str, addr: &str, prefix: &str) -> Result<Spec, String> {
         .ok()
         .filter(|n| *n <= bits)
         .ok_or_else(|| format!("prefix length '{prefix}' in '{s}' must be 0 to {bits}"))?;
+    // `::ffff:127.0.0.0/120` is the IPv4 block 127.0.0.0/24, pinged over
+    // ICMP as a single mapped address is.
+    let (ip, n) = match ip {
+        IpAddr::V6(a) if n >= 96 && a.to_ipv4_mapped().is_some() => (ip.to_canonical(), n - 96),
+        _ => (ip, n),
+    };
     Ok(match ip {
         IpAddr::V4(a) => {
             let mask = u32::MAX.checked_shl(32 - n).unwrap_or(0);
@@ -209,7 +211,9 @@ fn parse_range(s: &str, first: IpAddr, last: &str) -> Result<Spec, String> {
         }
         IpAddr::V6(_) => format!("'{last}' in '{s}' is not an IPv6 address"),
     };
-    let spec = match (first, parse_ip(last)) {
+    // IPv4-mapped ends are IPv4 (`::ffff:127.0.0.1-3`), as a single address is.
+    let first = first.to_canonical();
+    let spec = match (first, parse_ip(last).map(|ip| ip.to_canonical())) {
         (IpAddr::V4(a), Some(IpAddr::V4(b))) => Spec::V4(a.into(), b.into()),
         (IpAddr::V6(a), Some(IpAddr::V6(b))) => Spec::V6(a.into(), b.into()),
         (IpAddr::V4(a), None) => {
@@ -227,13 +231,8 @@ fn parse_range(s: &str, first: IpAddr, last: &str) -> Result<Spec, String> {
 }
 
 fn resolve(name: &str) -> Result<IpAddr, String> {
-    let mut addrs = (name, 0u16)
-        .to_socket_addrs()
-        .map_err(|e| format!("cannot resolve '{name}': {e}"))?;
-    addrs
-        .next()
-        .map(|a| a.ip())
-        .ok_or_else(|| format!("cannot resolve '{name}': no addresses"))
+    let addrs = common::net::resolve(name, 0).map_err(|e| e.to_string())?;
+    Ok(addrs[0].ip())
 }
 
 #[cfg(test)]
@@ -350,6 +349,26 @@ mod tests {
             ex(&["::ffff:127.0.0.1", "127.0.0.1"]).unwrap(),
             ["127.0.0.1"]
         );
+        // Also in a block or a range, which were ICMPv6 to mapped addresses.
+        assert_eq!(
+            ex(&["::ffff:127.0.0.0/126"]).unwrap(),
+            ["127.0.0.1", "127.0.0.2"]
+        );
+        assert_eq!(
+            ex(&["::ffff:127.0.0.8/127"]).unwrap(),
+            ["127.0.0.8", "127.0.0.9"]
+        );
+        let three = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
+        assert_eq!(ex(&["::ffff:127.0.0.1-3"]).unwrap(), three);
+        assert_eq!(ex(&["::ffff:127.0.0.1-::ffff:127.0.0.3"]).unwrap(), three);
+        assert_eq!(ex(&["::ffff:127.0.0.1-127.0.0.3"]).unwrap(), three);
+        assert_eq!(
+            ex(&["::ffff:127.0.0.1", "::ffff:127.0.0.3"]).unwrap(),
+            three
+        );
+        // A block wider than the mapped range stays IPv6.
+        let e = ex(&["::ffff:0.0.0.0/95"]).unwrap_err();
+        assert!(e.contains("--max-addresses"), "{e}");
     }
 
     #[test]
@@ -369,6 +388,9 @@ mod tests {
             "a..b",
             "",
             "a_b",
+            "0x7f.1",
+            "0177.0.0.1",
+            "5",
         ] {
             assert!(ex(&[bad]).is_err(), "{bad} accepted");
         }

@@ -11,6 +11,7 @@ use std::io::Read;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// The counts from a `ping -q` summary line.
@@ -23,8 +24,17 @@ pub struct Summary {
 }
 
 /// Finds the `N packets transmitted, M received` line of ping's output
-/// (iputils; busybox and BSD say `M packets received`).
+/// (iputils; busybox and BSD say `M packets received`). The listings'
+/// pattern, with the whole number instead of one digit:
+// pinger.py  received_packages = re.compile(r"(\d) received")
+// pinger_seq.py  received_packages = re.compile(r"(\d) received")
 pub fn parse_summary(output: &str) -> Option<Summary> {
+    // pinger.py  while True:
+    // pinger.py  line = ping_out.readline()
+    // pinger.py  if not line: break
+    // pinger_seq.py  while True:
+    // pinger_seq.py  line = ping_out.readline()
+    // pinger_seq.py  if not line: break
     output.lines().find_map(|line| {
         if !line.contains("transmitted") {
             return None;
@@ -41,11 +51,14 @@ pub fn parse_summary(output: &str) -> Option<Summary> {
             if part.ends_with("transmitted") {
                 tx = number();
             } else if part.ends_with("received") {
+                // pinger.py  n_received = re.findall(received_packages,line)
+                // pinger_seq.py  n_received = received_packages.findall(line)
                 rx = number();
             } else if part.ends_with("errors") || part.ends_with("error") {
                 errors = number().unwrap_or(0);
             }
         }
+        // pinger.py  if n_received:
         Some(Summary {
             transmitted: tx?,
             received: rx?,
@@ -86,6 +99,7 @@ const POLL: Duration = Duration::from_millis(20);
 
 /// Runs ping on `addr`. `None` if shutdown came first (ping is killed).
 pub fn ping(ping: &Path, addr: IpAddr, args: PingArgs, shutdown: &Shutdown) -> Option<Outcome> {
+    // pinger.py  ping_out = os.popen("ping -q -c2 "+self.ip,"r")
     let mut cmd = Command::new(ping);
     cmd.arg("-q").arg("-c").arg(args.count.to_string());
     if let Some(i) = args.interval {
@@ -100,7 +114,14 @@ pub fn ping(ping: &Path, addr: IpAddr, args: PingArgs, shutdown: &Shutdown) -> O
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = match cmd.spawn() {
+    // One start at a time: each needs [`crate::SPAWN_FDS`] descriptors more
+    // than a running ping, and the descriptor budget keeps room for one.
+    static STARTING: Mutex<()> = Mutex::new(());
+    let started = {
+        let _one = STARTING.lock().unwrap_or_else(|e| e.into_inner());
+        cmd.spawn()
+    };
+    let mut child = match started {
         Ok(c) => c,
         Err(e) => {
             return Some(Outcome::error(format!(

@@ -1,6 +1,7 @@
 //! Drives the real binary. Traffic goes only to loopback: 127.0.0.0/8 and
 //! ::1, here or inside a network namespace a test creates (and always deletes).
-//! Tests that need ICMP permission, root or `ip netns` print why they skip.
+//! Tests that need ICMP permission, root or `ip netns` fail under `CI` when
+//! they cannot run, and say `SKIPPED` otherwise (`testkit::skip!`).
 
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -28,25 +29,58 @@ fn stderr(o: &Output) -> String {
     text(&o.stderr)
 }
 
-/// Whether the system `ping` can be started; says why the test skips if not.
-fn ping_installed(test: &str) -> bool {
-    if Command::new("ping").arg("-V").output().is_err() {
-        eprintln!("{test}: skipped: no ping installed");
-        return false;
-    }
-    true
+/// Why the system `ping` cannot be started, if it cannot.
+fn no_ping() -> Option<String> {
+    Command::new("ping")
+        .arg("-V")
+        .output()
+        .err()
+        .map(|e| format!("no ping installed: {e}"))
 }
 
-/// Whether this process may open ICMP sockets at all; says why not.
-fn icmp_allowed(test: &str) -> bool {
+/// Why this process may not open ICMP sockets, if it may not.
+fn no_icmp() -> Option<String> {
     let o = pinger(&["-c", "1", "127.0.0.1"]);
-    if stderr(&o).contains("no permission") {
-        eprintln!(
-            "{test}: skipped: no permission for ICMP sockets here (not root, ping_group_range)"
-        );
-        return false;
-    }
-    true
+    stderr(&o)
+        .contains("no permission")
+        .then(|| "no permission for ICMP sockets here (not root, ping_group_range)".to_string())
+}
+
+/// Skips the calling test (`testkit::skip!`) unless ICMP sockets work.
+macro_rules! require_icmp {
+    () => {
+        if let Some(why) = no_icmp() {
+            testkit::skip!("{why}");
+        }
+    };
+}
+
+/// Skips the calling test unless the system `ping` runs.
+macro_rules! require_ping {
+    () => {
+        if let Some(why) = no_ping() {
+            testkit::skip!("{why}");
+        }
+    };
+}
+
+/// A namespace for the calling test, or it skips.
+macro_rules! netns_or_skip {
+    () => {
+        match testkit::Netns::new("pinger-t") {
+            Ok(ns) => Netns(ns),
+            Err(why) => testkit::skip!("{why}"),
+        }
+    };
+}
+
+/// Loads nft input rules in the namespace, or the calling test skips.
+macro_rules! nft_input_or_skip {
+    ($ns:expr, $rules:expr $(,)?) => {
+        if let Err(why) = $ns.nft_input($rules) {
+            testkit::skip!("{why}");
+        }
+    };
 }
 
 /// Expected tutorial lines for `127.0.0.FIRST` to `127.0.0.LAST`.
@@ -58,9 +92,7 @@ fn lines(first: u8, last: u8, status: &str) -> String {
 
 #[test]
 fn first_to_last_all_alive_in_order() {
-    if !icmp_allowed("first_to_last_all_alive_in_order") {
-        return;
-    }
+    require_icmp!();
     let o = pinger(&["127.0.0.1", "127.0.0.20"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), lines(1, 20, "alive"));
@@ -75,9 +107,7 @@ fn first_to_last_all_alive_in_order() {
 /// replies; without the kernel filter their buffers overflowed into false loss.
 #[test]
 fn whole_slash_24_at_once_without_false_loss() {
-    if !icmp_allowed("whole_slash_24_at_once_without_false_loss") {
-        return;
-    }
+    require_icmp!();
     for _ in 0..3 {
         let o = pinger(&["-t", "256", "-i", "0", "-c", "3", "127.0.0.0/24"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -87,9 +117,7 @@ fn whole_slash_24_at_once_without_false_loss() {
 
 #[test]
 fn cidr_range_and_ipv6_forms() {
-    if !icmp_allowed("cidr_range_and_ipv6_forms") {
-        return;
-    }
+    require_icmp!();
     let o = pinger(&["127.0.0.0/28", "::1/128", "-i", "50ms"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let want = lines(1, 14, "alive") + "Status from  ::1 is alive\n";
@@ -105,18 +133,12 @@ fn cidr_range_and_ipv6_forms() {
 
 #[test]
 fn via_ping_gives_the_same_lines() {
-    if !ping_installed("via_ping_gives_the_same_lines") {
-        return;
-    }
+    require_ping!();
     let o = pinger(&["--via-ping", "-i", "0.2", "127.0.0.1", "127.0.0.4"]);
     // ping itself may lack permission (no setuid/capability, not root).
     if stderr(&o).contains("unknown") || o.status.code() != Some(0) {
         assert!(!stderr(&o).is_empty());
-        eprintln!(
-            "via_ping_gives_the_same_lines: system ping failed here: {}",
-            stderr(&o)
-        );
-        return;
+        testkit::skip!("system ping failed here: {}", stderr(&o));
     }
     assert_eq!(stdout(&o), lines(1, 4, "alive"));
 }
@@ -151,6 +173,8 @@ fn bad_addresses_exit_2_with_one_line() {
         &["--max-threads", "0", "127.0.0.1"],
         &["--max-threads", "10001", "127.0.0.1"],
         &["--socket", "raw", "--via-ping", "127.0.0.1"],
+        &["--sequential", "-a", "127.0.0.1"],
+        &["--sequential", "-t", "4", "127.0.0.1"],
         &[],
     ] {
         let o = pinger(args);
@@ -168,9 +192,7 @@ fn bad_addresses_exit_2_with_one_line() {
 
 #[test]
 fn two_addresses_as_a_list_and_alive_only() {
-    if !icmp_allowed("two_addresses_as_a_list_and_alive_only") {
-        return;
-    }
+    require_icmp!();
     let o = pinger(&["--list", "127.0.0.20", "127.0.0.1", "-c", "1", "-a"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
@@ -181,9 +203,7 @@ fn two_addresses_as_a_list_and_alive_only() {
 
 #[test]
 fn ctrl_c_reports_finished_addresses_and_exits_130() {
-    if !icmp_allowed("ctrl_c_reports_finished_addresses_and_exits_130") {
-        return;
-    }
+    require_icmp!();
     // Two at a time, 0.2 s each: 100 addresses would take about 10 s.
     let o = interrupted(
         &["--max-threads", "2", "127.0.0.1", "127.0.0.100"],
@@ -209,9 +229,7 @@ fn ctrl_c_reports_finished_addresses_and_exits_130() {
 /// SIGTERM reaches only pinger, not its ping children: it must kill them.
 #[test]
 fn sigterm_with_via_ping_kills_the_pings() {
-    if !ping_installed("sigterm_with_via_ping_kills_the_pings") {
-        return;
-    }
+    require_ping!();
     // -c 3 (1 s apart) marks these pings apart from other tests' ones.
     let o = interrupted(
         &[
@@ -245,16 +263,6 @@ fn sigterm_with_via_ping_kills_the_pings() {
 struct Netns(testkit::Netns);
 
 impl Netns {
-    fn new(test: &str) -> Option<Netns> {
-        match testkit::Netns::new("pinger-t") {
-            Ok(ns) => Some(Netns(ns)),
-            Err(why) => {
-                eprintln!("{test}: skipped: {why}");
-                None
-            }
-        }
-    }
-
     /// Runs a command inside; panics if it fails.
     fn must(&self, cmd: &[&str], input: &str) {
         let o = self.exec(cmd, input);
@@ -287,9 +295,9 @@ impl Netns {
         self.exec(&cmd, "")
     }
 
-    /// Loads an nft input-chain rule body for both families; false (with a
-    /// printed reason) if nft is missing or refuses.
-    fn nft_input(&self, test: &str, rules: &str) -> bool {
+    /// Loads an nft input-chain rule body for both families; `Err(why)` if
+    /// nft is missing or refuses.
+    fn nft_input(&self, rules: &str) -> Result<(), String> {
         let script = format!(
             "table inet pinger_test {{\n chain input {{ type filter hook input priority 0; policy accept;\n{rules}\n }}\n}}\n"
         );
@@ -297,10 +305,9 @@ impl Netns {
         c.args(["-f", "-"]);
         let o = run_with_input(&mut c, &script, Duration::from_secs(30));
         if !o.status.success() {
-            eprintln!("{test}: skipped: nft failed: {}", stderr(&o).trim());
-            return false;
+            return Err(format!("nft failed: {}", stderr(&o).trim()));
         }
-        true
+        Ok(())
     }
 }
 
@@ -319,14 +326,11 @@ fn loss_values(out: &str) -> Vec<u32> {
 
 #[test]
 fn dropped_echo_gives_no_response() {
-    let test = "dropped_echo_gives_no_response";
-    let Some(ns) = Netns::new(test) else { return };
-    if !ns.nft_input(
-        test,
+    let ns = netns_or_skip!();
+    nft_input_or_skip!(
+        ns,
         "icmp type echo-request drop\nicmpv6 type echo-request drop",
-    ) {
-        return;
-    }
+    );
     for socket in ["raw", "auto"] {
         let o = ns.pinger(&["--socket", socket, "-W", "0.3", "127.0.0.1-3", "::1"]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -334,24 +338,25 @@ fn dropped_echo_gives_no_response() {
         assert_eq!(stdout(&o), want);
         assert!(stderr(&o).contains("0 alive, 0 alive with loss, 4 no response"));
     }
+    // The listing without threads words it the same.
+    let o = ns.pinger(&["--sequential", "-W", "0.3", "::1"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "... pinging  ::1\n::1: no response\n");
 }
 
 #[test]
 fn random_drop_gives_partial_loss_raw() {
-    let test = "random_drop_gives_partial_loss_raw";
-    let Some(ns) = Netns::new(test) else { return };
-    partial_loss(&ns, test, "raw", "127.0.0.1-4", 4);
+    let ns = netns_or_skip!();
+    partial_loss(&ns, "raw", "127.0.0.1-4", 4);
 }
 
 /// Drops half the echo requests at random in `ns`, then pings `v4_range`
 /// (`v4_count` addresses) and ::1 through `socket`: every address must show
 /// a loss strictly between 0 and 100 %. 40 probes each: all or none surviving a fair coin is 2^-39.
-fn partial_loss(ns: &Netns, test: &str, socket: &str, v4_range: &str, v4_count: usize) {
+fn partial_loss(ns: &Netns, socket: &str, v4_range: &str, v4_count: usize) {
     let rules = "icmp type echo-request numgen random mod 2 == 0 drop\n\
                  icmpv6 type echo-request numgen random mod 2 == 0 drop";
-    if !ns.nft_input(test, rules) {
-        return;
-    }
+    nft_input_or_skip!(ns, rules);
     let o = ns.pinger(&[
         "--socket", socket, "-c", "40", "-i", "5ms", "-W", "0.5", v4_range, "::1",
     ]);
@@ -363,12 +368,9 @@ fn partial_loss(ns: &Netns, test: &str, socket: &str, v4_range: &str, v4_count: 
 
 #[test]
 fn raw_socket_never_counts_another_threads_reply() {
-    let test = "raw_socket_never_counts_another_threads_reply";
-    let Some(ns) = Netns::new(test) else { return };
+    let ns = netns_or_skip!();
     // Only 127.0.0.2 is silent; its raw socket still sees every other reply.
-    if !ns.nft_input(test, "ip daddr 127.0.0.2 icmp type echo-request drop") {
-        return;
-    }
+    nft_input_or_skip!(ns, "ip daddr 127.0.0.2 icmp type echo-request drop");
     let o = ns.pinger(&[
         "--socket",
         "raw",
@@ -387,8 +389,7 @@ fn raw_socket_never_counts_another_threads_reply() {
 
 #[test]
 fn datagram_socket_path() {
-    let test = "datagram_socket_path";
-    let Some(ns) = Netns::new(test) else { return };
+    let ns = netns_or_skip!();
     // A fresh namespace refuses datagram ICMP (ping_group_range "1 0").
     // `datagram`, the word --help uses, is the same as `dgram`.
     ns.must(&["sysctl", "-qw", "net.ipv4.ping_group_range=1 0"], "");
@@ -410,9 +411,8 @@ fn datagram_socket_path() {
 
     // The unprivileged case proper: as nobody, auto can only get datagram.
     let o = ns.pinger_as_nobody(&["127.0.0.1-3", "::1"]);
-    if stderr(&o).contains("setpriv") {
-        eprintln!("{test}: skipped the run as nobody: {}", stderr(&o).trim());
-    } else {
+    let no_setpriv = stderr(&o).contains("setpriv");
+    if !no_setpriv {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert_eq!(
             stdout(&o),
@@ -420,19 +420,20 @@ fn datagram_socket_path() {
         );
     }
 
-    partial_loss(&ns, test, "dgram", "127.0.0.1-3", 3);
+    partial_loss(&ns, "dgram", "127.0.0.1-3", 3);
+    if no_setpriv {
+        testkit::skip!("the run as nobody: {}", stderr(&o).trim());
+    }
 }
 
 #[test]
 fn no_permission_is_one_line_exit_1() {
-    let test = "no_permission_is_one_line_exit_1";
-    let Some(ns) = Netns::new(test) else { return };
+    let ns = netns_or_skip!();
     ns.must(&["sysctl", "-qw", "net.ipv4.ping_group_range=1 0"], "");
     // As nobody: neither a datagram nor a raw socket.
     let o = ns.pinger_as_nobody(&["127.0.0.1"]);
     if stderr(&o).contains("setpriv") {
-        eprintln!("{test}: skipped: setpriv failed: {}", stderr(&o).trim());
-        return;
+        testkit::skip!("setpriv failed: {}", stderr(&o).trim());
     }
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let e = stderr(&o);
@@ -447,22 +448,168 @@ fn no_permission_is_one_line_exit_1() {
     assert!(o.stdout.is_empty());
 }
 
+/// `bash -c SCRIPT bash BIN ARGS...`: pinger with limits or redirections.
+fn pinger_in_bash(script: &str, args: &[&str]) -> Output {
+    let mut cmd = Command::new("bash");
+    cmd.args(["-c", script, "bash", BIN]).args(args);
+    run_with_input(&mut cmd, "", Duration::from_secs(60))
+}
+
+/// The thread bound `running at most N threads` announced on stderr.
+fn announced_threads(err: &str) -> usize {
+    err.split_once("running at most ")
+        .and_then(|(_, rest)| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no thread bound in: {err}"))
+}
+
+/// The bound counts the descriptors really in use (it kept 16 in reserve,
+/// so `ulimit -n 20` ran 4 threads and a /24 took 13 s).
 #[test]
 fn low_open_file_limit_lowers_the_thread_bound() {
-    if !icmp_allowed("low_open_file_limit_lowers_the_thread_bound") {
-        return;
+    require_icmp!();
+    for (limit, at_least) in [("40", 30), ("20", 12)] {
+        let script = format!("ulimit -n {limit} && exec \"$@\"");
+        let o = pinger_in_bash(&script, &["-t", "256", "-i", "0", "127.0.0.0/26"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stdout(&o), lines(1, 62, "alive"));
+        let n = announced_threads(&stderr(&o));
+        assert!(
+            (at_least..=limit.parse().unwrap()).contains(&n),
+            "ulimit -n {limit}: {n}"
+        );
     }
-    let mut cmd = Command::new("bash");
-    cmd.args([
+}
+
+/// `--via-ping` with too few descriptors for even one ping: one clear line
+/// before anything runs, not a failure per address.
+#[test]
+fn via_ping_without_descriptors_for_one_ping_is_one_line() {
+    let o = pinger_in_bash("ulimit -n 6 && exec \"$@\"", &["--via-ping", "127.0.0.1-5"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(e.contains("ulimit -n 6") && e.contains("raise it"), "{e}");
+    assert!(o.stdout.is_empty());
+}
+
+/// Output errors: a closed pipe past 64 KiB (`| head`) is quiet and keeps
+/// the exit code, a full disk on stdout is one line and exit 1, and a
+/// stderr that cannot be written is exit 1; all three panicked (exit 101).
+/// A stdout closed at the start (`>&-`) is an error too.
+#[test]
+fn output_errors_never_panic() {
+    require_icmp!();
+    // 2046 lines, about 70 KB: more than a pipe holds.
+    let big = [
         "-c",
-        "ulimit -n 40 && exec \"$0\" -t 256 -i 0 127.0.0.0/26",
-        BIN,
-    ]);
-    let o = run_with_input(&mut cmd, "", Duration::from_secs(60));
+        "1",
+        "-i",
+        "0",
+        "-W",
+        "0.5",
+        "-t",
+        "256",
+        "127.0.0.0/21",
+    ];
+    let o = pinger_in_bash("set -o pipefail; \"$@\" | head -n 1", &big);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), lines(1, 62, "alive"));
+    assert_eq!(stdout(&o), "Status from  127.0.0.1 is alive\n");
     assert!(
-        stderr(&o).contains("running at most 24 threads"),
+        stderr(&o).starts_with("2046 addresses: 2046 alive"),
+        "{}",
+        stderr(&o)
+    );
+    for sequential in [false, true] {
+        let mut args = vec!["-c", "1", "127.0.0.1-2"];
+        if sequential {
+            args.push("--sequential");
+        }
+        let o = pinger_in_bash("exec \"$@\" >/dev/full", &args);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let e = stderr(&o);
+        assert!(
+            e.lines()
+                .any(|l| l == "pinger: cannot write to stdout: No space left on device"),
+            "{e}"
+        );
+        assert!(!e.contains("panicked"), "{e}");
+        let o = pinger_in_bash("exec \"$@\" >&-", &args);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("pinger: cannot write to stdout: Bad file descriptor"),
+            "{}",
+            stderr(&o)
+        );
+        let o = pinger_in_bash("exec \"$@\" 2>/dev/full", &args);
+        assert_eq!(o.status.code(), Some(1), "sequential {sequential}");
+        assert!(o.stderr.is_empty());
+    }
+}
+
+/// The wildcard addresses mean this host: the kernel answers them from
+/// loopback, and ping, fping and --via-ping call them alive.
+#[test]
+fn wildcard_addresses_are_answered_from_loopback() {
+    require_icmp!();
+    let o = pinger(&["-c", "1", "0.0.0.0", "::"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "Status from  0.0.0.0 is alive\nStatus from  :: is alive\n"
+    );
+    // IPv4-mapped in a block and a range: pinged as IPv4.
+    let o = pinger(&["-c", "1", "::ffff:127.0.0.0/126", "::ffff:127.0.0.5-6"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), lines(1, 2, "alive") + &lines(5, 6, "alive"));
+}
+
+/// iputils refuses intervals under 2 ms to users other than root (`-i 0`
+/// flooded 20,000 requests in 0.09 s): so does pinger, before sending.
+#[test]
+fn flood_intervals_are_for_root_only() {
+    for i in ["0", "1ms", "0.0019"] {
+        let args = ["-i", i, "-c", "3", "127.0.0.1"];
+        let o = if testkit::is_root() {
+            let mut cmd = Command::new("setpriv");
+            cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
+                .args(args);
+            let o = run_with_input(&mut cmd, "", Duration::from_secs(60));
+            if stderr(&o).contains("setpriv") {
+                testkit::skip!("setpriv failed: {}", stderr(&o).trim());
+            }
+            o
+        } else {
+            pinger(&args)
+        };
+        assert_eq!(o.status.code(), Some(2), "-i {i}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(e.contains("cannot flood") && e.contains("2 ms"), "{e}");
+        assert!(o.stdout.is_empty());
+    }
+    // 2 ms itself is allowed (it may still lack ICMP permission as nobody).
+    if testkit::is_root() {
+        let o = pinger(&["-i", "2ms", "-c", "2", "127.0.0.1"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+}
+
+/// `--sequential`: python-course's listing without threads, one address
+/// after another, its two lines per address as it goes.
+#[test]
+fn sequential_prints_the_listings_lines() {
+    require_icmp!();
+    let o = pinger(&["--sequential", "-i", "10ms", "127.0.0.20", "127.0.0.22"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "... pinging  127.0.0.20\n127.0.0.20: alive\n\
+         ... pinging  127.0.0.21\n127.0.0.21: alive\n\
+         ... pinging  127.0.0.22\n127.0.0.22: alive\n"
+    );
+    assert!(
+        stderr(&o).starts_with("3 addresses: 3 alive"),
         "{}",
         stderr(&o)
     );
@@ -474,11 +621,8 @@ fn low_open_file_limit_lowers_the_thread_bound() {
 /// in flight count neither way, so the answering addresses show no loss.
 #[test]
 fn ctrl_c_reports_addresses_under_way() {
-    let test = "ctrl_c_reports_addresses_under_way";
-    let Some(ns) = Netns::new(test) else { return };
-    if !ns.nft_input(test, "ip daddr 127.0.0.2 icmp type echo-request drop") {
-        return;
-    }
+    let ns = netns_or_skip!();
+    nft_input_or_skip!(ns, "ip daddr 127.0.0.2 icmp type echo-request drop");
     // 1000 requests 20 ms apart would take 20 s.
     let mut cmd = ns.0.cmd(BIN);
     cmd.args(["-c", "1000", "-i", "20ms", "-W", "0.2", "127.0.0.1-3"]);
@@ -506,9 +650,7 @@ fn ctrl_c_reports_addresses_under_way() {
 /// timeouts count whole ticks, 4 ms at HZ=250).
 #[test]
 fn short_interval_is_kept() {
-    if !icmp_allowed("short_interval_is_kept") {
-        return;
-    }
+    require_icmp!();
     let t0 = std::time::Instant::now();
     // 500 requests: about 0.55 s when 1 ms is kept, 4 s at the 8 ms a
     // clock-tick-rounded wait gave; the bound leaves room for a busy machine.
@@ -528,9 +670,7 @@ fn short_interval_is_kept() {
 /// healthy host with most of its replies lost.
 #[test]
 fn zero_interval_reads_while_sending() {
-    if !icmp_allowed("zero_interval_reads_while_sending") {
-        return;
-    }
+    require_icmp!();
     let o = pinger(&["-c", "3000", "-i", "0", "127.0.0.1", "::1"]);
     assert_eq!(
         stdout(&o),
@@ -538,4 +678,34 @@ fn zero_interval_reads_while_sending() {
         "{}",
         stderr(&o)
     );
+}
+
+/// A sweep running past a second shows its progress on stderr when that is
+/// a terminal (`script` gives it one), never on a pipe.
+#[test]
+fn progress_only_on_a_terminal() {
+    require_icmp!();
+    if Command::new("script").arg("--version").output().is_err() {
+        testkit::skip!("`script` (util-linux) is not available");
+    }
+    // 126 addresses, 32 at a time, each about 0.6 s: about 2.5 s.
+    let args = ["-c", "4", "-i", "0.2", "-t", "32", "127.0.0.0/25"];
+    let o = pinger(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("/126"),
+        "progress on a pipe: {}",
+        stderr(&o)
+    );
+    let line = format!("{BIN} {}", args.join(" "));
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"]);
+    let tty = run_with_input(&mut cmd, "", Duration::from_secs(60));
+    assert!(tty.status.success());
+    let shown = stdout(&tty);
+    assert!(
+        shown.contains("addresses ") && shown.contains("/126 "),
+        "{shown:?}"
+    );
+    assert!(shown.contains("126 addresses: 126 alive"), "{shown:?}");
 }

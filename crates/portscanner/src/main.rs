@@ -36,6 +36,11 @@ struct Cli {
     #[arg(long)]
     all: bool,
 
+    /// Refuse scans of more host x port pairs than this (a guard against
+    /// typos; tool mode keeps a verdict per pair)
+    #[arg(long, value_name = "N", default_value_t = portscanner::DEFAULT_MAX_TARGETS)]
+    max_targets: u64,
+
     /// Resolve host names to IPv4 addresses only
     #[arg(short = '4', conflicts_with = "ipv6")]
     ipv4: bool,
@@ -45,12 +50,16 @@ struct Cli {
     ipv6: bool,
 }
 
+// portscanner.py:64  if __name__ == '__main__':
+// portscanner.py:65  main()
 fn main() {
     std::process::exit(try_main())
 }
 
 fn try_main() -> i32 {
     let cli: Cli = common::cli::parse();
+    // portscanner.py:48  host = sys.argv[1]
+    // (and MAXTHREADS, portscanner.py:13, from the last argument)
     let (hosts, maxthreads) = spec::split_positionals(&cli.args).unwrap_or_else(|e| usage_error(e));
     let family = match (cli.ipv4, cli.ipv6) {
         (true, _) => Family::V4,
@@ -79,6 +88,14 @@ fn try_main() -> i32 {
             return EXIT_FAILURE;
         }
     };
+    let pairs = hosts.len() as u64 * ports.len() as u64;
+    if pairs > cli.max_targets {
+        usage_error(format_args!(
+            "that is {pairs} host x port pairs, more than --max-targets {}; \
+             raise --max-targets if you really mean to scan them all",
+            cli.max_targets
+        ));
+    }
     let cfg = Config {
         hosts,
         ports,

@@ -53,8 +53,13 @@ impl Prober {
     }
 
     /// Connects to `addr` once with a fresh socket. `stopping` is polled
-    /// while backing off.
+    /// while backing off. The tutorial scanner's connect (Matloff 4.2):
+    // portscanner.py:21  s = socket.socket(socket.AF_INET,socket.SOCK_STREAM)
+    // portscanner.py:22  try:
+    // portscanner.py:23  s.connect((self.host, self.threadnum))
+    // portscanner.py:25  s.close()
     pub fn check(&self, addr: SocketAddr, stopping: &dyn Fn() -> bool) -> Result<Outcome, Stop> {
+        // The spare (and its socket) is dropped, so closed, on return.
         self.check_reusing(addr, &mut self.spare(), stopping)
     }
 
@@ -136,7 +141,7 @@ impl Prober {
                     Err(e) => e,
                 };
             let after = self.open_sockets.fetch_sub(1, Ordering::SeqCst) - 1;
-            if !is_out_of_fds(&err) {
+            if !common::net::is_out_of_files(&err) {
                 return Ok(Err(err));
             }
             // None of ours open before or after the attempt, three times
@@ -204,7 +209,7 @@ fn connect(
     let target = SockAddr::from(addr);
     let first = timeout.min(FIRST_SLICE);
     let mut slice_now = first;
-    let result = connect_slices(socket, &target, addr, deadline, &mut slice_now, stopping);
+    let result = connect_slices(socket, &target, deadline, &mut slice_now, stopping);
     if slice_now != first && matches!(result, Ok(Verdict::Refused)) {
         // Kept for the next check, which starts with a short slice again
         // (if this fails, that check only sees an ICMP error a slice later).
@@ -217,22 +222,22 @@ fn connect(
 fn connect_slices(
     socket: &Socket,
     target: &SockAddr,
-    addr: SocketAddr,
     deadline: Instant,
     slice_now: &mut Duration,
     stopping: &dyn Fn() -> bool,
 ) -> io::Result<Verdict> {
     // Linux: a connect that hits SO_SNDTIMEO fails with EINPROGRESS, and
     // later calls during the same handshake with EALREADY.
-    const EALREADY: i32 = 114;
-    const EINPROGRESS: i32 = 115;
     loop {
         match socket.connect(target) {
             // Connecting from an ephemeral port to itself completes a
             // handshake with nobody (TCP simultaneous open): the port has no
             // listener. The socket is connected (to itself), so it cannot be
-            // reused.
-            Ok(()) if socket.local_addr()?.as_socket() == Some(addr) => {
+            // reused. Compared with the peer the kernel chose, not with
+            // `addr`: a wildcard target (`0.0.0.0`, `::`) is connected to
+            // loopback, so the self-connect's both ends are 127.0.0.1:P
+            // (nmap, which compares with the target, reports such a port open).
+            Ok(()) if is_self_connect(socket)? => {
                 return Ok(Verdict::Other(Outcome::Closed));
             }
             Ok(()) => return Ok(Verdict::Other(Outcome::Open)),
@@ -243,10 +248,7 @@ fn connect_slices(
             }
             // A slice ran out, or a signal (Ctrl-C) cut it short: the
             // handshake goes on in the kernel; wait for it again.
-            Err(e)
-                if matches!(e.raw_os_error(), Some(EINPROGRESS | EALREADY))
-                    || e.kind() == io::ErrorKind::Interrupted =>
-            {
+            Err(e) if common::net::is_in_progress(&e) || e.kind() == io::ErrorKind::Interrupted => {
                 // The handshake is still under way in the kernel, so the
                 // socket is not reusable whatever the error says.
                 match socket.take_error()? {
@@ -300,12 +302,9 @@ impl Drop for Spare<'_> {
     }
 }
 
-/// `EMFILE` (this process) or `ENFILE` (the whole system): no port verdict.
-fn is_out_of_fds(e: &io::Error) -> bool {
-    // Linux errno values; std has no ErrorKind for them.
-    const ENFILE: i32 = 23;
-    const EMFILE: i32 = 24;
-    matches!(e.raw_os_error(), Some(EMFILE | ENFILE))
+/// Whether a connected socket's two ends are the same address and port.
+fn is_self_connect(socket: &Socket) -> io::Result<bool> {
+    Ok(socket.local_addr()?.as_socket() == socket.peer_addr()?.as_socket())
 }
 
 #[cfg(test)]

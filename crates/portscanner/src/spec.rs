@@ -3,7 +3,8 @@
 //! Every parser returns a one-line message on bad input; `main` prints it and
 //! exits 2.
 
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use common::net::HostError;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 /// The tutorial's ports: `range(1, 100)`.
@@ -101,6 +102,13 @@ pub fn split_positionals(args: &[String]) -> Result<(&[String], Option<usize>), 
                 )),
             }
         }
+        // `127.0.0.1 1.5`: a mistyped MAXTHREADS, not the host 1.0.0.5.
+        [hosts @ .., last] if !hosts.is_empty() && common::net::is_legacy_numeric(last) => {
+            Err(format!(
+                "MAXTHREADS must be a whole number from 1 to {MAX_THREADS}, not '{last}' \
+                 (nor is it an IPv4 address: those have four decimal parts)"
+            ))
+        }
         _ => Ok((args, None)),
     }
 }
@@ -116,37 +124,35 @@ pub enum Family {
 
 /// Resolves one host to the address to scan. Literals (`::1`, `[::1]`,
 /// `127.0.0.1`) are used as given; names take their first IPv4 address unless
-/// `family` says otherwise, as nmap does.
+/// `family` says otherwise, as nmap does. Legacy numeric forms (`127.1`,
+/// `0x7f.1`, `5`), which the C resolver would read as addresses nobody
+/// meant, are refused ([`common::net::resolve`]).
 pub fn resolve(host: &str, family: Family) -> Result<IpAddr, String> {
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
     let fits = |ip: &IpAddr| match family {
         Family::Any => true,
         Family::V4 => ip.is_ipv4(),
         Family::V6 => ip.is_ipv6(),
     };
-    if bare.is_empty() {
-        return Err("empty host name".into());
-    }
-    if let Ok(ip) = bare.parse::<IpAddr>() {
+    if let Some(ip) = common::net::parse_ip(host) {
         return if fits(&ip) {
             Ok(ip)
         } else {
             Err(format!("{host} is not an {} address", fam_name(family)))
         };
     }
-    let addrs: Vec<SocketAddr> = (bare, 0)
-        .to_socket_addrs()
-        .map_err(|e| format!("unknown host '{host}': {e}"))?
-        .collect();
+    let addrs = common::net::resolve(host, 0).map_err(|e| match e {
+        HostError::BadAddress(_) if !host.contains(':') => format!(
+            "{e} (write all four decimal parts, e.g. 127.0.0.1; forms such as 127.1 \
+             or 0x7f.1 are refused)"
+        ),
+        e => e.to_string(),
+    })?;
     let pick = match family {
         Family::Any => addrs.iter().find(|a| a.is_ipv4()).or_else(|| addrs.first()),
         _ => addrs.iter().find(|a| fits(&a.ip())),
     };
     pick.map(SocketAddr::ip).ok_or_else(|| match family {
-        Family::Any => format!("unknown host '{host}': no addresses"),
+        Family::Any => format!("'{host}' has no address"),
         _ => format!("host '{host}' has no {} address", fam_name(family)),
     })
 }
@@ -209,6 +215,12 @@ mod tests {
         assert!(split_positionals(&v(&["h", "99999999999999999999999"])).is_err());
         assert!(split_positionals(&v(&["h", "10000"])).is_ok());
         assert!(split_positionals(&v(&["h", "10001"])).is_err());
+        for typo in ["1.5", "0x10", "1.2.3"] {
+            let e = split_positionals(&v(&["127.0.0.1", typo])).unwrap_err();
+            assert!(e.contains("MAXTHREADS"), "{typo}: {e}");
+        }
+        let a = v(&["127.0.0.1", "10.0.0.1"]);
+        assert_eq!(split_positionals(&a).unwrap(), (&a[..], None));
     }
 
     #[test]
@@ -220,6 +232,18 @@ mod tests {
         );
         assert!(resolve("::1", Family::V4).is_err());
         assert!(resolve("", Family::Any).is_err());
+        // What the C resolver would read as 0.0.0.5, 1.0.0.5, 127.0.0.1.
+        for legacy in [
+            "5",
+            "1.5",
+            "0x7f.1",
+            "0177.0.0.1",
+            "127.000.0.1",
+            "2130706433",
+        ] {
+            let e = resolve(legacy, Family::Any).unwrap_err();
+            assert!(e.contains("not a valid IPv4 address"), "{legacy}: {e}");
+        }
         // Unknown names are tested inside a network namespace (tests/netns.rs),
         // so that the failed lookup sends nothing off the machine.
     }

@@ -8,12 +8,11 @@
 //! number of connects in flight is the number of threads, so MAXTHREADS also
 //! bounds the file descriptors used (one socket per thread).
 
-use crate::Ending;
 use crate::probe::{Outcome, Prober, Stop};
+use crate::{Ending, Targets};
 use common::Shutdown;
-use std::io::{IsTerminal, Write};
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -37,7 +36,7 @@ pub enum Show {
 /// Scans `targets` with `threads` threads, prints the result lines and the
 /// summary to stdout, and says how the run ended.
 pub fn run(
-    targets: &[SocketAddr],
+    targets: &Targets,
     threads: usize,
     timeout: Duration,
     show: Show,
@@ -46,9 +45,9 @@ pub fn run(
     let t0 = Instant::now();
     let prober = Prober::new(timeout);
     let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let open = AtomicUsize::new(0);
-    let finished = AtomicBool::new(false);
+    // On a terminal, past a second: done/total, rate and ETA on stderr.
+    let progress = common::progress::Progress::new("ports", targets.len() as u64, shutdown);
+    let done = progress.counter();
     let fatal: OnceLock<String> = OnceLock::new();
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(
         std::iter::repeat_with(|| None)
@@ -72,17 +71,14 @@ pub fn run(
         let mut spare = prober.spare();
         while !stopping() {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&addr) = targets.get(i) else { break };
+            let Some(addr) = targets.get(i) else { break };
             busy[k].store(now_ns(), Ordering::Relaxed);
             let checked = prober.check_reusing(addr, &mut spare, &stopping);
             busy[k].store(0, Ordering::Relaxed);
             match checked {
                 Ok(outcome) => {
-                    if matches!(outcome, Outcome::Open) {
-                        open.fetch_add(1, Ordering::Relaxed);
-                    }
                     mine.push((i, outcome));
-                    done.fetch_add(1, Ordering::Relaxed);
+                    done.add(1);
                 }
                 Err(Stop::OutOfFds(msg)) => {
                     let _ = fatal.set(msg);
@@ -97,9 +93,6 @@ pub fn run(
     };
 
     std::thread::scope(|s| {
-        if std::io::stderr().is_terminal() {
-            s.spawn(|| progress(targets.len(), &done, &open, &finished, t0));
-        }
         // Start a few workers and double them while most are stuck in slow
         // connects, up to `wanted`. Refused connects on a near host take
         // microseconds and a handful of threads keep both cores busy (more
@@ -107,6 +100,8 @@ pub fn run(
         // and then only many threads help.
         let mut workers = Vec::with_capacity(wanted);
         let mut target = wanted.min(RAMP_START);
+        // Lowered, for good, to what the system let us start.
+        let mut most = wanted;
         loop {
             while workers.len() < target {
                 let k = workers.len();
@@ -116,13 +111,16 @@ pub fn run(
                     .spawn_scoped(s, move || worker(k));
                 match spawned {
                     Ok(h) => workers.push(h),
-                    // Fewer threads than asked (ulimit -u): scan with those.
+                    // Fewer threads than asked (ulimit -u): say so once and
+                    // scan with those; trying again every tick would only
+                    // repeat the warning (thousands of lines).
                     Err(e) if !workers.is_empty() => {
                         common::cli::warn(format_args!(
                             "started only {} of {wanted} threads: {e}",
                             workers.len()
                         ));
                         target = workers.len();
+                        most = target;
                     }
                     Err(e) => {
                         let _ = fatal.set(format!("cannot start a thread: {e}"));
@@ -130,7 +128,7 @@ pub fn run(
                     }
                 }
             }
-            if target == wanted || workers.is_empty() {
+            if target == most || workers.is_empty() {
                 break;
             }
             std::thread::sleep(RAMP_TICK);
@@ -145,15 +143,15 @@ pub fn run(
                 .filter(|&since| since != 0 && now.saturating_sub(since) > slow)
                 .count();
             if stuck * 2 >= workers.len() {
-                target = (workers.len() * 2).min(wanted);
+                target = (workers.len() * 2).min(most);
             }
         }
         for w in workers {
             // A worker that panicked loses its results; the others still count.
             let _ = w.join();
         }
-        finished.store(true, Ordering::Relaxed);
     });
+    progress.finish();
     // The scope has joined every thread, so `results` is complete.
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     report(targets, &results, show, t0.elapsed());
@@ -171,42 +169,14 @@ pub fn run(
     }
 }
 
-/// A `checked/total` line on stderr, redrawn in place five times a second.
-fn progress(
-    total: usize,
-    done: &AtomicUsize,
-    open: &AtomicUsize,
-    finished: &AtomicBool,
-    t0: Instant,
-) {
-    let mut shown = false;
-    loop {
-        let d = done.load(Ordering::Relaxed);
-        if d >= total || finished.load(Ordering::Relaxed) {
-            break;
-        }
-        // Scans that end within a second never draw it.
-        if t0.elapsed() > Duration::from_secs(1) {
-            let pct = d * 100 / total.max(1);
-            eprint!(
-                "\r{d}/{total} checked ({pct}%), {} open",
-                open.load(Ordering::Relaxed)
-            );
-            shown = true;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    if shown {
-        eprint!("\r\x1b[K");
-    }
-}
-
 /// Prints the per-port lines in scan order (hosts as given, ports ascending)
 /// and the summary line.
-fn report(targets: &[SocketAddr], results: &[Option<Outcome>], show: Show, took: Duration) {
+fn report(targets: &Targets, results: &[Option<Outcome>], show: Show, took: Duration) {
     let (mut open, mut closed, mut filtered, mut errors) = (0, 0, 0, 0);
     let mut first_error = None;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // Errors are recorded for `common::out::finish`; EPIPE stays quiet.
+    let mut out = common::out::stdout();
+    let mut written = Ok(());
     for (addr, r) in targets.iter().zip(results) {
         let Some(r) = r else { continue };
         let word = match r {
@@ -228,16 +198,18 @@ fn report(targets: &[SocketAddr], results: &[Option<Outcome>], show: Show, took:
                 format!("error: {e}")
             }
         };
-        if show == Show::All || matches!(r, Outcome::Open) {
-            let _ = writeln!(out, "{addr} {word}");
+        if (show == Show::All || matches!(r, Outcome::Open)) && written.is_ok() {
+            written = writeln!(out, "{addr} {word}");
         }
     }
-    let _ = writeln!(
-        out,
-        "{open} open, {closed} closed, {filtered} filtered, {errors} errors in {:.2} s",
-        took.as_secs_f64()
-    );
-    let _ = out.flush();
+    let written = written.and_then(|()| {
+        writeln!(
+            out,
+            "{open} open, {closed} closed, {filtered} filtered, {errors} errors in {:.2} s",
+            took.as_secs_f64()
+        )
+    });
+    let _ = written.and_then(|()| out.flush());
     drop(out);
     if let (Show::Open, Some(first)) = (show, first_error) {
         common::cli::warn(format_args!("{errors} errors, the first: {first}"));

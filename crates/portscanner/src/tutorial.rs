@@ -1,27 +1,48 @@
-//! Tutorial mode: a thread per port, at most MAXTHREADS alive, main waiting
-//! on an [`Event`] when at the limit (matloff-threads-tutorial.md lines 625-753).
+//! Tutorial mode: Matloff 4.2 "Event Example" (PDF p. 13), `portscanner.py`
+//! line for line. A thread per port, at most MAXTHREADS alive; main waits on
+//! an [`Event`] when at the limit. Anchors (`// portscanner.py:N  ...`) sit
+//! next to each line's Rust twin, quoting the listing as printed.
 //!
 //! The shape is the tutorial's: a lock-guarded list of live scanners; main
 //! prints `attempting check`, and if the list is full prints `need to wait` and
 //! waits on the event; a scanner that leaves the list at MAXTHREADS-1 does
 //! `set()` then `clear()`. Two wake-ups can be lost on the way:
 //!
-//! 1. `set(); clear()` (lines 683-684) runs before the woken main looks at
-//!    the flag. A plain `while !flag { condvar.wait() }` sees it false and
-//!    sleeps forever; [`common::Event`] counts generations, so a parked
-//!    waiter returns. (Python's `Event.wait` returns on the notify, so this
-//!    trap is Rust's.)
-//! 2. The tutorial releases the list lock *before* it calls `wait()` (lines
-//!    727-730). If the last scanner leaves in that gap, its `set()` comes
-//!    before anyone waits and no later exit brings the count back to
-//!    MAXTHREADS-1: with MAXTHREADS 1, main then waits forever. (CPython
-//!    rarely loses this race, as main usually keeps the GIL across the gap;
-//!    real threads lose it.) Main here waits with a short timeout and
-//!    re-reads the list, so a lost `set()` costs [`RECHECK`], not the run.
+//! 1. `set(); clear()` (portscanner.py:34-35) runs before the woken main
+//!    looks at the flag. A plain `while !flag { condvar.wait() }` sees it
+//!    false and sleeps forever; [`common::Event`] counts generations, so a
+//!    parked waiter returns. (Python's `Event.wait` returns on the notify, so
+//!    this trap is Rust's.)
+//! 2. The tutorial's own: main releases the list lock *before* it calls
+//!    `wait()` (portscanner.py:56-57). The list is full then (MAXTHREADS
+//!    scanners), so whichever scanner leaves first takes the count to
+//!    MAXTHREADS-1; if it does so inside that gap, its `set()` comes before
+//!    anyone waits and is heard by nobody. Main adds no scanner while it
+//!    waits, so the count only falls from there and never meets MAXTHREADS-1
+//!    again: main waits forever, for any MAXTHREADS, not only 1. (Python 2.7
+//!    loses the race too: 2 of 6 runs of `portscanner.py 127.0.0.1 1` hung
+//!    in a namespace here; the GIL only makes it rarer with more threads.)
+//!    Main here waits at most [`RECHECK`] on the event and re-reads the list,
+//!    so a lost `set()` costs 20 ms, not the run.
+//!
+//! What else differs from the listing, and why:
+//! - Main re-checks the count after a wake-up (a loop, not the listing's one
+//!   `wait()`), which is what makes the timed re-read above safe.
+//! - The list is a `Mutex<Vec<_>>`, so it cannot be read unlocked: the
+//!   listing prints it without the lock (portscanner.py:44), this port locks
+//!   to print.
+//! - The listing joins `scanner.tlist` (portscanner.py:61-62) while the
+//!   scanners remove themselves from it, so it joins only some of them; here
+//!   every thread is joined, the finished ones as the scan goes (an exited
+//!   thread keeps its stack mapped until joined).
+//! - `need to wait` is common in Rust runs and rare in Python's: the GIL
+//!   lets a scanner finish its loopback connect before main runs again, so
+//!   the list seldom fills (`portscanner.py 127.0.0.1 5`: no `need to wait`
+//!   in 6 runs; this port: about 10 per run). The Rust scanners really run
+//!   at once.
 
-use crate::Ending;
-use crate::out::Out;
 use crate::probe::{Outcome, Prober, Stop};
+use crate::{Ending, Targets};
 use common::{Event, Shutdown};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -43,12 +64,18 @@ struct Entry {
     ident: Option<u64>,
 }
 
+/// The listing's class attributes of `scanner`, shared by main and the
+/// scanners.
+// portscanner.py:11  class scanner(threading.Thread):
 struct Scanners {
+    // portscanner.py:12  tlist = [] # list of all current scanner threads
+    // portscanner.py:15  lck = threading.Lock() # lock to guard tlist
     tlist: Mutex<Vec<Entry>>,
+    // portscanner.py:14  evnt = threading.Event() # event to signal OK to create more threads
     evnt: Event,
+    // portscanner.py:13  maxthreads = int(sys.argv[2]) # max number of threads we're allowing
     maxthreads: usize,
     prober: Prober,
-    out: Out,
     /// Set once when descriptors or threads run out for good.
     fatal: OnceLock<String>,
     /// Checks that reached a verdict (Ctrl-C cuts the others short).
@@ -59,7 +86,7 @@ struct Scanners {
 /// alive, printing the tutorial's lines. They name a target by its port, or
 /// by `addr:port` when `several_hosts`.
 pub fn run(
-    targets: &[SocketAddr],
+    targets: &Targets,
     several_hosts: bool,
     maxthreads: usize,
     timeout: Duration,
@@ -70,16 +97,16 @@ pub fn run(
         evnt: Event::new(),
         maxthreads,
         prober: Prober::new(timeout),
-        out: Out::default(),
         fatal: OnceLock::new(),
         checked: AtomicUsize::new(0),
     });
-    {
-        // Ctrl-C must also wake a main parked on the event.
+    // Ctrl-C must also wake a main parked on the event; the hook (and its
+    // `Arc`) goes when the run ends.
+    let _wake_main = {
         let sc = Arc::clone(&sc);
-        shutdown.on_trigger(move || sc.evnt.set());
-    }
-    let stopping = || shutdown.is_triggered() || sc.fatal.get().is_some() || sc.out.is_broken();
+        shutdown.on_trigger_scoped(move || sc.evnt.set())
+    };
+    let stopping = || shutdown.is_triggered() || sc.fatal.get().is_some() || common::out::closed();
     let label = |addr: &SocketAddr| {
         if several_hosts {
             addr.to_string()
@@ -90,17 +117,26 @@ pub fn run(
 
     let mut handles: Vec<JoinHandle<()>> = Vec::new();
     // Scanner `k` is Python's `Thread-{k+1}`.
-    'ports: for (k, &addr) in targets.iter().enumerate() {
+    // portscanner.py:47  def main():
+    // portscanner.py:49  for i in range (1, 100):
+    'ports: for (k, addr) in targets.iter().enumerate() {
         if stopping() {
             break;
         }
         let l = label(&addr);
+        // portscanner.py:50  scanner.lck.acquire()
         let mut list = sc.lock();
-        sc.out.line(format_args!("{l}: attempting check"));
+        // portscanner.py:51  print "%d: attempting check" % i
+        common::outln!("{l}: attempting check");
+        // portscanner.py:53  if len(scanner.tlist) >= scanner.maxthreads:
         if list.len() >= sc.maxthreads {
-            sc.out.line(format_args!("{l}: need to wait"));
+            // portscanner.py:55  print "%d: need to wait" % i
+            common::outln!("{l}: need to wait");
             while list.len() >= sc.maxthreads {
+                // portscanner.py:56  scanner.lck.release()
                 drop(list);
+                // portscanner.py:57  scanner.evnt.wait()
+                // Timed: a `set()` that came in the gap above is lost.
                 sc.evnt.wait_timeout(RECHECK);
                 if stopping() {
                     break 'ports;
@@ -108,7 +144,10 @@ pub fn run(
                 list = sc.lock();
             }
         }
+        // portscanner.py:58  else:
+        // portscanner.py:59  scanner.lck.release()
         drop(list);
+        // portscanner.py:60  scanner.newthread(i,host)
         match newthread(&sc, k + 1, addr, l, shutdown) {
             Some(h) => handles.push(h),
             None => break,
@@ -121,6 +160,8 @@ pub fn run(
             join_all(done);
         }
     }
+    // portscanner.py:61  for sc in scanner.tlist:
+    // portscanner.py:62  sc.join()
     join_all(handles);
     if let Some(msg) = sc.fatal.get() {
         Ending::Failed(msg.clone())
@@ -143,6 +184,8 @@ fn join_all(handles: Vec<JoinHandle<()>>) {
 
 /// Appends scanner `num` to the list and starts it (the tutorial's
 /// `newthread`). `None` if no thread could be started.
+// portscanner.py:37  def newthread (pn, hst):
+// portscanner.py:45  newthread = staticmethod(newthread)
 fn newthread(
     sc: &Arc<Scanners>,
     num: usize,
@@ -150,10 +193,15 @@ fn newthread(
     l: String,
     shutdown: &Shutdown,
 ) -> Option<JoinHandle<()>> {
+    // portscanner.py:38  scanner.lck.acquire()
+    // portscanner.py:39  sc = scanner(pn,hst)
+    // portscanner.py:40  scanner.tlist.append(sc)
+    // portscanner.py:41  scanner.lck.release()
     sc.lock().push(Entry { num, ident: None });
     let since = Instant::now();
     let handle = loop {
         let (sc2, l2, shutdown2) = (Arc::clone(sc), l.clone(), shutdown.clone());
+        // portscanner.py:42  sc.start()
         let spawned = std::thread::Builder::new()
             .name(format!("Thread-{num}"))
             .stack_size(128 * 1024)
@@ -177,40 +225,60 @@ fn newthread(
         me.ident = Some(ident);
     }
     drop(list);
-    sc.out.line(format_args!("{l}: starting check"));
+    // portscanner.py:43  print "%d: starting check" % pn
+    common::outln!("{l}: starting check");
+    // Locked: the listing reads the list without the lock here.
     let list = sc.lock();
-    sc.out
-        .line(format_args!("{l}: now active -- {}", show(&list)));
+    // portscanner.py:44  print "%d: now active --" % pn, scanner.tlist
+    common::outln!("{l}: now active -- {}", show(&list));
     Some(handle)
 }
 
-/// The body of one scanner thread (the tutorial's `scanner.run`).
+/// The body of one scanner thread (the tutorial's `scanner.run`). Its
+/// `num` and `addr` are the listing's `threadnum` and `host`.
+// portscanner.py:16  def __init__(self,tn,host):
+// portscanner.py:17  threading.Thread.__init__(self)
+// portscanner.py:18  self.threadnum = tn # thread ID/port number
+// portscanner.py:19  self.host = host # checking ports on this host
+// portscanner.py:20  def run(self):
 fn scan(sc: &Scanners, num: usize, addr: SocketAddr, l: &str, shutdown: &Shutdown) {
     let stopping = || shutdown.is_triggered() || sc.fatal.get().is_some();
+    // The socket, `try:` and connect of portscanner.py:21-25 are
+    // `Prober::check` (with a timeout, see probe.rs).
     let checked = sc.prober.check(addr, &stopping);
     if checked.is_ok() {
         sc.checked.fetch_add(1, Ordering::SeqCst);
     }
     match checked {
-        Ok(Outcome::Open) => sc.out.line(format_args!("{l}: successfully connected")),
-        Ok(_) => sc.out.line(format_args!("{l}: connection failed")),
+        // portscanner.py:24  print "%d: successfully connected" % self.threadnum
+        Ok(Outcome::Open) => common::outln!("{l}: successfully connected"),
+        // portscanner.py:26  except:
+        // portscanner.py:27  print "%d: connection failed" % self.threadnum
+        Ok(_) => common::outln!("{l}: connection failed"),
         Err(Stop::OutOfFds(msg)) => {
             let _ = sc.fatal.set(msg);
         }
         Err(Stop::Interrupted) => {}
     }
+    // portscanner.py:30  scanner.lck.acquire()
     let mut list = sc.lock();
+    // portscanner.py:31  scanner.tlist.remove(self)
     list.retain(|t| t.num != num);
-    sc.out
-        .line(format_args!("{l}: now active -- {}", show(&list)));
+    // portscanner.py:32  print "%d: now active --" % self.threadnum, scanner.tlist
+    common::outln!("{l}: now active -- {}", show(&list));
+    // portscanner.py:33  if len(scanner.tlist) == scanner.maxthreads-1:
     if list.len() == sc.maxthreads - 1 {
+        // portscanner.py:34  scanner.evnt.set()
         sc.evnt.set();
+        // portscanner.py:35  scanner.evnt.clear()
         sc.evnt.clear();
     }
     if sc.fatal.get().is_some() {
         // Wake main for good so it notices and stops.
         sc.evnt.set();
     }
+    // portscanner.py:36  scanner.lck.release()
+    drop(list);
 }
 
 /// Python's `repr` of the list of scanner threads.

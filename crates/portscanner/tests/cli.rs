@@ -1,14 +1,12 @@
 //! The binary outside any namespace: argument errors, and scans of only the
 //! ports this test opened itself (listening ones, and ones it bound and closed).
 
-mod support;
-
+use crate::support::{BIN, outcome, run_bounded, text};
 use socket2::{Domain, Socket, Type};
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::Command;
 use std::time::Duration;
-use support::{BIN, outcome, run_bounded, text};
 
 const LIMIT: Duration = Duration::from_secs(60);
 
@@ -177,4 +175,47 @@ fn open_lists_only_open_ports_sorted() {
     assert_eq!(lines[..lines.len() - 1], want);
     let summary = "20 open, 20 closed, 0 filtered, 0 errors in ";
     assert!(lines[lines.len() - 1].starts_with(summary), "{out}");
+}
+
+/// `bash -c SCRIPT bash BIN ARGS...`: the scanner with redirections of its own.
+fn run_redirected(script: &str, args: &[&str]) -> (i32, String, String) {
+    let mut cmd = Command::new("bash");
+    cmd.args(["-c", script, "bash", BIN]).args(args);
+    outcome(run_bounded(&mut cmd, LIMIT))
+}
+
+/// A full disk is one line and exit 1 in both modes (it was exit 0 with
+/// nothing written), and so is a stdout closed before the start (`>&-`); a
+/// reader that goes away (`| head`) is quiet and keeps the exit code.
+#[test]
+fn output_errors_are_one_line_and_exit_1_but_epipe_is_quiet() {
+    let (_keep, open, closed) = own_ports(20);
+    let all: BTreeSet<u16> = open.union(&closed).copied().collect();
+    let ports = list(&all);
+    for mode in ["--all", "--open", "--tutorial"] {
+        let mut args = vec!["-p", &ports, "127.0.0.1", "4"];
+        if mode != "--tutorial" {
+            args.insert(0, mode);
+        }
+        let (code, out, err) = run_redirected("exec \"$@\" >/dev/full", &args);
+        assert_eq!(code, 1, "{mode}: {out}{err}");
+        assert_eq!(err.lines().count(), 1, "{mode}: {err}");
+        assert!(
+            err.trim() == "portscanner: cannot write to stdout: No space left on device",
+            "{mode}: {err}"
+        );
+        let (code, _, err) = run_redirected("exec \"$@\" >&-", &args);
+        assert_eq!(code, 1, "{mode}: {err}");
+        assert_eq!(
+            err.trim(),
+            "portscanner: cannot write to stdout: Bad file descriptor",
+            "{mode}"
+        );
+        // head exits after one line; the scanner's next write gets EPIPE.
+        let (code, out, err) =
+            run_redirected("\"$@\" | head -n 1; exit \"${PIPESTATUS:-0}\"", &args);
+        assert_eq!(code, 0, "{mode}: {err}");
+        assert_eq!(out.lines().count(), 1, "{mode}: {out}");
+        assert!(err.is_empty(), "{mode}: {err}");
+    }
 }

@@ -1,9 +1,8 @@
 use clap::Parser;
 use common::Shutdown;
 use common::cli::{self, EXIT_INTERRUPTED};
+use common::{errln, out, outln};
 use primes::{MAX_THREADS, SEGMENTED_MAX_N, SEGMENTED_MAX_SPAN, Span, list, segmented, tutorial};
-use std::io::Write;
-use std::sync::Mutex;
 
 /// Matloff's threaded prime sieve (primes.py N NTHREADS), plus a fast
 /// segmented sieve. Prints one line per thread and then the count.
@@ -31,6 +30,13 @@ struct Cli {
     /// [default: the L2 cache, or 64 with --list; at most 8192].
     #[arg(long, value_name = "KIB", value_parser = clap::value_parser!(u32).range(1..=8192))]
     segment_kib: Option<u32>,
+    /// Write a Chrome trace of the run to FILE: a span per value of k, one
+    /// row per thread (open it with `timeline FILE` or ui.perfetto.dev).
+    #[arg(long, value_name = "FILE")]
+    trace: Option<std::path::PathBuf>,
+    /// At the end, chart on stderr what each thread did when.
+    #[arg(long)]
+    timeline: bool,
 }
 
 fn main() {
@@ -38,8 +44,11 @@ fn main() {
 }
 
 fn try_main() -> i32 {
-    check_std_streams();
     let cli: Cli = cli::parse();
+    if out::closed() {
+        // `>&-`: nothing could be written, so do not sieve for nobody.
+        return out::finish(0);
+    }
     let threads = cli
         .nthreads
         .unwrap_or_else(|| num_cpus::get().clamp(1, MAX_THREADS));
@@ -69,99 +78,41 @@ fn try_main() -> i32 {
     if !segmented && cli.segment_kib.is_some() {
         cli::usage_error("--segment-kib needs --segmented");
     }
+    if segmented && (cli.trace.is_some() || cli.timeline) {
+        cli::usage_error("--trace and --timeline work in tutorial mode only (for now)");
+    }
     let shutdown = match Shutdown::install() {
         Ok(s) => s,
         Err(e) => cli::fail(format!("cannot install the Ctrl-C handler: {e}")),
     };
-    if cli.list {
-        // The writer may sit in write(2) on a pipe nobody reads (`| less`
-        // left waiting); a signal does not end that call, so give the run a
-        // moment to stop by itself, then leave without it.
-        shutdown.on_trigger(|| {
-            let _ = std::thread::Builder::new().spawn(|| {
-                std::thread::sleep(std::time::Duration::from_secs(3));
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "{}: interrupted; stdout is not being read, so no count",
-                    cli::program_name()
-                );
-                std::process::exit(EXIT_INTERRUPTED);
-            });
-        });
-    }
+    // The --list writer may sit in write(2) on a pipe nobody reads (`|
+    // less` left waiting); a signal does not end that call, so the run has
+    // a moment to stop by itself, then the process leaves without it.
+    let _stuck_writer = cli.list.then(|| {
+        shutdown.exit_on_trigger_after(std::time::Duration::from_secs(3), || {
+            "interrupted; stdout is not being read, so no count".into()
+        })
+    });
     if segmented {
         run_segmented(&cli, from.unwrap_or(0), threads, &shutdown)
     } else {
-        run_tutorial(n, threads, &shutdown)
-    }
-}
-
-/// A closed stdout or stderr (`>&-`, `2>&-`) is an error, exit 1;
-/// otherwise a run would "succeed" with its output gone. (primes reads no
-/// input, so a closed stdin changes nothing; and refusing it would refuse
-/// the read-write `/dev/null` that service managers give as stdin, which
-/// looks the same.)
-fn check_std_streams() {
-    if closed_at_start(2) {
-        std::process::exit(1); // nowhere left to say why
-    }
-    if closed_at_start(1) {
-        cli::fail("stdout is closed");
-    }
-}
-
-/// Whether standard descriptor `fd` was closed when the program started.
-/// Rust's runtime reopens a closed 0, 1 or 2 on `/dev/null` before `main`,
-/// read-write; a shell's own `>/dev/null` or `</dev/null` opens it one
-/// way only. So: `/dev/null` opened O_RDWR means closed (`1<>/dev/null`
-/// would be taken for closed too). Without /proc, nothing can be told.
-fn closed_at_start(fd: u32) -> bool {
-    let is_null = std::fs::read_link(format!("/proc/self/fd/{fd}"))
-        .is_ok_and(|p| p == std::path::Path::new("/dev/null"));
-    let flags = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")).ok();
-    let flags = flags.as_deref().and_then(|info| {
-        let line = info.lines().find(|l| l.starts_with("flags:"))?;
-        u32::from_str_radix(line["flags:".len()..].trim(), 8).ok()
-    });
-    const O_ACCMODE: u32 = 0o3;
-    const O_RDWR: u32 = 0o2;
-    is_null && flags.is_some_and(|f| f & O_ACCMODE == O_RDWR)
-}
-
-/// The first error writing a report line to stdout, for [`stdout_checked`].
-static STDOUT_ERROR: Mutex<Option<std::io::Error>> = Mutex::new(None);
-
-/// Prints a report line on stdout. A failed write is not worth a panic: the
-/// line is dropped, the run goes on, and [`stdout_checked`] tells at the end.
-fn say(line: String) {
-    if let Err(e) = writeln!(std::io::stdout(), "{line}") {
-        let mut first = STDOUT_ERROR.lock().unwrap_or_else(|e| e.into_inner());
-        first.get_or_insert(e);
-    }
-}
-
-/// `code`, unless a report line could not be written: a closed pipe (`|
-/// head -1`) is the reader's choice and stays quiet, any other error (a full
-/// disk) fails the run, as `cat` or `seq` would.
-fn stdout_checked(code: i32) -> i32 {
-    let flushed = std::io::stdout().flush().err();
-    let mut first = STDOUT_ERROR.lock().unwrap_or_else(|e| e.into_inner());
-    match first.take().or(flushed) {
-        Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            cli::fail(format!("cannot write to stdout: {e}"))
+        let session = timeline::Session::from_args(cli.trace.as_deref(), cli.timeline)
+            .unwrap_or_else(|e| cli::fail(format!("cannot write the trace: {e}")));
+        let code = run_tutorial(n, threads, &shutdown);
+        if let Err(e) = session.finish() {
+            cli::fail(format!("cannot write the trace: {e}"));
         }
-        _ => code,
+        code
     }
 }
 
 fn run_tutorial(n: u64, threads: usize, shutdown: &Shutdown) -> i32 {
-    let on_exit =
-        |t: usize, nk: u64| say(format!("thread {t} exiting; processed {nk} values of k"));
+    let on_exit = |t: usize, nk: u64| outln!("thread {t} exiting; processed {nk} values of k");
     match tutorial::run(n, threads, &on_exit, shutdown) {
         Err(e) => cli::fail(e),
         Ok(tutorial::Outcome { count: Some(c), .. }) => {
-            say(format!("there are {c} primes"));
-            stdout_checked(0)
+            outln!("there are {c} primes");
+            out::finish(0)
         }
         Ok(tutorial::Outcome { count: None, .. }) => {
             cli::warn("interrupted before every k was processed; no count");
@@ -184,13 +135,17 @@ fn run_segmented(cli: &Cli, from: u64, threads: usize, shutdown: &Shutdown) -> i
         }
         None => segmented::Config::default(),
     };
+    let cfg = segmented::Config {
+        progress: true,
+        ..cfg
+    };
     // With --list, stdout carries the primes and the report moves to stderr
     // (where a failed write is simply dropped: nowhere left to tell).
     let report = |line: String| {
         if cli.list {
-            let _ = writeln!(std::io::stderr(), "{line}");
+            errln!("{line}");
         } else {
-            say(line);
+            outln!("{line}");
         }
     };
     let on_exit = |t: usize, s: u64| report(format!("thread {t} exiting; processed {s} segments"));
@@ -224,7 +179,7 @@ fn run_segmented(cli: &Cli, from: u64, threads: usize, shutdown: &Shutdown) -> i
     match outcome {
         segmented::Outcome { count: Some(c), .. } => {
             report(format!("there are {c} primes"));
-            stdout_checked(0)
+            out::finish(0)
         }
         segmented::Outcome { partial, .. } => {
             let what = match partial {

@@ -41,6 +41,9 @@ pub struct Config {
     /// Primes from `small_max` below this cross out over the whole segment;
     /// the rest go to the bucket sieve.
     pub medium_max: u64,
+    /// Show progress (numbers sieved, rate, ETA) on stderr when it is a
+    /// terminal and the run takes over a second ([`common::progress`]).
+    pub progress: bool,
 }
 
 /// Segment size when the caches cannot be read.
@@ -62,6 +65,7 @@ impl Config {
             block_bytes,
             small_max: block_bytes as u64 / 4,
             medium_max: segment_bytes as u64 / 4,
+            progress: false,
         }
     }
 
@@ -231,7 +235,11 @@ pub fn run_range(
     let stop = AtomicBool::new(false);
     let pool = Pool::new(slots, threads > slots);
     let progress = Progress::default();
+    let bar = cfg
+        .progress
+        .then(|| common::progress::Progress::new("sieving", to - from + 1, shutdown));
     let job = Job {
+        bar: bar.as_ref().map(|b| b.counter()),
         plan: &plan,
         next: &next,
         run_len,
@@ -309,6 +317,8 @@ struct Job<'a> {
     shutdown: &'a Shutdown,
     pool: &'a Pool,
     progress: &'a Progress,
+    /// Numbers sieved, for the progress bar.
+    bar: Option<common::progress::Counter>,
 }
 
 impl Job<'_> {
@@ -345,6 +355,14 @@ impl Job<'_> {
                 }
                 let buf = w.sieve(plan, i);
                 count += popcount(buf);
+                if let Some(bar) = &self.bar {
+                    let (lo, len) = plan.bounds(i);
+                    let (a, b) = (
+                        (30 * lo).max(plan.from),
+                        (30 * (lo + len as u64) - 1).min(plan.to),
+                    );
+                    bar.add(b - a + 1);
+                }
                 if let Some(sink) = self.sink {
                     let (lo, _) = plan.bounds(i);
                     let extra = below_seven(plan.from, plan.to).filter(|_| i == 0);

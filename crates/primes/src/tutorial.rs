@@ -57,6 +57,7 @@ pub fn run(
     if let Some(available) = crate::available_memory().filter(|&a| needed > a) {
         return Err(Error::TooLittleMemory { needed, available });
     }
+    let fill = timeline::work!("fill", "fill the {words}-word array");
     let mut bits: Vec<AtomicU64> = Vec::new();
     bits.try_reserve_exact(words)
         .map_err(|_| Error::NoMemory(8 * words as u64))?;
@@ -75,6 +76,7 @@ pub fn run(
         let chunk = (words - bits.len()).min(1 << 20);
         bits.extend((0..chunk).map(|_| AtomicU64::new(!0)));
     }
+    drop(fill);
 
     let lim = n.isqrt(); // k > sqrt(n) exactly when k > isqrt(n)
     let nexti = AtomicU64::new(2);
@@ -85,13 +87,16 @@ pub fn run(
         let mut spawn_error = None;
         for t in 0..threads {
             let (bits, nexti, abort) = (&bits, &nexti, &abort);
+            let _start = timeline::work!("start", "start thread {t}");
             let spawned = std::thread::Builder::new().spawn_scoped(s, move || {
+                timeline::thread_name(format_args!("thread {t}"));
                 let mut nk = 0;
                 while !shutdown.is_triggered() && !abort.load(Relaxed) {
                     let k = nexti.fetch_add(1, Relaxed);
                     if k > lim {
                         break;
                     }
+                    let _k = timeline::work!("k", "k={k}");
                     nk += 1;
                     if is_marked(bits, k) {
                         cross_out(bits, k, n, shutdown);
@@ -111,7 +116,11 @@ pub fn run(
         }
         let ks: Vec<u64> = handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .enumerate()
+            .map(|(t, h)| {
+                let _join = timeline::wait!("join", "join thread {t}");
+                h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+            })
             .collect();
         (ks, spawn_error)
     });
@@ -123,6 +132,7 @@ pub fn run(
         return Ok(Outcome { ks, count: None });
     }
     // After the joins main owns the array again; read it as plain words.
+    let _count = timeline::work("count");
     let words: Vec<u64> = bits.into_iter().map(AtomicU64::into_inner).collect();
     Ok(Outcome {
         ks,

@@ -12,6 +12,7 @@
 //! ends at the first point where it holds every earlier letter of that value
 //! plus this one.
 
+use common::cli::{fail, usage_error};
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Barrier, Mutex};
@@ -20,16 +21,22 @@ use std::time::{Duration, Instant};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 4 {
-        eprintln!("usage: srvr_load ADDR CLIENTS LETTERS");
-        std::process::exit(2);
+        usage_error("usage: srvr_load ADDR CLIENTS LETTERS");
     }
     let addr: SocketAddr = args[1]
         .to_socket_addrs()
         .ok()
         .and_then(|mut a| a.next())
-        .unwrap_or_else(|| die("bad ADDR"));
-    let clients: usize = args[2].parse().unwrap_or_else(|_| die("bad CLIENTS"));
-    let letters: usize = args[3].parse().unwrap_or_else(|_| die("bad LETTERS"));
+        .unwrap_or_else(|| usage_error(format_args!("'{}' is not an address HOST:PORT", args[1])));
+    let count = |i: usize, what: &str| match args[i].parse::<usize>() {
+        Ok(n) if (1..=100_000).contains(&n) => n,
+        _ => usage_error(format_args!(
+            "{what} '{}' is not a count from 1 to 100000",
+            args[i]
+        )),
+    };
+    let clients = count(2, "CLIENTS");
+    let letters = count(3, "LETTERS");
     let groups = clients.clamp(1, 256);
     // Letters of each byte value completed so far, and the right to send one.
     let done: Arc<Vec<Mutex<usize>>> = Arc::new((0..groups).map(|_| Mutex::new(0)).collect());
@@ -57,7 +64,7 @@ fn main() {
     let secs = (end - t0).as_secs_f64();
     lat.sort_unstable();
     let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e6;
-    println!(
+    let line = format!(
         "clients={clients} letters={} secs={secs:.3} letters_per_s={:.0} p50_us={:.0} p99_us={:.0} max_connect_ms={:.1}",
         lat.len(),
         lat.len() as f64 / secs,
@@ -65,6 +72,13 @@ fn main() {
         pct(0.99),
         slowest_connect.as_secs_f64() * 1e3
     );
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{line}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            fail(format_args!("cannot write the result: {e}"))
+        }
+        _ => {}
+    }
 }
 
 fn client(
@@ -114,6 +128,5 @@ fn client(
 }
 
 fn die(msg: &str) -> ! {
-    eprintln!("srvr_load: {msg}");
-    std::process::exit(1)
+    fail(msg)
 }

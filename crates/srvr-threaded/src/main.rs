@@ -12,10 +12,16 @@ use srvr::cli::ServerArgs;
 #[command(version, about)]
 struct Cli {
     /// Port to listen on (0: any free port; the address is printed on stderr)
+    // thsvr.py:45  port = int(sys.argv[1]) # server port number
     port: u16,
 
     /// Number of clients to accept
     nclnt: usize,
+
+    /// Print the running threads after accepting the clients, as
+    /// 3.2's `print threading.enumerate()` does
+    #[arg(long)]
+    enumerate: bool,
 
     #[command(flatten)]
     server: ServerArgs,
@@ -32,6 +38,12 @@ fn try_main() -> i32 {
         cli.port,
         cli.nclnt,
         &shutdown,
-        |listener, config, shutdown| srvr_threaded::run(cli.nclnt, listener, config, shutdown),
+        |listener, config, shutdown| {
+            srvr_threaded::run_enumerating(cli.nclnt, listener, config, shutdown, |line| {
+                if cli.enumerate {
+                    common::outln!("{line}");
+                }
+            })
+        },
     )
 }

@@ -1,14 +1,12 @@
 //! Drives the real `srvr-threaded` binary over loopback: the load test, the
 //! faults of issue 3, the backlog, Ctrl-C, Python clients.
 
-#[path = "../../srvr/tests/support/mod.rs"]
-mod support;
-
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
+use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
-use support::*;
+use testkit::server::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_srvr-threaded");
 
@@ -269,8 +267,8 @@ fn bad_arguments_are_one_line_and_exit_2() {
 
 #[test]
 fn python_clients_side_by_side() {
-    if !have_python("python_clients_side_by_side") {
-        return;
+    if !have_python() {
+        testkit::skip!("python3 is not installed");
     }
     let srv = start(3, &[]);
     let o = py_clnt(srv.addr, "a\n\u{e9}\n\n");
@@ -296,8 +294,7 @@ fn python_clients_side_by_side() {
 #[test]
 fn binds_ipv6_loopback() {
     if std::net::TcpListener::bind("[::1]:0").is_err() {
-        eprintln!("binds_ipv6_loopback: skipped: no ::1 here");
-        return;
+        testkit::skip!("no ::1 here");
     }
     let srv = ServerProc::start(BIN, &["--bind", "::1", "0", "1"]);
     assert!(srv.addr.is_ipv6());
@@ -351,4 +348,167 @@ fn one_mib_line_hits_the_cap_and_the_server_keeps_running() {
         .filter(|l| l.contains("--max-len 4096"))
         .count();
     assert_eq!(capped, 2, "{:?}", done.stderr);
+}
+
+/// Memory mappings of `pid` now (each unjoined finished thread keeps its
+/// stack and guard page mapped until it is joined).
+fn mappings(pid: u32) -> usize {
+    std::fs::read_to_string(format!("/proc/{pid}/maps"))
+        .unwrap()
+        .lines()
+        .count()
+}
+
+/// Resident memory of `pid` now, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// Issue 13 item 1: a finished client's thread is joined as the server goes,
+/// so thousands of clients that come and go leave the server's mappings
+/// (stacks) and memory flat; before, every handle was kept to the end and
+/// ~33,000 such clients exhausted vm.max_map_count.
+#[test]
+fn finished_client_threads_are_joined_as_the_server_goes() {
+    const N: usize = 3000;
+    let srv = start(N + 1, &[]);
+    // One client stays connected until the end, so the server is still
+    // serving while we look at it.
+    let mut stay = connect(srv.addr);
+    send_expect(&mut stay, b'<', b"<");
+    let warm = mappings(srv.pid());
+    let warm_rss = rss_kib(srv.pid());
+    let t0 = Instant::now();
+    let mut v = b"<".to_vec();
+    for i in 0..N {
+        assert!(t0.elapsed() < Duration::from_secs(120), "slow: {i} clients");
+        let mut c = connect(srv.addr);
+        v.push(b'x');
+        send_expect(&mut c, b'x', &v);
+        assert!(leave(c).is_empty());
+    }
+    // The last client's thread may still be finishing: allow a handful.
+    let until = Instant::now() + Duration::from_secs(10);
+    let grown = loop {
+        let grown = mappings(srv.pid()).saturating_sub(warm);
+        if grown < 100 || Instant::now() > until {
+            break grown;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        grown < 100,
+        "{grown} more mappings after {N} clients came and went"
+    );
+    // v grew by N bytes; ~14.5 KB per unjoined thread would be ~43 MB.
+    let rss_grown = rss_kib(srv.pid()).saturating_sub(warm_rss);
+    assert!(
+        rss_grown < 8 * 1024,
+        "{rss_grown} KiB more resident after {N} clients came and went"
+    );
+    leave(stay);
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success(), "{:?}", done.stderr);
+    assert_eq!(final_v(&done.stdout).len(), N + 1);
+}
+
+/// Issue 13 item 6, the other side: out of descriptors while a client is
+/// connected, the server waits (no 100 ms retries) for it to leave, warns
+/// once, and then serves the next client. Under `ulimit -n 5` there is room
+/// for the listener and one client.
+#[test]
+fn out_of_descriptors_waits_for_a_client_to_leave() {
+    let all = [
+        "-c",
+        "ulimit -n 5 && exec \"$0\" \"$@\"",
+        BIN,
+        "--bind",
+        "127.0.0.1",
+        "0",
+        "2",
+    ];
+    let mut srv = ServerProc::start("sh", &all);
+    let mut a = connect(srv.addr);
+    send_expect(&mut a, b'a', b"a");
+    let line = srv.stderr_line_containing("accept:");
+    assert!(line.contains("waiting for a client to leave"), "{line}");
+    let b = connect(srv.addr); // queued by the kernel, not accepted yet
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!srv.has_exited());
+    leave(a);
+    let mut b = b;
+    send_expect(&mut b, b'b', b"ab");
+    leave(b);
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success(), "{:?}", done.stderr);
+    assert_eq!(done.stdout, final_line(b"ab"));
+    let warned = done.stderr.iter().filter(|l| l.contains("accept:")).count();
+    assert_eq!(warned, 1, "warned once: {:?}", done.stderr);
+}
+
+#[test]
+fn out_of_descriptors_with_no_client_exits_1() {
+    let all = [
+        "-c",
+        "ulimit -n 4 && exec \"$0\" \"$@\"",
+        BIN,
+        "--bind",
+        "127.0.0.1",
+        "0",
+        "2",
+    ];
+    let done = ServerProc::start("sh", &all).wait(PATIENCE);
+    assert_eq!(done.status.code(), Some(1), "{:?}", done.stderr);
+    assert!(
+        done.stderr.iter().any(|l| l
+            .starts_with("srvr-threaded: accept failed: out of file descriptors")
+            && l.ends_with("raise the limit with `ulimit -n`")),
+        "{:?}",
+        done.stderr
+    );
+}
+
+/// Issue 13 item 4: the final line to a full disk is one line and exit 1;
+/// to a pipe nobody reads, quiet and exit 0.
+#[test]
+fn output_errors_full_disk_and_closed_pipe() {
+    let run =
+        |script: &str| testkit::run_bounded(Command::new("sh").args(["-c", script, BIN]), PATIENCE);
+    let o = run("\"$0\" --bind 127.0.0.1 0 0 >/dev/full");
+    let err = testkit::text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.ends_with("\nsrvr-threaded: cannot write to stdout: No space left on device\n"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 2, "{err}");
+    let o = run("\"$0\" --bind 127.0.0.1 0 0 | true");
+    let err = testkit::text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(err.lines().count(), 1, "only 'listening on': {err}");
+}
+
+/// 3.2's `print threading.enumerate()` after the accept loop: with both
+/// clients still connected, the tutorial's own output.
+#[test]
+fn enumerate_prints_the_running_threads_as_python_does() {
+    let srv = start(2, &["--enumerate"]);
+    let mut a = connect(srv.addr);
+    let mut b = connect(srv.addr);
+    send_expect(&mut a, b'a', b"a");
+    send_expect(&mut b, b'b', b"ab");
+    leave(a);
+    leave(b);
+    let done = srv.wait(PATIENCE);
+    assert!(done.status.success(), "{:?}", done.stderr);
+    assert_eq!(
+        testkit::text(&done.stdout),
+        "[<_MainThread(MainThread, started)>, <srvr(Thread-1, started)>, \
+         <srvr(Thread-2, started)>]\nthe final value of v is ab\n"
+    );
 }

@@ -5,7 +5,7 @@ use crate::server::{self, Config, Outcome};
 use common::Shutdown;
 use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED, fail, usage_error};
 use std::io::{self, Write};
-use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
 /// Options after the positional arguments.
@@ -21,8 +21,8 @@ pub struct ServerArgs {
     #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = parse_size)]
     pub max_len: usize,
 
-    /// Close a client that neither sends nor reads for this many seconds
-    /// (default: wait forever, as the tutorial)
+    /// Close a client that neither sends nor reads for this many seconds,
+    /// 0.001 to 1e9 (default: wait forever, as the tutorial)
     #[arg(long, value_name = "SECS", value_parser = parse_secs)]
     pub idle_timeout: Option<Duration>,
 }
@@ -74,16 +74,9 @@ impl ServerArgs {
 /// `HOST` and `port` as a socket address: an IPv4 or IPv6 literal (with or
 /// without brackets) or a name, whose first address is taken.
 pub fn resolve(host: &str, port: u16) -> Result<SocketAddr, String> {
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    match (bare, port).to_socket_addrs() {
-        Ok(mut addrs) => addrs
-            .next()
-            .ok_or_else(|| format!("address '{host}' has no IP address")),
-        Err(e) => Err(format!("cannot resolve address '{host}': {e}")),
-    }
+    common::net::resolve(host, port)
+        .map(|addrs| addrs[0])
+        .map_err(|e| e.to_string())
 }
 
 /// Prints the tutorial's last line (`v` as raw bytes, as Python 2 printed
@@ -100,17 +93,16 @@ pub fn finish(outcome: Outcome) -> i32 {
             (v, EXIT_INTERRUPTED)
         }
     };
-    let mut out = std::io::stdout().lock();
-    let written = out
+    // srvr.py:74  print 'the final value of v is', v
+    // thsvr.py:74  print 'the final value of v is', srvr.v
+    let mut out = common::out::stdout();
+    // Errors are recorded: finish() reports them (EPIPE quietly).
+    let _ = out
         .write_all(b"the final value of v is ")
         .and_then(|()| out.write_all(&v))
-        .and_then(|()| out.write_all(b"\n"))
-        .and_then(|()| out.flush());
-    match written {
-        Ok(()) => code,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
-        Err(e) => fail(format_args!("cannot write the result: {e}")),
-    }
+        .and_then(|()| out.write_all(b"\n"));
+    drop(out);
+    common::out::finish(code)
 }
 
 /// `1048576`, `64K`, `1M`, `2G` (powers of 1024).
@@ -133,12 +125,12 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("'{s}' is too large"))
 }
 
-/// Seconds, whole or fractional, above zero.
+/// Seconds, whole or fractional (`0.5`, `2s`, `500ms`), from 1 ms (the
+/// kernel's socket timeouts are counted in jiffies; a shorter one would round
+/// to zero, which means no timeout at all) up to 1e9.
 pub fn parse_secs(s: &str) -> Result<Duration, String> {
-    match s.parse::<f64>() {
-        Ok(x) if x > 0.0 && x.is_finite() && x < 1e9 => Ok(Duration::from_secs_f64(x)),
-        _ => Err(format!("'{s}' is not a number of seconds above 0")),
-    }
+    common::cli::parse_duration(s, 0.001..=1e9)
+        .ok_or_else(|| format!("'{s}' is not a number of seconds from 0.001 to 1e9"))
 }
 
 #[cfg(test)]
@@ -160,7 +152,10 @@ mod tests {
     #[test]
     fn secs() {
         assert_eq!(parse_secs("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_secs("0.001"), Ok(Duration::from_millis(1)));
         assert!(parse_secs("0").is_err());
+        assert!(parse_secs("1e-10").is_err(), "would round to no timeout");
+        assert!(parse_secs("1e10").is_err());
         assert!(parse_secs("nan").is_err());
         assert!(parse_secs("abc").is_err());
     }

@@ -11,6 +11,7 @@ use srvr::cli::ServerArgs;
 #[command(version, about)]
 struct Cli {
     /// Port to listen on (0: any free port; the address is printed on stderr)
+    // srvr.py:41  port = int(sys.argv[1]) # server port number
     port: u16,
 
     #[command(flatten)]

@@ -7,13 +7,14 @@
 //! forever) without dup'ing descriptors that would keep a closed socket open.
 
 use crate::v::SharedV;
-use common::Shutdown;
 use common::cli::warn;
+use common::shutdown::HookGuard;
+use common::{Shutdown, net};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use std::collections::HashMap;
 use std::io::{self, Read};
 use std::net::{Shutdown as Both, SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Options shared by both servers.
@@ -52,11 +53,17 @@ pub enum Outcome {
 /// clients, which then wait a second to retry). The kernel caps it at
 /// `net.core.somaxconn`.
 pub fn listen(addr: SocketAddr, backlog: usize) -> io::Result<TcpListener> {
+    // srvr.py:39  lstn = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    // thsvr.py:44  lstn = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     let sock = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     // Lets a restarted server bind while old connections sit in TIME_WAIT;
     // a port that another socket is listening on still fails.
     sock.set_reuse_address(true)?;
+    // srvr.py:43  lstn.bind(('', port))
+    // thsvr.py:47  lstn.bind(('', port))
     sock.bind(&addr.into())?;
+    // srvr.py:45  lstn.listen(5)
+    // thsvr.py:49  lstn.listen(5)
     sock.listen(i32::try_from(backlog.max(1)).unwrap_or(i32::MAX))?;
     Ok(sock.into())
 }
@@ -80,6 +87,11 @@ struct Registry {
     listener: Option<Arc<TcpListener>>,
     streams: HashMap<u64, Arc<TcpStream>>,
     next_id: u64,
+    /// Clients that have left so far: a change wakes [`Server::accept`]
+    /// waiting for a descriptor.
+    left: u64,
+    /// Whether the shortage of descriptors was reported already.
+    warned: bool,
     closed: bool,
     /// Clients connected when shutdown came.
     cut_off: usize,
@@ -90,29 +102,41 @@ pub struct Server {
     v: SharedV,
     config: Config,
     registry: Mutex<Registry>,
+    /// Notified when a client leaves or shutdown closes everything.
+    changed: Condvar,
     shutdown: Shutdown,
+    /// Shutdown's hook that closes everything, removed with the server.
+    _closer: HookGuard,
 }
 
 impl Server {
     /// Takes the listener and arranges for `shutdown` to close it and every
     /// client socket.
     pub fn new(listener: TcpListener, config: Config, shutdown: &Shutdown) -> Arc<Self> {
-        let server = Arc::new(Self {
-            v: SharedV::new(config.max_len),
-            config,
-            registry: Mutex::new(Registry {
-                listener: Some(Arc::new(listener)),
-                ..Registry::default()
-            }),
-            shutdown: shutdown.clone(),
-        });
-        let weak = Arc::downgrade(&server);
-        shutdown.on_trigger(move || {
-            if let Some(server) = weak.upgrade() {
-                server.close_all();
+        Arc::new_cyclic(|weak: &std::sync::Weak<Self>| {
+            let weak = weak.clone();
+            let closer = shutdown.on_trigger_scoped(move || {
+                if let Some(server) = weak.upgrade() {
+                    server.close_all();
+                }
+            });
+            Self {
+                // srvr.py:48  v = ''
+                // srvr.py:50  vlock = thread.allocate_lock()
+                // thsvr.py:17  v = ''
+                // thsvr.py:18  vlock = threading.Lock()
+                v: SharedV::new(config.max_len),
+                config,
+                registry: Mutex::new(Registry {
+                    listener: Some(Arc::new(listener)),
+                    // thsvr.py:19  id = 0 # I want to give an ID number to each thread, starting at 0
+                    ..Registry::default()
+                }),
+                changed: Condvar::new(),
+                shutdown: shutdown.clone(),
+                _closer: closer,
             }
-        });
-        server
+        })
     }
 
     /// Waits for the next client (the tutorial's `lstn.accept()`). `None` once
@@ -125,12 +149,15 @@ impl Server {
             if self.shutdown.is_triggered() {
                 return Ok(None);
             }
+            // srvr.py:61  (clnt,ap) = lstn.accept()
+            // thsvr.py:58  (clnt,ap) = lstn.accept()
             match listener.accept() {
                 Ok(accepted) => break accepted,
                 Err(_) if self.shutdown.is_triggered() => return Ok(None),
                 Err(e) if is_transient(&e) => {}
-                Err(e) if is_resource_shortage(&e) => {
-                    warn(format_args!("accept: {e}; retrying"));
+                Err(e) if net::is_out_of_files(&e) => self.wait_for_a_descriptor(e)?,
+                Err(e) if net::is_resource_shortage(&e) => {
+                    self.warn_once(&e, "retrying every 100 ms");
                     self.shutdown.sleep(Duration::from_millis(100));
                 }
                 Err(e) => return Err(e),
@@ -145,15 +172,61 @@ impl Server {
             let _ = stream.shutdown(Both::Both);
             return Ok(None);
         }
+        // thsvr.py:24  self.myid = srvr.id
         let id = reg.next_id;
+        // thsvr.py:25  srvr.id += 1
         reg.next_id += 1;
         reg.streams.insert(id, Arc::clone(&stream));
         Ok(Some(Client { id, peer, stream }))
     }
 
+    /// Out of descriptors (EMFILE, or ENFILE for the whole system). Only a
+    /// client that leaves frees one of ours: with none connected, waiting
+    /// would be forever, so the error comes back naming `ulimit -n`;
+    /// otherwise this sleeps until a client leaves (or shutdown), warning
+    /// once.
+    fn wait_for_a_descriptor(&self, e: io::Error) -> io::Result<()> {
+        let mut reg = self.registry();
+        if reg.streams.is_empty() {
+            let limit = common::limits::soft_open_files()
+                .map_or(String::new(), |n| format!(", `ulimit -n` is {n}"));
+            return Err(io::Error::new(
+                e.kind(),
+                format!(
+                    "out of file descriptors ({e}{limit}) and no client connected that could \
+                     free one; raise the limit with `ulimit -n`"
+                ),
+            ));
+        }
+        if !reg.warned {
+            reg.warned = true;
+            warn(format_args!(
+                "accept: {e}; waiting for a client to leave (raise `ulimit -n` for more clients)"
+            ));
+        }
+        let left = reg.left;
+        drop(
+            self.changed
+                .wait_while(reg, |r| r.left == left && !r.closed)
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        Ok(())
+    }
+
+    /// One line on stderr for the first resource shortage of the run.
+    fn warn_once(&self, e: &io::Error, what: &str) {
+        let mut reg = self.registry();
+        if !reg.warned {
+            reg.warned = true;
+            warn(format_args!("accept: {e}; {what}"));
+        }
+    }
+
     /// Closes the listening socket (the tutorial's `lstn.close()`): later
     /// clients are refused.
     pub fn close_listener(&self) {
+        // srvr.py:69  lstn.close()
+        // thsvr.py:68  lstn.close()
         self.registry().listener = None;
     }
 
@@ -161,12 +234,27 @@ impl Server {
     /// `run`): each byte is a letter, appended to `v` under the lock, and all
     /// of `v` goes back. Reads take up to 4 KiB at a time but each byte is
     /// handled on its own, so the wire sees what a `recv(1)` loop sends.
+    // srvr.py:19  def serveclient(c):
+    // thsvr.py:30  def run(self):
     pub fn serve(&self, client: &Client) {
         self.serve_until_gone(client);
+        // srvr.py:33  c.close()
+        // thsvr.py:41  self.myclntsock.close()
         let _ = client.stream.shutdown(Both::Both);
-        self.registry().streams.remove(&client.id);
     }
 
+    /// Drops the registry's reference to a client socket, the last one once
+    /// its thread has let go (so the descriptor is free), and wakes an accept
+    /// waiting for one.
+    fn forget(&self, id: u64) {
+        let mut reg = self.registry();
+        reg.streams.remove(&id);
+        reg.left += 1;
+        self.changed.notify_all();
+    }
+
+    // srvr.py:20  global v,nclnt,vlock,nclntlock
+    // (the globals are the shared `Server` that `self` is)
     fn serve_until_gone(&self, client: &Client) {
         let mut stream = &*client.stream;
         if let Some(t) = self.config.idle_timeout {
@@ -174,8 +262,14 @@ impl Server {
             let _ = stream.set_write_timeout(Some(t));
         }
         let mut buf = [0u8; 4096];
+        // srvr.py:22  while 1:
+        // thsvr.py:31  while 1:
         loop {
+            // srvr.py:24  k = c.recv(1)
+            // thsvr.py:33  k = self.myclntsock.recv(1)
             let n = match stream.read(&mut buf) {
+                // srvr.py:25  if k == '': break
+                // thsvr.py:34  if k == '': break
                 Ok(0) => return, // the client closed: gone
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -191,6 +285,8 @@ impl Server {
                     ));
                     return self.close_gently(client);
                 };
+                // srvr.py:32  c.send(v)
+                // thsvr.py:40  self.myclntsock.send(srvr.v)
                 if let Err(e) = snapshot.write_to(stream) {
                     return self.client_error(client, &e);
                 }
@@ -217,10 +313,13 @@ impl Server {
     fn close_gently(&self, client: &Client) {
         let mut stream = &*client.stream;
         let _ = stream.shutdown(Both::Write);
-        let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+        // Ctrl-C shuts the socket down, which ends the read at once.
         let until = Instant::now() + Duration::from_millis(500);
         let mut sink = [0u8; 4096];
-        while Instant::now() < until && !self.shutdown.is_triggered() {
+        while let Some(left) = until.checked_duration_since(Instant::now()) {
+            if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+                break;
+            }
             match stream.read(&mut sink) {
                 Ok(0) => break,
                 Ok(_) => {}
@@ -272,6 +371,7 @@ impl Server {
         for s in reg.streams.values() {
             let _ = s.shutdown(Both::Both);
         }
+        self.changed.notify_all();
     }
 
     fn registry(&self) -> MutexGuard<'_, Registry> {
@@ -279,8 +379,10 @@ impl Server {
     }
 }
 
-/// Spawns a thread for `client` running `body`; if the thread cannot be
-/// started the client is closed, logged and `None` comes back.
+/// Spawns a thread for `client` running `body`; once `body` has returned
+/// (and dropped `client`), the client's socket is closed and forgotten. If the
+/// thread cannot be started the client is closed, logged and `None` comes
+/// back.
 pub fn spawn_client(
     server: &Arc<Server>,
     client: Client,
@@ -289,17 +391,17 @@ pub fn spawn_client(
 ) -> Option<std::thread::JoinHandle<()>> {
     let (id, peer, stream) = (client.id, client.peer, Arc::clone(&client.stream));
     let s = Arc::clone(server);
-    match std::thread::Builder::new()
-        .name(name)
-        .spawn(move || body(s, client))
-    {
+    match std::thread::Builder::new().name(name).spawn(move || {
+        body(Arc::clone(&s), client);
+        s.forget(id);
+    }) {
         Ok(h) => Some(h),
         Err(e) => {
             warn(format_args!(
                 "client {id} ({peer}): cannot start a thread: {e}"
             ));
             let _ = stream.shutdown(Both::Both);
-            server.registry().streams.remove(&id);
+            server.forget(id);
             None
         }
     }
@@ -311,10 +413,4 @@ fn is_transient(e: &io::Error) -> bool {
         e.kind(),
         ConnectionAborted | ConnectionReset | Interrupted | WouldBlock
     )
-}
-
-/// Out of descriptors or memory: worth a pause and another try.
-fn is_resource_shortage(e: &io::Error) -> bool {
-    // ENOMEM, ENFILE, EMFILE, ENOBUFS on Linux.
-    matches!(e.raw_os_error(), Some(12 | 23 | 24 | 105))
 }

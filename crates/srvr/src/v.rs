@@ -46,10 +46,15 @@ impl SharedV {
     /// Appends `letter` and returns `v` as it is now, or `None` if `v` has
     /// reached its cap (then nothing is appended).
     pub fn append(&self, letter: u8) -> Option<Snapshot> {
+        // srvr.py:28  vlock.acquire()
+        // thsvr.py:36  srvr.vlock.acquire()
         let mut rope = self.lock();
+        // The tutorial has no cap: `--max-len` bounds memory against a flood.
         if rope.len >= self.max_len {
             return None;
         }
+        // srvr.py:29  v += k
+        // thsvr.py:37  srvr.v += k
         rope.tail.push(letter);
         rope.len += 1;
         if rope.tail.len() == CHUNK {
@@ -59,10 +64,17 @@ impl SharedV {
             frozen.push(chunk);
             rope.frozen = Arc::new(frozen);
         }
-        Some(Snapshot {
+        // The reply is taken before the lock is released: `v` as this letter
+        // left it. The tutorial's `c.send(v)` runs after the release and reads
+        // the global again, so it may already hold another client's letters.
+        let reply = Snapshot {
             frozen: Arc::clone(&rope.frozen),
             tail: rope.tail.clone(),
-        })
+        };
+        // srvr.py:30  vlock.release()
+        // thsvr.py:38  srvr.vlock.release()
+        drop(rope);
+        Some(reply)
     }
 
     /// The cap given to [`new`](Self::new).

@@ -1,13 +1,11 @@
 //! The library entry point with an injected shutdown.
 
-mod support;
-
 use common::Shutdown;
 use std::io;
 use std::net::SocketAddr;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
-use support::*;
+use testkit::server::*;
 
 /// `srvr::run` on a thread, on a loopback port, with a shutdown of the
 /// test's own: returns where it listens, that shutdown and the thread.

@@ -8,12 +8,18 @@
 //!   once the child's Ctrl-C handler is installed, without needing procps.
 //! - [`assert_usage_error`]: the workspace's answer to bad arguments.
 //! - [`Netns`]: a network namespace with `lo` up, deleted on drop.
+//! - [`skip!`]: a test that cannot run here fails under `CI` and says so
+//!   visibly otherwise.
+//! - [`on_terminal`]: a command run on a pseudo-terminal (progress bars).
+
+pub mod server;
 
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use wait_timeout::ChildExt;
 
 /// Output bytes as text (lossy).
 pub fn text(b: &[u8]) -> String {
@@ -64,17 +70,10 @@ pub fn finish_bounded(mut child: Child, limit: Duration) -> Output {
         let _ = se.read_to_end(&mut v);
         v
     });
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("try_wait") {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("child did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
+    let Some(status) = child.wait_timeout(limit).expect("wait") else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("child did not finish within {limit:?}");
     };
     Output {
         status,
@@ -162,18 +161,116 @@ pub fn interrupt(child: Child, threads: usize, after: Duration, sig: &str) -> Ou
 /// one of its pipes themselves (so [`finish_bounded`] cannot take them);
 /// kills it and panics after `limit`.
 pub fn exit_code_bounded(child: &mut Child, limit: Duration) -> i32 {
-    let t0 = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return status.code().expect("exited, not killed by a signal");
-        }
-        if t0.elapsed() > limit {
+    match child.wait_timeout(limit).expect("wait") {
+        Some(status) => status.code().expect("exited, not killed by a signal"),
+        None => {
             let _ = child.kill();
             let _ = child.wait();
             panic!("did not exit within {limit:?}");
         }
-        std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// `program` with `args` and `env`, to run on a pseudo-terminal: `script(1)`
+/// (util-linux) gives it a terminal as stdin, stdout and stderr, and copies
+/// everything it writes to its own stdout (so [`run_bounded`] collects the
+/// screen, `\r` and escape sequences included). `Err` when `script` is
+/// missing, for [`skip!`].
+///
+/// ```
+/// # use std::time::Duration;
+/// let mut cmd = match testkit::on_terminal("bash", &["-c", "[ -t 2 ] && echo tty"], &[]) {
+///     Ok(cmd) => cmd,
+///     Err(why) => testkit::skip!("{why}"),
+/// };
+/// let o = testkit::run_bounded(&mut cmd, Duration::from_secs(60));
+/// assert!(testkit::text(&o.stdout).contains("tty"));
+/// ```
+pub fn on_terminal(
+    program: impl AsRef<std::ffi::OsStr>,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<Command, String> {
+    let found = Command::new("script")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !found.is_ok_and(|s| s.success()) {
+        return Err("script(1) from util-linux (bsdutils) is not installed".into());
+    }
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let mut line = String::from("exec");
+    for (k, v) in env {
+        line = format!("{k}={} {line}", quote(v));
+    }
+    line.push(' ');
+    line.push_str(&quote(&program.as_ref().to_string_lossy()));
+    for a in args {
+        line.push(' ');
+        line.push_str(&quote(a));
+    }
+    let mut cmd = Command::new("script");
+    cmd.args(["-qfec", &line, "/dev/null"]);
+    Ok(cmd)
+}
+
+/// Whether this runs under CI: `CI` set, non-empty, and not `0` or `false`.
+pub fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+}
+
+/// How many tests [`skip!`] skipped in this process.
+pub fn skipped() -> usize {
+    SKIPPED.load(Ordering::SeqCst)
+}
+
+static SKIPPED: AtomicUsize = AtomicUsize::new(0);
+
+/// What [`skip!`] does: under CI, panics with `reason`; otherwise counts the
+/// skip, writes `SKIPPED <test>: <reason>` straight to the stderr descriptor
+/// (libtest's capture only takes `print!`/`eprint!`, so the line shows in
+/// `cargo test`'s output), and appends it to the file named by
+/// `TESTKIT_SKIP_LOG` if that is set.
+#[doc(hidden)]
+pub fn skip_report(reason: &str) {
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    assert!(!under_ci(), "cannot run under CI: {test}: {reason}");
+    SKIPPED.fetch_add(1, Ordering::SeqCst);
+    let line = format!("SKIPPED {test}: {reason}\n");
+    let _ = std::io::stderr().write_all(line.as_bytes());
+    if let Some(path) = std::env::var_os("TESTKIT_SKIP_LOG") {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path);
+        if let Ok(mut log) = log {
+            let _ = log.write_all(line.as_bytes());
+        }
+    }
+}
+
+/// Skips the rest of a test that cannot run on this machine (no root, no
+/// tool), saying why: under `CI` (see [`under_ci`]) the test fails instead,
+/// so a CI run never passes a test it did not run. Takes `format!`
+/// arguments; returns from the test function (which must return `()`).
+///
+/// ```
+/// fn needs_root() {
+///     if !testkit::is_root() {
+///         testkit::skip!("not root, cannot create a network namespace");
+///     }
+///     // ...
+/// }
+/// # if !testkit::under_ci() { needs_root(); }
+/// ```
+#[macro_export]
+macro_rules! skip {
+    ($($arg:tt)*) => {{
+        $crate::skip_report(&::std::format!($($arg)*));
+        return;
+    }};
 }
 
 /// Whether this process runs as root (effective uid 0).
@@ -297,13 +394,24 @@ mod tests {
     }
 
     #[test]
+    fn skip_counts_and_fails_under_ci() {
+        fn skipping() {
+            skip!("testing {}", "skip");
+        }
+        let before = skipped();
+        if under_ci() {
+            assert!(std::panic::catch_unwind(skipping).is_err());
+        } else {
+            skipping();
+            assert_eq!(skipped(), before + 1);
+        }
+    }
+
+    #[test]
     fn netns_is_deleted_on_drop() {
         let ns = match Netns::new("testkit") {
             Ok(ns) => ns,
-            Err(why) => {
-                eprintln!("SKIPPED: {why}");
-                return;
-            }
+            Err(why) => skip!("{why}"),
         };
         let name = ns.name().to_string();
         let o = run_bounded(

@@ -1,7 +1,7 @@
 //! What the integration tests share: the binary, the generic helpers from
-//! `testkit` (time-bounded runs, namespaces that delete themselves), and
-//! dropping TCP in a namespace.
-#![allow(dead_code)] // each test file uses a different part
+//! `testkit` (time-bounded runs, namespaces that delete themselves), dropping
+//! TCP in a namespace, and macros that skip a test (`testkit::skip!`: it
+//! fails under `CI`) when the machine cannot.
 
 use std::process::{Output, Stdio};
 
@@ -62,28 +62,22 @@ impl DropTcp for Netns {
     }
 }
 
-/// Makes a namespace or prints why the test is skipped.
-#[macro_export]
+/// Makes a namespace, or skips the calling test (`testkit::skip!`).
 macro_rules! netns_or_skip {
     () => {
-        match support::Netns::new("pscan") {
+        match $crate::support::Netns::new("pscan") {
             Ok(ns) => ns,
-            Err(why) => {
-                eprintln!("SKIPPED: {why}");
-                return;
-            }
+            Err(why) => testkit::skip!("{why}"),
         }
     };
 }
 
-/// Drops TCP to `ports` in the namespace `ns` ([`DropTcp::drop_tcp`]) or
-/// prints why the test is skipped.
-#[macro_export]
+/// Drops TCP to `ports` in the namespace `ns` ([`DropTcp::drop_tcp`]), or
+/// skips the calling test (`testkit::skip!`).
 macro_rules! drop_tcp_or_skip {
     ($ns:expr, $ports:expr) => {
-        if let Err(why) = support::DropTcp::drop_tcp(&$ns, $ports) {
-            eprintln!("SKIPPED: {why}");
-            return;
+        if let Err(why) = $crate::support::DropTcp::drop_tcp(&$ns, $ports) {
+            testkit::skip!("{why}");
         }
     };
 }

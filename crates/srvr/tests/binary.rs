@@ -1,12 +1,10 @@
 //! Drives the real `srvr` binary over loopback.
 
-mod support;
-
 use std::io::Write;
 use std::net::TcpListener;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use support::*;
+use testkit::server::*;
 use testkit::text;
 
 const BIN: &str = env!("CARGO_BIN_EXE_srvr");
@@ -176,6 +174,7 @@ fn bad_arguments_are_one_line_and_exit_2() {
         &[],
         &["2000", "--max-len", "1X"],
         &["2000", "--idle-timeout", "0"],
+        &["2000", "--idle-timeout", "1e-10"],
         &["2000", "--bind", "not an address"],
     ] {
         testkit::assert_usage_error(BIN, args);
@@ -184,8 +183,8 @@ fn bad_arguments_are_one_line_and_exit_2() {
 
 #[test]
 fn python_clients_side_by_side() {
-    if !have_python("python_clients_side_by_side") {
-        return;
+    if !have_python() {
+        testkit::skip!("python3 is not installed");
     }
     let srv = start(&[]);
     let o = py_clnt(srv.addr, "a\nb\n\n");
@@ -200,4 +199,43 @@ fn python_clients_side_by_side() {
     let done = srv.wait(PATIENCE);
     assert!(done.status.success());
     assert_eq!(done.stdout, final_line(b"abc"));
+}
+
+/// `BIN ARGS...` under `ulimit -n 4`: stdin, stdout, stderr and the
+/// listener, so no accept can have a descriptor (Linux takes it before
+/// waiting for a client).
+pub fn start_with_four_descriptors(bin: &str, args: &[&str]) -> ServerProc {
+    let mut all = vec!["-c", "ulimit -n 4 && exec \"$0\" \"$@\"", bin];
+    all.extend_from_slice(args);
+    ServerProc::start("sh", &all)
+}
+
+/// Issue 13 item 6: out of descriptors with no client connected, nothing
+/// will ever free one: exit 1 at once, naming `ulimit -n` (the server used
+/// to retry every 100 ms forever).
+#[test]
+fn out_of_descriptors_with_no_client_exits_1_naming_ulimit() {
+    let srv = start_with_four_descriptors(BIN, &["--bind", "127.0.0.1", "0"]);
+    let done = srv.wait(PATIENCE);
+    assert_eq!(done.status.code(), Some(1), "{:?}", done.stderr);
+    assert!(done.stdout.is_empty());
+    assert_eq!(done.stderr.len(), 2, "{:?}", done.stderr);
+    let line = &done.stderr[1];
+    assert!(
+        line.starts_with("srvr: accept failed: out of file descriptors")
+            && line.contains("`ulimit -n` is 4")
+            && line.ends_with("raise the limit with `ulimit -n`"),
+        "{line}"
+    );
+}
+
+/// Issue 13 item 4: `--help` to a full disk is an error, not exit 0.
+#[test]
+fn help_to_a_full_disk_is_exit_1() {
+    let o = testkit::run_bounded(
+        Command::new("sh").args(["-c", "\"$0\" --help >/dev/full", BIN]),
+        PATIENCE,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stderr).lines().count(), 1, "{}", text(&o.stderr));
 }

@@ -1,16 +1,16 @@
-//! Test helpers shared by the `srvr` and `srvr-threaded` tests (the latter
-//! includes this file by path): a server child process with bounded waits,
-//! test clients, and a checker for the replies of a client that sends many
-//! letters before reading. Generic process helpers come from `testkit`.
-#![allow(dead_code)]
+//! Test support for the servers of Matloff 3.1 and 3.2 (`srvr`,
+//! `srvr-threaded`) and their client (`clnt`): a server child process with
+//! bounded waits, test clients, a checker for the replies of a client that
+//! sends many letters before reading, and a Python 3 client speaking the
+//! tutorial's protocol.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Output};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use wait_timeout::ChildExt;
 
 /// Every blocking step of a test gives up after this long.
 pub const PATIENCE: Duration = Duration::from_secs(30);
@@ -35,7 +35,7 @@ pub struct Finished {
 impl ServerProc {
     /// Starts `bin args...` and waits for its `listening on ADDR` line.
     pub fn start(bin: &str, args: &[&str]) -> Self {
-        let mut child = testkit::spawn_piped(Command::new(bin).args(args));
+        let mut child = crate::spawn_piped(Command::new(bin).args(args));
         let mut out = child.stdout.take().unwrap();
         let stdout = std::thread::spawn(move || {
             let mut buf = Vec::new();
@@ -88,7 +88,7 @@ impl ServerProc {
 
     /// Sends a signal by name (INT, STOP, CONT).
     pub fn signal(&self, sig: &str) {
-        testkit::signal(self.pid(), sig);
+        crate::signal(self.pid(), sig);
     }
 
     /// Ctrl-C: sends SIGINT and checks the server exits 130 within a second.
@@ -112,16 +112,10 @@ impl ServerProc {
     /// Waits at most `limit` for the exit (kills and panics after that).
     pub fn wait(mut self, limit: Duration) -> Finished {
         let t0 = Instant::now();
-        let status = loop {
-            if let Some(st) = self.child.try_wait().expect("try_wait") {
-                break st;
-            }
-            if t0.elapsed() > limit {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!("server still running after {limit:?}");
-            }
-            std::thread::sleep(Duration::from_millis(5));
+        let Some(status) = self.child.wait_timeout(limit).expect("wait") else {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            panic!("server still running after {limit:?}");
         };
         let waited = t0.elapsed();
         let stdout = self.stdout.take().unwrap().join().unwrap();
@@ -390,33 +384,50 @@ pub fn letters(alphabet: &[u8], count: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
-/// Path of a fixture file in `crates/srvr/tests/fixtures/` (the same from
-/// both crates that include this file).
-pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../srvr/tests/fixtures")
-        .join(name)
-}
-
-/// Whether python3 runs; if not, says the test is skipped.
-pub fn have_python(test: &str) -> bool {
-    let ok = Command::new("python3")
+/// Whether python3 runs. If not, the caller skips: use
+/// `if !have_python() { testkit::skip!("python3 is not installed") }`
+/// (visible, and a failure under CI).
+pub fn have_python() -> bool {
+    Command::new("python3")
         .arg("--version")
         .output()
         .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        eprintln!("{test}: skipped: python3 is not installed");
-    }
-    ok
+        .unwrap_or(false)
 }
 
-/// Runs the Python fixture client against the server at `addr` with
-/// `input` on stdin (bounded by [`PATIENCE`]).
+/// A Python 3 client speaking the protocol of Matloff 3.1 (not the
+/// tutorial's code, which is Python 2): `python3 -c PY_CLNT HOST PORT`,
+/// letters on stdin a line at a time; an empty line or end of input leaves.
+pub const PY_CLNT: &str = r#"
+import socket
+import sys
+
+
+def main():
+    conn = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+    out = sys.stdout.buffer
+    while True:
+        out.write(b"enter a letter:")
+        out.flush()
+        line = sys.stdin.buffer.readline()
+        if line.endswith(b"\n"):
+            line = line[:-1]
+        if not line:
+            break
+        conn.sendall(line)
+        out.write(conn.recv(1024) + b"\n")
+    conn.close()
+
+
+main()
+"#;
+
+/// Runs [`PY_CLNT`] against the server at `addr` with `input` on stdin
+/// (bounded by [`PATIENCE`]).
 pub fn py_clnt(addr: SocketAddr, input: &str) -> Output {
-    testkit::run_with_input(
+    crate::run_with_input(
         Command::new("python3")
-            .arg(fixture("py_clnt.py"))
+            .args(["-c", PY_CLNT])
             .args([&addr.ip().to_string(), &addr.port().to_string()]),
         input,
         PATIENCE,
