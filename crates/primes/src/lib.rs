@@ -1,8 +1,10 @@
-//! Port of Matloff's `primes.py`, section 5 "The Effect of Timesharing" of
-//! /work/shared/tutorial/matloff-threads-tutorial.md (program at lines
-//! 773-863, its runs at lines 895-935): threads share one crossing-out array
-//! and a `nexti` counter, each takes the next k and crosses out its
-//! multiples, and each reports how many values of k it processed.
+//! Port of `primes.py` from Matloff's threads tutorial, section 5 "The
+//! Effect of Timesharing" (PDF p. 16; then 5.1 "Code Analysis" and 5.2
+//! "Execution Analysis", its runs): threads share one crossing-out array and a
+//! `nexti` counter, each takes the next k and crosses out its multiples,
+//! and each reports how many values of k it processed. Anchors such as
+//! `// primes.py:22  if prime[k]:` name the listing's printed line numbers
+//! (in [`tutorial`] and `main.rs`).
 //!
 //! What Rust changes:
 //! * No GIL: the tutorial's threads take turns (its section 5.2 is about
@@ -23,12 +25,16 @@
 //! waits is simply lost, so a thread that waited without checking could
 //! sleep forever), and it waits with a timeout so Ctrl-C is noticed.
 //!
-//! Modules:
+//! Modules, in reading order:
 //! * [`tutorial`]: the tutorial's algorithm (the default mode).
-//! * [`segmented`]: `--segmented`, a segmented sieve fast enough to race
-//!   `primesieve`.
+//! * [`segmented`]: `--segmented`, a segmented sieve that outruns
+//!   `primesieve`: threads, runs of segments, memory bounds, ranges.
+//! * [`base`]: the base primes up to sqrt(N), shared by all threads.
+//! * [`segment`]: sieving one segment (pre-sieve, small, medium and large
+//!   primes) and what a thread keeps from one segment to the next.
 //! * [`wheel`]: the mod-30 wheel, the crossing-out kernel and pre-sieve
-//!   patterns used by [`segmented`].
+//!   patterns.
+//! * [`bucket`]: the bucket sieve for large primes.
 //! * [`list`]: `--list`, writing the primes in order.
 
 pub mod base;

@@ -11,9 +11,11 @@ use primes::{MAX_THREADS, SEGMENTED_MAX_N, SEGMENTED_MAX_SPAN, Span, list, segme
 struct Cli {
     /// Count the primes up to N (digits, or shorthand like 1e10); with
     /// --segmented also a range A..B (both included, like `primesieve A B`).
+    // primes.py:31  n = int(sys.argv[1])
     #[arg(value_name = "N", value_parser = primes::parse_span, allow_negative_numbers = true)]
     n: Span,
     /// Threads to use [default: the number of CPUs].
+    // primes.py:33  nthreads = int(sys.argv[2])
     #[arg(value_parser = primes::parse_threads, allow_negative_numbers = true)]
     nthreads: Option<usize>,
     /// Fast mode: segmented wheel sieve; threads report segments processed.
@@ -39,6 +41,8 @@ struct Cli {
     timeline: bool,
 }
 
+// primes.py:48  if __name__ == '__main__':
+// primes.py:49  main()
 fn main() {
     std::process::exit(try_main());
 }
