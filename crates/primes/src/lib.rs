@@ -23,7 +23,8 @@
 //! keep threads that run ahead of the writer waiting: it re-checks its
 //! condition under the mutex before every wait (a notify sent while nobody
 //! waits is simply lost, so a thread that waited without checking could
-//! sleep forever), and it waits with a timeout so Ctrl-C is noticed.
+//! sleep forever). It is a [`common::Monitor`], whose waits Ctrl-C ends at
+//! once, with no polling.
 //!
 //! Modules, in reading order:
 //! * [`tutorial`]: the tutorial's algorithm (the default mode).

@@ -21,11 +21,11 @@ pub use crate::base::small_primes;
 use crate::bucket::MAX_SEGMENT_BYTES;
 use crate::segment::{PRESIEVE, PRESIEVE_MAX, Plan, PrimesIn, Workspace, below_seven, popcount};
 use crate::wheel::Pattern;
+use common::Monitor;
 use common::Shutdown;
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Condvar, Mutex};
-use std::time::Duration;
 
 /// Sizes that shape the work. [`Config::default`] takes them from the
 /// caches this machine reports; tests shrink them to put many boundaries
@@ -332,7 +332,7 @@ impl Job<'_> {
             let halted = || self.shutdown.is_triggered() || self.stop.load(Ordering::Relaxed);
             let mut w = match ws.take() {
                 Some(w) => w,
-                None => match self.pool.acquire(&halted) {
+                None => match self.pool.acquire(self.shutdown) {
                     Some(w) => w.unwrap_or_else(|| Workspace::new(plan)),
                     None => return done,
                 },
@@ -392,48 +392,39 @@ impl Job<'_> {
 /// The workspaces: at most `slots` are ever made. With more threads than
 /// slots (`shared`), a thread hands its workspace back after each run.
 struct Pool {
-    state: Mutex<(Vec<Workspace>, usize)>,
-    freed: Condvar,
+    /// Free workspaces, and how many more may be made. Waits end at once
+    /// on Ctrl-C ([`Monitor`]).
+    state: Monitor<(Vec<Workspace>, usize)>,
     shared: bool,
 }
 
 impl Pool {
     fn new(slots: usize, shared: bool) -> Self {
         Pool {
-            state: Mutex::new((Vec::new(), slots)),
-            freed: Condvar::new(),
+            state: Monitor::new((Vec::new(), slots)),
             shared,
         }
     }
 
     /// A free workspace (`Some(Some(w))`), leave to make one
-    /// (`Some(None)`), or `None` once `halted()`.
-    fn acquire(&self, halted: &dyn Fn() -> bool) -> Option<Option<Workspace>> {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            if let Some(w) = st.0.pop() {
-                return Some(Some(w));
-            }
-            if st.1 > 0 {
-                st.1 -= 1;
-                return Some(None);
-            }
-            if halted() {
-                return None;
-            }
-            // Timed, so Ctrl-C is noticed while every workspace is busy.
-            st = self
-                .freed
-                .wait_timeout(st, Duration::from_millis(50))
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
+    /// (`Some(None)`), or `None` on Ctrl-C. (A run stopped for another
+    /// reason releases its workspaces within a segment, so a waiter wakes
+    /// and sees the stop itself.)
+    fn acquire(&self, shutdown: &Shutdown) -> Option<Option<Workspace>> {
+        let mut st = self
+            .state
+            .wait_while(shutdown, |st| st.0.is_empty() && st.1 == 0)
+            .ok()?;
+        if let Some(w) = st.0.pop() {
+            return Some(Some(w));
         }
+        st.1 -= 1;
+        Some(None)
     }
 
     fn release(&self, w: Workspace) {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        st.0.push(w);
-        self.freed.notify_one();
+        self.state.lock().0.push(w);
+        self.state.notify_one();
     }
 }
 
