@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# primes against its peer, side by side in one run:
-#  1. counting primes to N=1e10: Debian's `primesieve N -c -tT` vs
-#     `primes --segmented N T`, for T = 2 and 1 (hyperfine medians), and the
-#     peak RSS of each (GNU time's "Maximum resident set size");
-#  2. tutorial mode at 1e9, 1 thread vs 2 threads (the GIL-free speedup).
+# primes against its peer, Debian's primesieve, side by side in one run
+# (issue 16's table):
+#  * counting to N = 1e10, 1e11, 1e12 with 2 and 1 threads:
+#    `primesieve N -c -q -tT` vs `primes --segmented N T`;
+#  * listing to 1e9 with 2 threads into a file and into a pipe:
+#    `primesieve 1e9 -p -t2` vs `primes --list 1e9 2`;
+#  * optionally (TUTORIAL=1) tutorial mode at 1e9 with 1 and 2 threads.
+# Each row: hyperfine medians of the pair run in the same hyperfine call
+# (peer first), the ratio ours / primesieve (below 1 means primes is
+# faster), and the peak RSS of one more run of each (GNU time).
 # Run from the workspace root. Installs hyperfine, primesieve and GNU time
-# with apt-get when they are missing. Env: N (1e10), TUT_N (1e9), RUNS (5),
-# TUT_RUNS (3), NICE (e.g. -10 on a machine shared with builds; needs root).
+# with apt-get when they are missing.
+# Env: RUNS (5), BIG_RUNS (runs at 1e12, 2), SKIP_1E12=1 to leave 1e12 out,
+# NS ("1e10 1e11 1e12"), THREADS ("2 1"), NICE (e.g. -10; needs root).
 set -euo pipefail
 
-N=${N:-1e10}
-TUT_N=${TUT_N:-1e9}
 RUNS=${RUNS:-5}
-TUT_RUNS=${TUT_RUNS:-3}
+BIG_RUNS=${BIG_RUNS:-2}
+NS=${NS:-1e10 1e11 1e12}
+THREADS=${THREADS:-2 1}
 NICE=${NICE:-0}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
+if [ "${SKIP_1E12:-0}" = 1 ]; then NS=${NS//1e12/}; fi
 
 need=()
 command -v hyperfine >/dev/null || need+=(hyperfine)
@@ -30,74 +37,61 @@ P="$TARGET_DIR/release/primes"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Medians from hyperfine's JSON, with the ratio to the first command, and the
-# mean user CPU time (on a busy machine the wall time of 2 threads can lose
-# to 1 while the CPU time shows the work is the same).
-medians() {
-    echo "| Command | Median [s] | vs first | User CPU [s] |"
-    echo "|:---|---:|---:|---:|"
-    awk -F': ' -v strip="$TARGET_DIR/release/" '
-        /"command"/ { c = $2; gsub(/^"|",?$/, "", c); sub(strip, "", c) }
-        /"median"/ { m = $2; sub(/,$/, "", m); if (!b) b = m }
-        /"user"/ { u = $2; sub(/,$/, "", u)
-                   printf "| `%s` | %.3f | %.2f | %.2f |\n", c, m, m / b, u }' "$1"
+median() { # hyperfine JSON -> median of result $2
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["median"])' "$1" "$2"
+}
+rss() { # peak RSS in MiB of one run of the command line $1 (run by sh)
+    /usr/bin/time -f '%M' -o "$tmp/rss" sh -c "$1" >/dev/null 2>&1
+    awk '{ printf "%.1f", $1 / 1024 }' "$tmp/rss"
+}
+# row LABEL RUNS PEER OURS [shell]: one table row.
+row() {
+    local label=$1 runs=$2 peer=$3 ours=$4 mode=${5:-}
+    local warm=1 shell=(-N)
+    [ "$runs" -le 2 ] && warm=0
+    [ "$mode" = shell ] && shell=()
+    nice -n "$NICE" hyperfine "${shell[@]}" --warmup "$warm" --runs "$runs" --style none \
+        --export-json "$tmp/h.json" "$peer" "$ours" >/dev/null 2>&1
+    local a b
+    a=$(median "$tmp/h.json" 0)
+    b=$(median "$tmp/h.json" 1)
+    awk -v l="$label" -v r="$runs" -v a="$a" -v b="$b" -v ra="$(rss "$peer")" -v rb="$(rss "$ours")" \
+        'BEGIN { printf "| %s | %d | %.3f s | %.3f s | %.2fx | %s | %s |\n", l, r, a, b, b / a, ra, rb }'
 }
 
 echo "nproc: $(nproc); cpu: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
-echo "load before: $(uptime | sed 's/.*load average: //')"
+echo "caches: L1d $(cat /sys/devices/system/cpu/cpu0/cache/index0/size 2>/dev/null || echo ?), L2 $(cat /sys/devices/system/cpu/cpu0/cache/index2/size 2>/dev/null || echo ?)"
 echo "primesieve: $(primesieve --version | head -1)"
+echo "load before: $(uptime | sed 's/.*load average: //')"
 
-# Same answer first.
-want=$(primesieve "$N" -c -q)
-got=$("$P" --segmented "$N" 2 | sed -n 's/^there are \([0-9]*\) primes$/\1/p')
-[ "$want" = "$got" ] || { echo "bench-primes: primesieve says $want, primes says $got" >&2; exit 1; }
-echo "pi($N) = $got (both agree)"
+# Same answers first.
+for n in $NS; do
+    want=$(primesieve "$n" -c -q)
+    got=$("$P" --segmented "$n" 2 | sed -n 's/^there are \([0-9]*\) primes$/\1/p')
+    [ "$want" = "$got" ] || { echo "bench-primes: pi($n): primesieve says $want, primes says $got" >&2; exit 1; }
+    echo "pi($n) = $got (both agree)"
+done
+cmp -s <("$P" --list 1e8 2 2>/dev/null) <(primesieve 1e8 -p -t2) || { echo "bench-primes: --list 1e8 differs" >&2; exit 1; }
+echo "--list 1e8: byte-identical to primesieve -p"
+echo
 
-echo
-echo "## Counting primes to $N"
-nice -n "$NICE" hyperfine -N --warmup 1 --runs "$RUNS" --style basic --export-markdown "$tmp/seg.md" --export-json "$tmp/seg.json" \
-    "primesieve $N -c -q -t2" \
-    "$P --segmented $N 2" \
-    "primesieve $N -c -q -t1" \
-    "$P --segmented $N 1" >/dev/null
-sed "s|$TARGET_DIR/release/||g" "$tmp/seg.md"
-echo
-medians "$tmp/seg.json"
-
-echo
-echo "## Best of $RUNS alternating runs (robust to other load on a shared machine)"
-echo "| Command | Best wall [s] | vs first |"
-echo "|:---|---:|---:|"
-cmds=("primesieve $N -c -q -t2" "$P --segmented $N 2" "primesieve $N -c -q -t1" "$P --segmented $N 1")
-for ((r = 0; r < RUNS; r++)); do
-    for i in "${!cmds[@]}"; do
-        # shellcheck disable=SC2086
-        /usr/bin/time -f "$i %e" ${cmds[$i]} 2>&1 >/dev/null | tail -1
+echo "| work (medians, hyperfine, same run) | runs | primesieve | primes | ratio | RSS primesieve [MiB] | RSS primes [MiB] |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for n in $NS; do
+    runs=$RUNS
+    [ "$n" = 1e12 ] && runs=$BIG_RUNS
+    for t in $THREADS; do
+        row "count to $n, $t thread(s)" "$runs" "primesieve $n -c -q -t$t" "$P --segmented $n $t"
     done
-done >"$tmp/alt.txt"
-for i in "${!cmds[@]}"; do
-    best=$(awk -v i="$i" '$1 == i && (b == "" || $2 < b) { b = $2 } END { print b }' "$tmp/alt.txt")
-    [ "$i" = 0 ] && first=$best
-    awk -v c="${cmds[$i]#"$TARGET_DIR/release/"}" -v b="$best" -v f="$first" \
-        'BEGIN { printf "| `%s` | %.2f | %.2f |\n", c, b, b / f }'
 done
+row "list to 1e9 > file, 2 threads" "$RUNS" "primesieve 1e9 -p -t2 > $tmp/out" "$P --list 1e9 2 > $tmp/out 2>/dev/null" shell
+row "list to 1e9 into a pipe (cat), 2 threads" "$RUNS" "primesieve 1e9 -p -t2 | cat > /dev/null" "$P --list 1e9 2 2>/dev/null | cat > /dev/null" shell
+rm -f "$tmp/out"
 
+if [ "${TUTORIAL:-0}" = 1 ]; then
+    echo
+    echo "Tutorial mode (the tutorial's algorithm) at 1e9, 1 thread vs 2 threads:"
+    nice -n "$NICE" hyperfine -N --runs 3 --style basic "$P 1e9 1" "$P 1e9 2" 2>&1 | grep -E 'Benchmark|Time'
+fi
 echo
-echo "## Peak RSS (GNU time, one run each)"
-echo "| Command | Max RSS (KiB) |"
-echo "|:---|---:|"
-for cmd in "primesieve $N -c -q -t2" "$P --segmented $N 2" "primesieve $N -c -q -t1" "$P --segmented $N 1"; do
-    # shellcheck disable=SC2086
-    rss=$(/usr/bin/time -f '%M' $cmd 2>&1 >/dev/null | tail -1)
-    echo "| \`${cmd#"$TARGET_DIR/release/"}\` | $rss |"
-done
-
-echo
-echo "## Tutorial mode (the tutorial's algorithm) at $TUT_N"
-nice -n "$NICE" hyperfine -N --runs "$TUT_RUNS" --style basic --export-markdown "$tmp/tut.md" --export-json "$tmp/tut.json" \
-    "$P $TUT_N 1" \
-    "$P $TUT_N 2" >/dev/null
-sed "s|$TARGET_DIR/release/||g" "$tmp/tut.md"
-echo
-medians "$tmp/tut.json"
 echo "load after: $(uptime | sed 's/.*load average: //')"

@@ -19,6 +19,31 @@ out=$("$P" --segmented 1e8 2)
 [ "$(grep -cE '^thread [01] exiting; processed [0-9]+ segments$' <<<"$out")" = 2 ] || fail "segmented thread lines: $out"
 [ "$(tail -1 <<<"$out")" = "there are 5761455 primes" ] || fail "segmented count: $out"
 
+# Big values, in release (too slow for the debug test build): pi(1e12), and
+# pi(2^40) as pi(1e12) plus a range count (so ranges are checked too).
+# About a minute on 2 cores; SMOKE_QUICK=1 skips it.
+if [ "${SMOKE_QUICK:-0}" != 1 ]; then
+  out=$("$P" --segmented 1e12 2)
+  [ "$(tail -1 <<<"$out")" = "there are 37607912018 primes" ] || fail "pi(1e12): $out"
+  out=$("$P" --segmented 1000000000001..1099511627776 2)
+  [ "$(tail -1 <<<"$out")" = "there are $((41203088796 - 37607912018)) primes" ] || fail "pi(2^40) - pi(1e12): $out"
+fi
+
+# Ranges against primesieve (CI installs it with apt).
+if command -v primesieve >/dev/null; then
+  for r in "0 1000" "1000000000000 1000010000000" "1000000000000000 1000000010000000"; do
+    set -- $r
+    want=$(primesieve "$1" "$2" -c -q)
+    got=$("$P" --segmented "$1..$2" 2 | tail -1)
+    [ "$got" = "there are $want primes" ] || fail "range $1..$2: '$got', primesieve says $want"
+  done
+  cmp -s <("$P" --list 1e12..1000001000000 2>/dev/null) <(primesieve 1e12 1000001000000 -p) || fail "--list of a range differs from primesieve -p"
+elif [ -n "${CI:-}" ]; then
+  fail "primesieve is not installed (apt-get install primesieve)"
+else
+  echo "smoke primes: SKIPPED the primesieve comparisons (not installed)" >&2
+fi
+
 # --list: primes on stdout, in order; report on stderr.
 got=$("$P" --list 30 2>/dev/null | paste -sd' ')
 [ "$got" = "2 3 5 7 11 13 17 19 23 29" ] || fail "--list 30 gave '$got'"

@@ -7,16 +7,14 @@
 //! `window` segments ahead of the writer waits, so memory stays bounded.
 
 use crate::segmented::Sink;
-use common::Shutdown;
+use common::{Monitor, Shutdown};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::sync::{Condvar, Mutex};
-use std::time::Duration;
 
 /// A [`Sink`] that writes every prime on its own line to `W`, in order.
-pub struct Ordered<'a, W: Write + Send> {
-    state: Mutex<State<W>>,
-    turn: Condvar,
+pub struct Ordered<'a, W: Write + Send + 'static> {
+    /// Its waits end at once on Ctrl-C ([`Monitor`]): no polling.
+    state: Monitor<State<W>>,
     window: u64,
     shutdown: &'a Shutdown,
 }
@@ -24,21 +22,21 @@ pub struct Ordered<'a, W: Write + Send> {
 struct State<W> {
     next: u64,
     pending: BTreeMap<u64, Vec<u8>>,
-    out: W,
+    /// `None` once [`Ordered::finish`] took it.
+    out: Option<W>,
     error: Option<io::Error>,
 }
 
-impl<'a, W: Write + Send> Ordered<'a, W> {
+impl<'a, W: Write + Send + 'static> Ordered<'a, W> {
     /// At most `window` segments are held waiting for their turn.
     pub fn new(out: W, window: u64, shutdown: &'a Shutdown) -> Self {
         Ordered {
-            state: Mutex::new(State {
+            state: Monitor::new(State {
                 next: 0,
                 pending: BTreeMap::new(),
-                out,
+                out: Some(out),
                 error: None,
             }),
-            turn: Condvar::new(),
             window: window.max(1),
             shutdown,
         }
@@ -46,39 +44,36 @@ impl<'a, W: Write + Send> Ordered<'a, W> {
 
     /// Whether a write failed (the output was closed, the disk is full).
     pub fn write_failed(&self) -> bool {
-        let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        st.error.is_some()
+        self.state.lock().error.is_some()
     }
 
     /// Flushes and returns the writer, or the first write error.
     pub fn finish(self) -> io::Result<W> {
-        let mut st = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut st = self.state.lock();
         if let Some(e) = st.error.take() {
             return Err(e);
         }
-        st.out.flush()?;
-        Ok(st.out)
+        let mut out = st.out.take().expect("finish is called once");
+        out.flush()?;
+        Ok(out)
     }
 }
 
-impl<W: Write + Send> Sink for Ordered<'_, W> {
+impl<W: Write + Send + 'static> Sink for Ordered<'_, W> {
     fn segment(&self, index: u64, primes: &mut dyn Iterator<Item = u64>) -> bool {
         let mut text = Vec::new();
         for p in primes {
             push_decimal(&mut text, p);
         }
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        while index >= st.next + self.window {
-            if st.error.is_some() || self.shutdown.is_triggered() {
-                return false;
-            }
-            // Timed, so Ctrl-C is noticed even if the writer never moves.
-            st = self
-                .turn
-                .wait_timeout(st, Duration::from_millis(50))
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
+        // Wait for our turn within the window; the condition is looked at
+        // under the lock before every sleep, so no notify is missed.
+        let window = self.window;
+        let wait = self.state.wait_while(self.shutdown, |st| {
+            index >= st.next + window && st.error.is_none()
+        });
+        let Ok(mut st) = wait else {
+            return false; // Ctrl-C
+        };
         if st.error.is_some() {
             return false;
         }
@@ -88,14 +83,18 @@ impl<W: Write + Send> Sink for Ordered<'_, W> {
             let Some(text) = st.pending.remove(&next) else {
                 break;
             };
-            if let Err(e) = st.out.write_all(&text) {
+            let written = match st.out.as_mut() {
+                Some(out) => out.write_all(&text),
+                None => Ok(()),
+            };
+            if let Err(e) = written {
                 st.error = Some(e);
-                self.turn.notify_all();
+                self.state.notify_all();
                 return false;
             }
             st.next += 1;
         }
-        self.turn.notify_all();
+        self.state.notify_all();
         true
     }
 }
@@ -134,10 +133,7 @@ mod tests {
     fn writes_in_order_with_many_threads() {
         let shutdown = Shutdown::new();
         let sink = Ordered::new(Vec::new(), 2, &shutdown);
-        let cfg = Config {
-            segment_bytes: 5,
-            block_bytes: 2,
-        };
+        let cfg = Config::with_sizes(5, 2);
         let out = run(20_000, 4, cfg, Some(&sink), &|_, _| {}, &shutdown).unwrap();
         assert_eq!(out.count, Some(2262));
         let text = String::from_utf8(sink.finish().unwrap()).unwrap();
@@ -158,10 +154,7 @@ mod tests {
         }
         let shutdown = Shutdown::new();
         let sink = Ordered::new(Closed, 2, &shutdown);
-        let cfg = Config {
-            segment_bytes: 5,
-            block_bytes: 2,
-        };
+        let cfg = Config::with_sizes(5, 2);
         let out = run(1_000_000, 2, cfg, Some(&sink), &|_, _| {}, &shutdown).unwrap();
         assert_eq!(out.count, None);
         let err = sink.finish().err().expect("a write error");

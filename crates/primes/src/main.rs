@@ -1,19 +1,21 @@
 use clap::Parser;
 use common::Shutdown;
 use common::cli::{self, EXIT_INTERRUPTED};
-use primes::{MAX_THREADS, SEGMENTED_MAX_N, list, segmented, tutorial};
-use std::io::Write;
-use std::sync::Mutex;
+use common::{errln, out, outln};
+use primes::{MAX_THREADS, SEGMENTED_MAX_N, SEGMENTED_MAX_SPAN, Span, list, segmented, tutorial};
 
 /// Matloff's threaded prime sieve (primes.py N NTHREADS), plus a fast
 /// segmented sieve. Prints one line per thread and then the count.
 #[derive(Parser)]
 #[command(version, about, long_about = None)]
 struct Cli {
-    /// Count the primes up to N (digits, or shorthand like 1e10).
-    #[arg(value_parser = primes::parse_n, allow_negative_numbers = true)]
-    n: u64,
+    /// Count the primes up to N (digits, or shorthand like 1e10); with
+    /// --segmented also a range A..B (both included, like `primesieve A B`).
+    // primes.py:31  n = int(sys.argv[1])
+    #[arg(value_name = "N", value_parser = primes::parse_span, allow_negative_numbers = true)]
+    n: Span,
     /// Threads to use [default: the number of CPUs].
+    // primes.py:33  nthreads = int(sys.argv[2])
     #[arg(value_parser = primes::parse_threads, allow_negative_numbers = true)]
     nthreads: Option<usize>,
     /// Fast mode: segmented wheel sieve; threads report segments processed.
@@ -23,9 +25,12 @@ struct Cli {
     /// report goes to stderr).
     #[arg(long, short = 'l')]
     list: bool,
+    /// Start counting at A instead of 0 (--segmented; same as N = A..N).
+    #[arg(long, value_name = "A", value_parser = primes::parse_n)]
+    from: Option<u64>,
     /// Segment size in KiB of wheel (30 numbers a byte) for --segmented
-    /// [default: 512, or 64 with --list].
-    #[arg(long, value_name = "KIB", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    /// [default: the L2 cache, or 64 with --list; at most 8192].
+    #[arg(long, value_name = "KIB", value_parser = clap::value_parser!(u32).range(1..=8192))]
     segment_kib: Option<u32>,
     /// Write a Chrome trace of the run to FILE: a span per value of k, one
     /// row per thread (open it with `timeline FILE` or ui.perfetto.dev).
@@ -36,26 +41,42 @@ struct Cli {
     timeline: bool,
 }
 
+// primes.py:48  if __name__ == '__main__':
+// primes.py:49  main()
 fn main() {
     std::process::exit(try_main());
 }
 
 fn try_main() -> i32 {
     let cli: Cli = cli::parse();
+    if out::closed() {
+        // `>&-`: nothing could be written, so do not sieve for nobody.
+        return out::finish(0);
+    }
     let threads = cli
         .nthreads
         .unwrap_or_else(|| num_cpus::get().clamp(1, MAX_THREADS));
     let segmented = cli.segmented || cli.list;
-    if segmented && cli.n > SEGMENTED_MAX_N {
+    let n = cli.n.to;
+    let from = match (cli.from, cli.n.from) {
+        (Some(_), Some(_)) => cli::usage_error("give the start either as A..B or as --from A"),
+        (a, b) => a.or(b),
+    };
+    if !segmented && from.is_some() {
+        cli::usage_error("a range (A..B or --from) needs --segmented");
+    }
+    if segmented && n > SEGMENTED_MAX_N {
+        cli::usage_error(format!("N must be at most 1e16 with --segmented, got {n}"));
+    }
+    if segmented && n - from.unwrap_or(0).min(n) > SEGMENTED_MAX_SPAN {
         cli::usage_error(format!(
-            "N must be at most 1e13 with --segmented (larger runs take hours), got {}",
-            cli.n
+            "the range may cover at most 1e13 numbers with --segmented (larger runs take hours; count a part with --from), got {}",
+            n - from.unwrap_or(0)
         ));
     }
-    if !segmented && cli.n > tutorial::MAX_N {
+    if !segmented && n > tutorial::MAX_N {
         cli::usage_error(format!(
-            "N must be at most 1e11 in tutorial mode (it needs N/8 bytes); try --segmented, got {}",
-            cli.n
+            "N must be at most 1e11 in tutorial mode (it needs N/8 bytes); try --segmented, got {n}"
         ));
     }
     if !segmented && cli.segment_kib.is_some() {
@@ -68,28 +89,20 @@ fn try_main() -> i32 {
         Ok(s) => s,
         Err(e) => cli::fail(format!("cannot install the Ctrl-C handler: {e}")),
     };
-    if cli.list {
-        // The writer may sit in write(2) on a pipe nobody reads (`| less`
-        // left waiting); a signal does not end that call, so give the run a
-        // moment to stop by itself, then leave without it.
-        shutdown.on_trigger(|| {
-            let _ = std::thread::Builder::new().spawn(|| {
-                std::thread::sleep(std::time::Duration::from_secs(3));
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "{}: interrupted; stdout is not being read, so no count",
-                    cli::program_name()
-                );
-                std::process::exit(EXIT_INTERRUPTED);
-            });
-        });
-    }
+    // The --list writer may sit in write(2) on a pipe nobody reads (`|
+    // less` left waiting); a signal does not end that call, so the run has
+    // a moment to stop by itself, then the process leaves without it.
+    let _stuck_writer = cli.list.then(|| {
+        shutdown.exit_on_trigger_after(std::time::Duration::from_secs(3), || {
+            "interrupted; stdout is not being read, so no count".into()
+        })
+    });
     if segmented {
-        run_segmented(&cli, threads, &shutdown)
+        run_segmented(&cli, from.unwrap_or(0), threads, &shutdown)
     } else {
         let session = timeline::Session::from_args(cli.trace.as_deref(), cli.timeline)
             .unwrap_or_else(|e| cli::fail(format!("cannot write the trace: {e}")));
-        let code = run_tutorial(cli.n, threads, &shutdown);
+        let code = run_tutorial(n, threads, &shutdown);
         if let Err(e) = session.finish() {
             cli::fail(format!("cannot write the trace: {e}"));
         }
@@ -97,40 +110,13 @@ fn try_main() -> i32 {
     }
 }
 
-/// The first error writing a report line to stdout, for [`stdout_checked`].
-static STDOUT_ERROR: Mutex<Option<std::io::Error>> = Mutex::new(None);
-
-/// Prints a report line on stdout. A failed write is not worth a panic: the
-/// line is dropped, the run goes on, and [`stdout_checked`] tells at the end.
-fn say(line: String) {
-    if let Err(e) = writeln!(std::io::stdout(), "{line}") {
-        let mut first = STDOUT_ERROR.lock().unwrap_or_else(|e| e.into_inner());
-        first.get_or_insert(e);
-    }
-}
-
-/// `code`, unless a report line could not be written: a closed pipe (`|
-/// head -1`) is the reader's choice and stays quiet, any other error (a full
-/// disk) fails the run, as `cat` or `seq` would.
-fn stdout_checked(code: i32) -> i32 {
-    let flushed = std::io::stdout().flush().err();
-    let mut first = STDOUT_ERROR.lock().unwrap_or_else(|e| e.into_inner());
-    match first.take().or(flushed) {
-        Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            cli::fail(format!("cannot write to stdout: {e}"))
-        }
-        _ => code,
-    }
-}
-
 fn run_tutorial(n: u64, threads: usize, shutdown: &Shutdown) -> i32 {
-    let on_exit =
-        |t: usize, nk: u64| say(format!("thread {t} exiting; processed {nk} values of k"));
+    let on_exit = |t: usize, nk: u64| outln!("thread {t} exiting; processed {nk} values of k");
     match tutorial::run(n, threads, &on_exit, shutdown) {
         Err(e) => cli::fail(e),
         Ok(tutorial::Outcome { count: Some(c), .. }) => {
-            say(format!("there are {c} primes"));
-            stdout_checked(0)
+            outln!("there are {c} primes");
+            out::finish(0)
         }
         Ok(tutorial::Outcome { count: None, .. }) => {
             cli::warn("interrupted before every k was processed; no count");
@@ -139,25 +125,40 @@ fn run_tutorial(n: u64, threads: usize, shutdown: &Shutdown) -> i32 {
     }
 }
 
-fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
-    let default_kib = if cli.list { 64 } else { 512 };
+fn run_segmented(cli: &Cli, from: u64, threads: usize, shutdown: &Shutdown) -> i32 {
+    let n = cli.n.to;
+    let cfg = match cli.segment_kib {
+        Some(kib) => segmented::Config::with_sizes(
+            kib as usize * 1024,
+            segmented::Config::default().block_bytes,
+        ),
+        // The list writer works on small segments (64 KiB: finished ones
+        // reach the writer sooner, and formatting stays in cache).
+        None if cli.list => {
+            segmented::Config::with_sizes(64 * 1024, segmented::Config::default().block_bytes)
+        }
+        None => segmented::Config::default(),
+    };
     let cfg = segmented::Config {
-        segment_bytes: cli.segment_kib.unwrap_or(default_kib) as usize * 1024,
-        ..Default::default()
+        progress: true,
+        ..cfg
     };
     // With --list, stdout carries the primes and the report moves to stderr
     // (where a failed write is simply dropped: nowhere left to tell).
     let report = |line: String| {
         if cli.list {
-            let _ = writeln!(std::io::stderr(), "{line}");
+            errln!("{line}");
         } else {
-            say(line);
+            outln!("{line}");
         }
     };
     let on_exit = |t: usize, s: u64| report(format!("thread {t} exiting; processed {s} segments"));
     let (outcome, write_error) = if cli.list {
         let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
-        let sink = list::Ordered::new(out, 2 * threads as u64, shutdown);
+        // Two segments per workspace may wait for the writer: the window
+        // bounds memory by the CPUs, not the threads asked for.
+        let window = 2 * segmented::workspaces(threads) as u64;
+        let sink = list::Ordered::new(out, window, shutdown);
         // Once the output is gone (`| head`) the threads stop early; their
         // lines would only be noise on the terminal.
         let on_exit = |t: usize, s: u64| {
@@ -165,11 +166,11 @@ fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
                 on_exit(t, s);
             }
         };
-        let outcome = segmented::run(cli.n, threads, cfg, Some(&sink), &on_exit, shutdown);
+        let outcome = segmented::run_range(from, n, threads, cfg, Some(&sink), &on_exit, shutdown);
         let outcome = outcome.unwrap_or_else(|e| cli::fail(e));
         (outcome, sink.finish().err())
     } else {
-        let outcome = segmented::run(cli.n, threads, cfg, None, &on_exit, shutdown);
+        let outcome = segmented::run_range(from, n, threads, cfg, None, &on_exit, shutdown);
         let outcome = outcome.unwrap_or_else(|e| cli::fail(e));
         (outcome, None)
     };
@@ -182,10 +183,13 @@ fn run_segmented(cli: &Cli, threads: usize, shutdown: &Shutdown) -> i32 {
     match outcome {
         segmented::Outcome { count: Some(c), .. } => {
             report(format!("there are {c} primes"));
-            stdout_checked(0)
+            out::finish(0)
         }
         segmented::Outcome { partial, .. } => {
             let what = match partial {
+                Some((x, c)) if from > 0 => {
+                    format!("there are {c} primes from {from} to {x} (all that was finished)")
+                }
                 Some((x, c)) => format!("there are {c} primes up to {x} (all that was finished)"),
                 None => "no segment was finished".into(),
             };

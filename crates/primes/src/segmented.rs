@@ -1,67 +1,138 @@
 //! Fast mode: a segmented, multi-threaded sieve of Eratosthenes.
 //!
-//! The numbers up to n live on the mod-30 wheel ([`crate::wheel`]): one byte
-//! per 30 numbers. That range is cut into segments of `segment_bytes` (about
-//! the L2 cache), handed out in runs of consecutive segments (single ones
-//! with a [`Sink`]) from an atomic counter, so a fast thread simply takes
-//! more runs. Each thread owns its
-//! segment buffer and its copy of the sieving primes' positions (carried from
-//! one segment of a run to the next): nothing shared is written while
-//! sieving. Inside a segment:
+//! The numbers `from..=to` live on the mod-30 wheel ([`crate::wheel`]): one
+//! byte per 30 numbers. That range is cut into segments of
+//! `segment_bytes` (the L2 cache this machine reports), handed out in runs
+//! of consecutive segments (single ones with a [`Sink`]) from an atomic
+//! counter, so a fast thread simply takes more runs. [`crate::segment`]
+//! sieves one segment; a run carries every prime's position from one
+//! segment to the next.
 //!
-//! 1. the buffer starts as the AND of pre-sieve patterns (multiples of
-//!    7..=163 already gone);
-//! 2. primes below `block_bytes / 4` cross out one L1-sized block at a time;
-//! 3. larger primes cross out over the whole segment (fewer hits each);
-//! 4. the primes left are counted with popcount (or, with a [`Sink`], handed
-//!    on in order).
-//!
-//! Memory is O(sqrt(n) + threads * segment): the base primes up to sqrt(n) and
-//! one buffer per thread.
+//! Memory: the base primes up to sqrt(to) are shared (4 bytes each, about
+//! 0.4 MB at 1e12, 7.8 MB at 1e15), and at most one [`Workspace`] per CPU
+//! exists however many threads are asked for (threads beyond that take
+//! turns with them): each holds one segment (at most
+//! [`MAX_SEGMENT_BYTES`]), 24 bytes per small or medium prime and 8 per
+//! large prime. So RSS is O(sqrt(to) + CPUs x segment).
 
-use crate::wheel::{self, Pattern, RESIDUES, Sieving};
+use crate::Error;
+use crate::base;
+pub use crate::base::small_primes;
+use crate::bucket::MAX_SEGMENT_BYTES;
+use crate::segment::{PRESIEVE, PRESIEVE_MAX, Plan, PrimesIn, Workspace, below_seven, popcount};
+use crate::wheel::Pattern;
+use common::Monitor;
 use common::Shutdown;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-/// Sizes that shape the work; the defaults suit a core with 32 KiB of L1 and
-/// 1 MiB of L2. Tests shrink them to put many boundaries in small ranges.
-#[derive(Clone, Copy, Debug)]
+/// Sizes that shape the work. [`Config::default`] takes them from the
+/// caches this machine reports; tests shrink them to put many boundaries
+/// in small ranges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
     /// Bytes of wheel (30 numbers each) per handed-out segment.
     pub segment_bytes: usize,
     /// Bytes per L1 block inside a segment.
     pub block_bytes: usize,
+    /// Primes below this cross out one L1 block at a time.
+    pub small_max: u64,
+    /// Primes from `small_max` below this cross out over the whole segment;
+    /// the rest go to the bucket sieve.
+    pub medium_max: u64,
+    /// Show progress (numbers sieved, rate, ETA) on stderr when it is a
+    /// terminal and the run takes over a second ([`common::progress`]).
+    pub progress: bool,
+}
+
+/// Segment size when the caches cannot be read.
+const FALLBACK_SEGMENT: usize = 512 * 1024;
+/// L1 block size when the caches cannot be read.
+const FALLBACK_BLOCK: usize = 32 * 1024;
+
+impl Config {
+    /// Segments of `segment_bytes` (at most [`MAX_SEGMENT_BYTES`]) cut in
+    /// blocks of `block_bytes`, with the prime-size thresholds that suit
+    /// them: small primes have at least four turns of the wheel per block,
+    /// medium primes at least four per segment (32 multiples; with fewer
+    /// the bucket sieve was faster here).
+    pub fn with_sizes(segment_bytes: usize, block_bytes: usize) -> Self {
+        let segment_bytes = segment_bytes.clamp(1, MAX_SEGMENT_BYTES);
+        let block_bytes = block_bytes.clamp(1, segment_bytes);
+        Config {
+            segment_bytes,
+            block_bytes,
+            small_max: block_bytes as u64 / 4,
+            medium_max: segment_bytes as u64 / 4,
+            progress: false,
+        }
+    }
+
+    /// Sizes from this machine's caches (`/sys/devices/system/cpu/cpu0/cache`):
+    /// a segment the size of the L2 cache, blocks of the L1 data cache,
+    /// or 512 KiB and 32 KiB when they cannot be read.
+    pub fn from_caches() -> Self {
+        let caches = read_caches();
+        let seg = caches.l2.unwrap_or(FALLBACK_SEGMENT);
+        let block = caches.l1d.unwrap_or(FALLBACK_BLOCK);
+        Config::with_sizes(seg.clamp(64 * 1024, MAX_SEGMENT_BYTES), block.min(seg))
+    }
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            segment_bytes: 512 * 1024,
-            block_bytes: 32 * 1024,
-        }
+        static CACHED: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
+        *CACHED.get_or_init(Config::from_caches)
     }
 }
 
-/// Groups of pre-sieved primes; each group's product is its pattern length.
-const PRESIEVE: [&[u64]; 15] = [
-    &[7, 11, 13, 17],
-    &[19, 23, 29],
-    &[31, 37, 41],
-    &[43, 47, 53],
-    &[59, 61],
-    &[67, 71],
-    &[73, 79],
-    &[83, 89],
-    &[97, 101],
-    &[103, 107],
-    &[109, 113],
-    &[127, 131],
-    &[137, 139],
-    &[149, 151],
-    &[157, 163],
-];
-/// The largest pre-sieved prime.
-const PRESIEVE_MAX: u64 = 163;
+/// Cache sizes in bytes, as far as the system says.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Caches {
+    pub l1d: Option<usize>,
+    pub l2: Option<usize>,
+}
+
+/// Reads cpu0's cache sizes from sysfs.
+pub fn read_caches() -> Caches {
+    let dir = std::path::Path::new("/sys/devices/system/cpu/cpu0/cache");
+    let mut caches = Caches::default();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return caches;
+    };
+    for e in entries.flatten() {
+        let read = |f: &str| std::fs::read_to_string(e.path().join(f)).unwrap_or_default();
+        let size = parse_cache_size(read("size").trim());
+        match (read("level").trim(), read("type").trim()) {
+            ("1", "Data") => caches.l1d = size,
+            ("2", "Unified" | "Data") => caches.l2 = size,
+            _ => {}
+        }
+    }
+    caches
+}
+
+/// `"48K"` -> 49152, `"1M"` -> 1048576, `"512"` -> 512.
+///
+/// ```
+/// use primes::segmented::parse_cache_size;
+/// assert_eq!(parse_cache_size("48K"), Some(48 * 1024));
+/// assert_eq!(parse_cache_size("1M"), Some(1 << 20));
+/// assert_eq!(parse_cache_size(""), None);
+/// ```
+pub fn parse_cache_size(s: &str) -> Option<usize> {
+    let (digits, unit) = match s.as_bytes().last()? {
+        b'K' => (&s[..s.len() - 1], 1024),
+        b'M' => (&s[..s.len() - 1], 1 << 20),
+        _ => (s, 1),
+    };
+    digits
+        .parse::<usize>()
+        .ok()?
+        .checked_mul(unit)
+        .filter(|&b| b > 0)
+}
 
 /// Receives the primes of each segment, in any order; see [`crate::list`].
 pub trait Sink: Sync {
@@ -75,49 +146,16 @@ pub trait Sink: Sync {
 pub struct Outcome {
     /// Segments each thread processed, indexed by thread number.
     pub segments: Vec<u64>,
-    /// pi(n), or `None` if the run was stopped (Ctrl-C or closed output).
+    /// The number of primes in the range, or `None` if the run was stopped
+    /// (Ctrl-C or closed output).
     pub count: Option<u64>,
     /// If stopped: the largest x such that every segment up to x was done,
-    /// and pi(x). Lets an interrupted run still report something true.
+    /// and the primes from `from` to x. Lets an interrupted run still
+    /// report something true.
     pub partial: Option<(u64, u64)>,
 }
 
-/// The OS refused to start thread number `.0`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SpawnError(pub usize, pub String);
-
-impl std::fmt::Display for SpawnError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot start thread {}: {}", self.0, self.1)
-    }
-}
-
-/// Primes up to `limit`, by a plain odd-only sieve (limit is at most a few
-/// million here).
-pub fn small_primes(limit: u64) -> Vec<u64> {
-    if limit < 2 {
-        return Vec::new();
-    }
-    let half = (limit as usize - 1) / 2; // odd numbers 3..=limit
-    let mut composite = vec![false; half + 1];
-    let mut out = vec![2];
-    for i in 1..=half {
-        if !composite[i] {
-            let p = 2 * i + 1;
-            out.push(p as u64);
-            let mut m = p * p / 2;
-            while m <= half {
-                composite[m] = true;
-                m += p;
-            }
-        }
-    }
-    out
-}
-
-/// Counts (or lists into `sink`) the primes up to `n` with `threads` threads.
-/// `on_exit(t, segments)` runs as thread `t` finishes, like the tutorial's
-/// per-thread line.
+/// Counts (or lists into `sink`) the primes up to `n`; see [`run_range`].
 pub fn run(
     n: u64,
     threads: usize,
@@ -125,44 +163,101 @@ pub fn run(
     sink: Option<&dyn Sink>,
     on_exit: &(dyn Fn(usize, u64) + Sync),
     shutdown: &Shutdown,
-) -> Result<Outcome, SpawnError> {
+) -> Result<Outcome, Error> {
+    run_range(0, n, threads, cfg, sink, on_exit, shutdown)
+}
+
+/// Largest `to` accepted: base primes up to sqrt(to) must fit in `u32`
+/// and 30 * (bytes + segment) in `u64`.
+pub const MAX_TO: u64 = 1 << 62;
+
+/// Counts (or lists into `sink`) the primes in `from..=to` with `threads`
+/// threads, sieving only that range (the base primes up to sqrt(to)
+/// aside). `on_exit(t, segments)` runs as thread `t` finishes, like the
+/// tutorial's per-thread line.
+pub fn run_range(
+    from: u64,
+    to: u64,
+    threads: usize,
+    cfg: Config,
+    sink: Option<&dyn Sink>,
+    on_exit: &(dyn Fn(usize, u64) + Sync),
+    shutdown: &Shutdown,
+) -> Result<Outcome, Error> {
     assert!(threads >= 1 && cfg.segment_bytes >= 1 && cfg.block_bytes >= 1);
-    let total_bytes = n / 30 + 1; // byte n / 30 holds n
+    assert!(cfg.segment_bytes <= MAX_SEGMENT_BYTES && to <= MAX_TO);
+    if from > to {
+        (0..threads).for_each(|t| on_exit(t, 0));
+        return Ok(Outcome {
+            segments: vec![0; threads],
+            count: Some(0),
+            partial: None,
+        });
+    }
+    let (first_byte, last_byte) = (from / 30, to / 30);
     let seg = cfg.segment_bytes as u64;
-    let nseg = total_bytes.div_ceil(seg);
-    let base: Vec<u64> = small_primes(n.isqrt())
+    let nseg = (last_byte - first_byte + 1).div_ceil(seg);
+    let base: Vec<u32> = base::primes_u32(to.isqrt())
         .into_iter()
-        .filter(|&p| p > PRESIEVE_MAX)
+        .filter(|&p| u64::from(p) > PRESIEVE_MAX)
         .collect();
     let patterns: Vec<Pattern> = PRESIEVE.iter().map(|g| Pattern::new(g)).collect();
-    // Segments go out in runs of consecutive ones, so a thread carries its
-    // primes' positions from one segment to the next instead of working
-    // them out again (a division per prime); 32 runs per thread still
-    // balance the load. Not with a sink: its ordered writer holds only a few
-    // segments ahead, so a thread handed a long run would make the others
-    // wait for it (one thread's speed); there segments go out one at a time.
-    let run_len = match sink {
-        Some(_) => 1,
-        None => (nseg / (32 * threads as u64)).max(1),
-    };
-    let next = AtomicU64::new(0);
-    let stop = AtomicBool::new(false);
-
-    let ctx = Ctx {
-        n,
-        total_bytes,
-        cfg,
+    let plan = Plan {
+        from,
+        to,
+        first_byte,
+        last_byte,
+        nseg,
+        seg: cfg.segment_bytes,
+        block: cfg.block_bytes,
+        small_max: cfg.small_max,
+        medium_max: cfg.medium_max,
         base: &base,
         patterns: &patterns,
     };
-    let (results, spawn_error) = std::thread::scope(|s| {
+    let slots = workspaces(threads);
+    // Segments go out in runs of consecutive ones, so a thread carries its
+    // primes' positions from one segment to the next instead of working
+    // them out again (a division per prime); 16 runs per workspace still
+    // balance the load. Not with a sink: its ordered writer holds only a few
+    // segments ahead, so a thread handed a long run would make the others
+    // wait for it (one thread's speed); there segments go out one at a time.
+    // A run starts by working out where each base prime hits first (a
+    // division each), so a run is also long enough to make that small next
+    // to its sieving: 64 bytes of segment per base prime (it matters for
+    // ranges far from 0, with millions of base primes).
+    let min_run = (64 * base.len() as u64).div_ceil(seg);
+    let run_len = match sink {
+        Some(_) => 1,
+        None => (nseg / (16 * slots as u64)).max(min_run).max(1),
+    };
+    let next = AtomicU64::new(0);
+    let stop = AtomicBool::new(false);
+    let pool = Pool::new(slots, threads > slots);
+    let progress = Progress::default();
+    let bar = cfg
+        .progress
+        .then(|| common::progress::Progress::new("sieving", to - from + 1, shutdown));
+    let job = Job {
+        bar: bar.as_ref().map(|b| b.counter()),
+        plan: &plan,
+        next: &next,
+        run_len,
+        stop: &stop,
+        sink,
+        shutdown,
+        pool: &pool,
+        progress: &progress,
+    };
+
+    let (segments, spawn_error) = std::thread::scope(|s| {
         let mut handles = Vec::with_capacity(threads);
         let mut spawn_error = None;
         for t in 0..threads {
-            let (ctx, next, stop) = (&ctx, &next, &stop);
+            let job = &job;
             let spawned = std::thread::Builder::new().spawn_scoped(s, move || {
-                let done = worker(ctx, next, nseg, run_len, stop, sink, shutdown);
-                on_exit(t, done.len() as u64);
+                let done = job.worker();
+                on_exit(t, done);
                 done
             });
             match spawned {
@@ -170,39 +265,33 @@ pub fn run(
                 Err(e) => {
                     // The threads already started stop after their segment.
                     stop.store(true, Ordering::Relaxed);
-                    spawn_error = Some(SpawnError(t, e.to_string()));
+                    spawn_error = Some(Error::Spawn(t, e.to_string()));
                     break;
                 }
             }
         }
-        let results: Vec<Vec<(u64, u64)>> = handles
+        let segments: Vec<u64> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect();
-        (results, spawn_error)
+        (segments, spawn_error)
     });
     if let Some(e) = spawn_error {
         return Err(e);
     }
 
-    let segments = results.iter().map(|r| r.len() as u64).collect();
-    let mut counts = vec![None; nseg as usize];
-    for &(i, c) in results.iter().flatten() {
-        counts[i as usize] = Some(c);
-    }
-    let small = [2u64, 3, 5].iter().filter(|&&q| q <= n).count() as u64;
-    if counts.iter().all(Option::is_some) && !stop.load(Ordering::Relaxed) {
-        let total = small + counts.iter().flatten().sum::<u64>();
+    let small = below_seven(from, to).count() as u64;
+    let (prefix, count) = progress.prefix();
+    if prefix == nseg && !stop.load(Ordering::Relaxed) {
         return Ok(Outcome {
             segments,
-            count: Some(total),
+            count: Some(small + count),
             partial: None,
         });
     }
-    let done: Vec<u64> = counts.iter().map_while(|c| *c).collect();
-    let partial = (!done.is_empty()).then(|| {
-        let upto = (30 * done.len() as u64 * seg - 1).min(n);
-        (upto, small + done.iter().sum::<u64>())
+    let partial = (prefix > 0).then(|| {
+        let upto = (30 * (first_byte + prefix * seg) - 1).min(to);
+        (upto, small + count)
     });
     Ok(Outcome {
         segments,
@@ -211,194 +300,176 @@ pub fn run(
     })
 }
 
-struct Ctx<'a> {
-    n: u64,
-    total_bytes: u64,
-    cfg: Config,
-    base: &'a [u64],
-    patterns: &'a [Pattern],
+/// How many workspaces (segment buffers with their primes' positions) a
+/// run with `threads` threads makes: at most one per CPU, so memory does
+/// not grow with the thread count; more threads take turns with them.
+pub fn workspaces(threads: usize) -> usize {
+    threads.clamp(1, num_cpus::get().max(1))
 }
 
-/// One thread: takes runs of segments until none are left or it is told to
-/// stop. Returns (segment index, primes in it) for each segment it finished.
-fn worker(
-    ctx: &Ctx,
-    next: &AtomicU64,
-    nseg: u64,
+/// What every thread of one run shares.
+struct Job<'a> {
+    plan: &'a Plan<'a>,
+    next: &'a AtomicU64,
     run_len: u64,
-    stop: &AtomicBool,
-    sink: Option<&dyn Sink>,
-    shutdown: &Shutdown,
-) -> Vec<(u64, u64)> {
-    let seg = ctx.cfg.segment_bytes as u64;
-    let block = ctx.cfg.block_bytes;
-    let mut buf = vec![0u8; ctx.cfg.segment_bytes];
-    // Small primes (at least four turns of the wheel per block) cross out
-    // per L1 block; larger ones would spend more time starting and ending
-    // partial turns than crossing out, so they go over the whole segment.
-    let split = ctx.base.partition_point(|&p| p < block as u64 / 4);
-    let mut sieving: Vec<Sieving> = ctx.base.iter().map(|&p| Sieving::new(p, 0)).collect();
-    let mut done = Vec::new();
-    loop {
-        // Relaxed: the counter only has to hand each run out once, which
-        // the atomic read-modify-write guarantees on its own; the results
-        // travel back through the threads' return values (join).
-        let first = next.fetch_add(run_len, Ordering::Relaxed);
-        // Primes [..started] hold valid positions for the next segment.
-        let mut started = 0;
-        for i in first..nseg.min(first.saturating_add(run_len)) {
-            if shutdown.is_triggered() || stop.load(Ordering::Relaxed) {
+    stop: &'a AtomicBool,
+    sink: Option<&'a dyn Sink>,
+    shutdown: &'a Shutdown,
+    pool: &'a Pool,
+    progress: &'a Progress,
+    /// Numbers sieved, for the progress bar.
+    bar: Option<common::progress::Counter>,
+}
+
+impl Job<'_> {
+    /// One thread: takes runs of segments until none are left or it is told
+    /// to stop. Returns how many segments it finished.
+    fn worker(&self) -> u64 {
+        let plan = self.plan;
+        let mut done = 0;
+        let mut ws: Option<Workspace> = None;
+        loop {
+            let halted = || self.shutdown.is_triggered() || self.stop.load(Ordering::Relaxed);
+            let mut w = match ws.take() {
+                Some(w) => w,
+                None => match self.pool.acquire(self.shutdown) {
+                    Some(w) => w.unwrap_or_else(|| Workspace::new(plan)),
+                    None => return done,
+                },
+            };
+            // Relaxed: the counter only has to hand each run out once, which
+            // the atomic read-modify-write guarantees on its own; the results
+            // travel back through `progress` (a mutex) and join.
+            let first = self.next.fetch_add(self.run_len, Ordering::Relaxed);
+            if first >= plan.nseg {
+                self.pool.release(w);
                 return done;
             }
-            let lo = i * seg;
-            let len = seg.min(ctx.total_bytes - lo) as usize;
-            let buf = &mut buf[..len];
-            started = sieve_segment(ctx, buf, lo, &mut sieving, started, split, block);
-            let count = count_and_trim(ctx.n, buf, lo);
-            if let Some(sink) = sink {
-                let mut primes = PrimesIn::new(buf, lo, ctx.n);
-                if !sink.segment(i, &mut primes) {
-                    stop.store(true, Ordering::Relaxed);
-                    return done;
+            let last = plan.nseg.min(first.saturating_add(self.run_len)) - 1;
+            w.start_run(last);
+            let mut count = 0;
+            let mut i = first;
+            while i <= last {
+                if halted() {
+                    break;
                 }
+                let buf = w.sieve(plan, i);
+                count += popcount(buf);
+                if let Some(bar) = &self.bar {
+                    let (lo, len) = plan.bounds(i);
+                    let (a, b) = (
+                        (30 * lo).max(plan.from),
+                        (30 * (lo + len as u64) - 1).min(plan.to),
+                    );
+                    bar.add(b - a + 1);
+                }
+                if let Some(sink) = self.sink {
+                    let (lo, _) = plan.bounds(i);
+                    let extra = below_seven(plan.from, plan.to).filter(|_| i == 0);
+                    let mut primes = PrimesIn::new(buf, lo, extra);
+                    if !sink.segment(i, &mut primes) {
+                        self.stop.store(true, Ordering::Relaxed);
+                        break;
+                    }
+                }
+                i += 1;
+                done += 1;
             }
-            done.push((i, count));
-        }
-        if first >= nseg {
-            return done;
-        }
-    }
-}
-
-/// Sieves `buf` (which starts at byte `lo`); `sieving[..started]` already
-/// point into it. Returns how many primes point past it now.
-fn sieve_segment(
-    ctx: &Ctx,
-    buf: &mut [u8],
-    lo: u64,
-    sieving: &mut [Sieving],
-    started: usize,
-    split: usize,
-    block: usize,
-) -> usize {
-    wheel::presieve(ctx.patterns, buf, lo);
-    // The patterns crossed out the pre-sieved primes themselves (bytes 0..=3),
-    // and 1 is not prime.
-    if lo == 0 {
-        buf[0] &= !1;
-    }
-    for &q in PRESIEVE.iter().flat_map(|g| g.iter()) {
-        let b = q / 30;
-        if (lo..lo + buf.len() as u64).contains(&b) {
-            buf[(b - lo) as usize] |= 1 << wheel::bit_of(q).expect("coprime to 30");
-        }
-    }
-    // Only primes with p * p below the segment's end have work here; the
-    // base primes are sorted, so the rest are skipped wholesale.
-    let hi_number = 30 * (lo + buf.len() as u64);
-    let active = ctx
-        .base
-        .partition_point(|&p| p.saturating_mul(p) < hi_number)
-        .max(started);
-    for s in &mut sieving[started..active] {
-        s.start_at(lo);
-    }
-    let (small, large) = sieving[..active].split_at_mut(split.min(active));
-    // One L1 block at a time: each small prime crosses out the whole turns
-    // that start in the block (spilling a little into the next), and the
-    // partial turn at the segment's end last.
-    for end in (block..buf.len()).step_by(block) {
-        for s in small.iter_mut() {
-            wheel::cross_upto(buf, s, end);
-        }
-    }
-    for s in small.iter_mut() {
-        wheel::cross(buf, s);
-    }
-    for s in large.iter_mut() {
-        wheel::cross(buf, s);
-    }
-    active
-}
-
-/// Clears the bits above n (last segment only) and counts the bits left.
-fn count_and_trim(n: u64, buf: &mut [u8], lo: u64) -> u64 {
-    let last = n / 30;
-    if lo + buf.len() as u64 > last {
-        let b = (last - lo) as usize;
-        let keep = RESIDUES[..8]
-            .iter()
-            .take_while(|&&r| 30 * last + r <= n)
-            .count();
-        buf[b] &= ((1u16 << keep) - 1) as u8;
-        for x in &mut buf[b + 1..] {
-            *x = 0;
-        }
-    }
-    popcount(buf)
-}
-
-/// Set bits in `buf`, eight bytes at a time.
-pub fn popcount(buf: &[u8]) -> u64 {
-    let mut words = buf.chunks_exact(8);
-    let mut total: u64 = words
-        .by_ref()
-        .map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")).count_ones() as u64)
-        .sum();
-    total += words
-        .remainder()
-        .iter()
-        .map(|b| b.count_ones() as u64)
-        .sum::<u64>();
-    total
-}
-
-/// The primes left in a sieved segment, ascending.
-struct PrimesIn<'a> {
-    buf: &'a [u8],
-    lo: u64,
-    at: usize,
-    bits: u8,
-    /// 2, 3 and 5 (not on the wheel) still to give out, for segment 0.
-    extra: std::ops::Range<usize>,
-}
-
-impl<'a> PrimesIn<'a> {
-    fn new(buf: &'a [u8], lo: u64, n: u64) -> Self {
-        let extra = if lo == 0 {
-            0..[2u64, 3, 5].iter().filter(|&&q| q <= n).count()
-        } else {
-            0..0
-        };
-        PrimesIn {
-            buf,
-            lo,
-            at: 0,
-            bits: buf.first().copied().unwrap_or(0),
-            extra,
+            self.progress.finished(first, i - first, count);
+            if i <= last {
+                self.pool.release(w);
+                return done;
+            }
+            if self.pool.shared {
+                self.pool.release(w);
+            } else {
+                ws = Some(w);
+            }
         }
     }
 }
 
-impl Iterator for PrimesIn<'_> {
-    type Item = u64;
-    fn next(&mut self) -> Option<u64> {
-        if let Some(k) = self.extra.next() {
-            return Some([2, 3, 5][k]);
+/// The workspaces: at most `slots` are ever made. With more threads than
+/// slots (`shared`), a thread hands its workspace back after each run.
+struct Pool {
+    /// Free workspaces, and how many more may be made. Waits end at once
+    /// on Ctrl-C ([`Monitor`]).
+    state: Monitor<(Vec<Workspace>, usize)>,
+    shared: bool,
+}
+
+impl Pool {
+    fn new(slots: usize, shared: bool) -> Self {
+        Pool {
+            state: Monitor::new((Vec::new(), slots)),
+            shared,
         }
-        while self.bits == 0 {
-            self.at += 1;
-            self.bits = *self.buf.get(self.at)?;
+    }
+
+    /// A free workspace (`Some(Some(w))`), leave to make one
+    /// (`Some(None)`), or `None` on Ctrl-C. (A run stopped for another
+    /// reason releases its workspaces within a segment, so a waiter wakes
+    /// and sees the stop itself.)
+    fn acquire(&self, shutdown: &Shutdown) -> Option<Option<Workspace>> {
+        let mut st = self
+            .state
+            .wait_while(shutdown, |st| st.0.is_empty() && st.1 == 0)
+            .ok()?;
+        if let Some(w) = st.0.pop() {
+            return Some(Some(w));
         }
-        let j = self.bits.trailing_zeros() as usize;
-        self.bits &= self.bits - 1;
-        Some(30 * (self.lo + self.at as u64) + RESIDUES[j])
+        st.1 -= 1;
+        Some(None)
+    }
+
+    fn release(&self, w: Workspace) {
+        self.state.lock().0.push(w);
+        self.state.notify_one();
+    }
+}
+
+/// Which segments are done: the contiguous prefix from segment 0 and its
+/// count, plus the runs finished beyond it (at most a few per thread).
+#[derive(Default)]
+struct Progress {
+    state: Mutex<Done>,
+}
+
+#[derive(Default)]
+struct Done {
+    /// Segments `0..prefix` are done, with `count` primes.
+    prefix: u64,
+    count: u64,
+    /// Runs done beyond the prefix: first segment -> (segments, primes).
+    ahead: BTreeMap<u64, (u64, u64)>,
+}
+
+impl Progress {
+    /// Segments `first..first + len` are done with `count` primes.
+    fn finished(&self, first: u64, len: u64, count: u64) {
+        if len == 0 {
+            return;
+        }
+        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let st = &mut *guard;
+        st.ahead.insert(first, (len, count));
+        while let Some((len, count)) = st.ahead.remove(&st.prefix) {
+            st.prefix += len;
+            st.count += count;
+        }
+    }
+
+    /// (segments done from 0 on without a gap, their primes)
+    fn prefix(&self) -> (u64, u64) {
+        let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        (st.prefix, st.count)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::small_primes;
 
     fn pi(n: u64, threads: usize, cfg: Config) -> u64 {
         run(n, threads, cfg, None, &|_, _| {}, &Shutdown::new())
@@ -421,10 +492,7 @@ mod tests {
 
     #[test]
     fn tiny_segments_and_blocks_every_n_up_to_5000() {
-        let cfg = Config {
-            segment_bytes: 3,
-            block_bytes: 1,
-        };
+        let cfg = Config::with_sizes(3, 1);
         let mut want = 0;
         let primes = small_primes(5000);
         for n in 0..=5000u64 {
@@ -441,21 +509,41 @@ mod tests {
     fn known_values_with_many_shapes() {
         for (n, want) in [(10_000u64, 1229u64), (100_000, 9592), (1_000_000, 78498)] {
             for (seg, block) in [(1, 1), (7, 3), (64, 64), (100, 32), (4096, 512)] {
-                let cfg = Config {
-                    segment_bytes: seg,
-                    block_bytes: block,
-                };
+                let cfg = Config::with_sizes(seg, block);
                 assert_eq!(pi(n, 3, cfg), want, "n={n} seg={seg} block={block}");
             }
         }
     }
 
     #[test]
+    fn every_split_of_small_medium_and_large() {
+        // Thresholds that put every base prime in each of the three sieves
+        // in turn, and mixes in between: the answers must not change.
+        let n = 3_000_000u64; // base primes up to 1732
+        let want = reference(n);
+        for (small_max, medium_max) in [
+            (0, 0),
+            (0, u64::MAX),
+            (u64::MAX, u64::MAX),
+            (200, 200),
+            (200, 900),
+            (500, 1732),
+            (1000, 1001),
+        ] {
+            for (seg, block) in [(1, 1), (37, 5), (512, 64), (4096, 4096)] {
+                let cfg = Config {
+                    small_max,
+                    medium_max,
+                    ..Config::with_sizes(seg, block)
+                };
+                assert_eq!(pi(n, 2, cfg), want, "{cfg:?}");
+            }
+        }
+    }
+
+    #[test]
     fn squares_of_primes_and_segment_edges() {
-        let cfg = Config {
-            segment_bytes: 37,
-            block_bytes: 5,
-        };
+        let cfg = Config::with_sizes(37, 5);
         for p in small_primes(400) {
             for n in [p * p - 1, p * p, p * p + 1] {
                 assert_eq!(pi(n, 2, cfg), reference(n), "n={n}");
@@ -470,12 +558,42 @@ mod tests {
     }
 
     #[test]
+    fn ranges_against_the_reference() {
+        let all = small_primes(200_000);
+        let count = |a: u64, b: u64| all.iter().filter(|&&p| a <= p && p <= b).count() as u64;
+        let cfg = Config {
+            medium_max: 100,
+            ..Config::with_sizes(11, 3)
+        };
+        for (a, b) in [
+            (0, 0),
+            (2, 2),
+            (3, 5),
+            (4, 4),
+            (6, 6),
+            (7, 7),
+            (29, 31),
+            (30, 30),
+            (31, 31),
+            (100, 200),
+            (163, 167),
+            (1000, 1000),
+            (99_991, 100_003),
+            (5, 199_999),
+            (12_345, 190_000),
+            (200, 100),
+        ] {
+            for threads in [1, 3] {
+                let out = run_range(a, b, threads, cfg, None, &|_, _| {}, &Shutdown::new());
+                assert_eq!(out.unwrap().count, Some(count(a, b)), "{a}..{b}");
+            }
+        }
+    }
+
+    #[test]
     fn listing_iterator_gives_the_primes() {
         let n = 10_000u64;
-        let cfg = Config {
-            segment_bytes: 10,
-            block_bytes: 4,
-        };
+        let cfg = Config::with_sizes(10, 4);
         struct Collect(std::sync::Mutex<Vec<(u64, Vec<u64>)>>);
         impl Sink for Collect {
             fn segment(&self, i: u64, p: &mut dyn Iterator<Item = u64>) -> bool {
@@ -490,6 +608,14 @@ mod tests {
         let all: Vec<u64> = got.into_iter().flat_map(|(_, v)| v).collect();
         assert_eq!(all, small_primes(n));
         assert_eq!(out.count, Some(1229));
+        // And a range.
+        let sink = Collect(Default::default());
+        let out = run_range(3, 100, 2, cfg, Some(&sink), &|_, _| {}, &Shutdown::new());
+        let mut got = sink.0.into_inner().unwrap();
+        got.sort();
+        let all: Vec<u64> = got.into_iter().flat_map(|(_, v)| v).collect();
+        assert_eq!(all[..4], [3, 5, 7, 11]);
+        assert_eq!(out.unwrap().count, Some(24));
     }
 
     #[test]
@@ -513,10 +639,7 @@ mod tests {
                 true
             }
         }
-        let cfg = Config {
-            segment_bytes: 64,
-            block_bytes: 32,
-        };
+        let cfg = Config::with_sizes(64, 32);
         let sink = HoldFirst(Default::default(), Default::default());
         let out = run(1_000_000, 2, cfg, Some(&sink), &|_, _| {}, &Shutdown::new());
         assert_eq!(out.unwrap().count, Some(78498));
@@ -530,5 +653,66 @@ mod tests {
         assert_eq!(out.count, None);
         assert_eq!(out.partial, None);
         assert_eq!(out.segments, vec![0, 0]);
+    }
+
+    #[test]
+    fn more_threads_than_workspaces_share_them() {
+        let cfg = Config::with_sizes(64, 16);
+        let out = run(2_000_000, 64, cfg, None, &|_, _| {}, &Shutdown::new()).unwrap();
+        assert_eq!(out.count, Some(148_933));
+        assert_eq!(out.segments.len(), 64);
+        assert_eq!(
+            out.segments.iter().sum::<u64>(),
+            (2_000_000 / 30 + 1u64).div_ceil(64)
+        );
+    }
+
+    #[test]
+    fn workspace_memory_is_segment_plus_a_few_bytes_per_prime() {
+        // The last segment below 1e12 with every base prime set up.
+        let cfg = Config::with_sizes(1 << 20, 48 << 10);
+        let to = 1_000_000_000_000u64;
+        let base: Vec<u32> = base::primes_u32(to.isqrt())
+            .into_iter()
+            .filter(|&p| u64::from(p) > PRESIEVE_MAX)
+            .collect();
+        let patterns: Vec<Pattern> = PRESIEVE.iter().map(|g| Pattern::new(g)).collect();
+        let nseg = (to / 30 + 1).div_ceil(cfg.segment_bytes as u64);
+        let plan = Plan {
+            from: 0,
+            to,
+            first_byte: 0,
+            last_byte: to / 30,
+            nseg,
+            seg: cfg.segment_bytes,
+            block: cfg.block_bytes,
+            small_max: cfg.small_max,
+            medium_max: cfg.medium_max,
+            base: &base,
+            patterns: &patterns,
+        };
+        let mut w = Workspace::new(&plan);
+        w.start_run(nseg - 1);
+        let left = popcount(w.sieve(&plan, nseg - 1));
+        assert!(left > 0);
+        let bound = cfg.segment_bytes + 2 * 24 * base.len() + 4096;
+        assert!(
+            w.capacity_bytes() <= bound,
+            "{} > {bound}",
+            w.capacity_bytes()
+        );
+    }
+
+    #[test]
+    fn progress_merges_runs_out_of_order() {
+        let p = Progress::default();
+        p.finished(4, 2, 10);
+        p.finished(0, 1, 1);
+        assert_eq!(p.prefix(), (1, 1));
+        p.finished(2, 2, 5);
+        assert_eq!(p.prefix(), (1, 1));
+        p.finished(1, 1, 2);
+        assert_eq!(p.prefix(), (6, 18));
+        assert!(p.state.lock().unwrap().ahead.is_empty());
     }
 }

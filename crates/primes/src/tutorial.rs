@@ -1,11 +1,14 @@
-//! Tutorial mode: Matloff's algorithm, kept whole.
+//! Tutorial mode: Matloff's algorithm, kept whole (`primes.py`, Matloff
+//! section 5 "The Effect of Timesharing", PDF p. 16; the anchors below name
+//! its lines as the listing prints them).
 //!
 //! One crossing-out array for 0..=n shared by every thread, and one shared
 //! "next k" counter. Each thread takes `k = nexti++` until `k > sqrt(n)`,
-//! counts every k it took, and crosses out k's multiples if k is still
-//! marked. Two free speed-ups that keep the printed meaning: the array is one
-//! bit per number, and crossing starts at k*k (smaller multiples have a
-//! smaller factor, crossed out by another k).
+//! counts every k it took, and crosses out k's multiples 2k, 3k, ... if k is
+//! still marked, as the listing does. One change that keeps the printed
+//! meaning: the array is one bit per number, not one list element (the
+//! listing's array takes 8 bytes a number in CPython; bits let n reach
+//! 10^11 in 12.5 GB).
 //!
 //! The tutorial guards `nexti` with a lock and the array with the GIL. Here
 //! both are atomics, so there is no lock and no `unsafe`:
@@ -37,26 +40,7 @@ pub struct Outcome {
     pub count: Option<u64>,
 }
 
-/// Why a run could not start.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Error {
-    /// The n/8-byte array could not be allocated.
-    NoMemory(u64),
-    /// The OS refused to start thread number `.0`.
-    Spawn(usize, String),
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::NoMemory(bytes) => write!(
-                f,
-                "cannot allocate the {bytes}-byte crossing-out array (try --segmented)"
-            ),
-            Error::Spawn(t, e) => write!(f, "cannot start thread {t}: {e}"),
-        }
-    }
-}
+pub use crate::Error;
 
 /// Runs the tutorial's sieve on 0..=n with `threads` threads.
 /// `on_exit(t, nk)` runs as thread `t` finishes (the tutorial's
@@ -70,8 +54,16 @@ pub fn run(
     on_exit: &(dyn Fn(usize, u64) + Sync),
     shutdown: &Shutdown,
 ) -> Result<Outcome, Error> {
+    // primes.py:29  def main():
+    // primes.py:30  global n,prime,nexti,nextilock,nstarted,nstartedlock,donelock
+    // (no globals: main's locals, lent to the scoped threads below)
     assert!(threads >= 1 && n <= MAX_N);
+    // primes.py:32  prime = (n+1) * [1]
     let words = (n / 64 + 1) as usize;
+    let needed = 8 * words as u64;
+    if let Some(available) = crate::available_memory().filter(|&a| needed > a) {
+        return Err(Error::TooLittleMemory { needed, available });
+    }
     let fill = timeline::work!("fill", "fill the {words}-word array");
     let mut bits: Vec<AtomicU64> = Vec::new();
     bits.try_reserve_exact(words)
@@ -93,31 +85,61 @@ pub fn run(
     }
     drop(fill);
 
-    let lim = n.isqrt(); // k > sqrt(n) exactly when k > isqrt(n)
+    // primes.py:13  lim = math.sqrt(n)
+    // (once, not per thread; k > sqrt(n) exactly when k > isqrt(n))
+    let lim = n.isqrt();
+    // primes.py:35  nexti = 2
+    // primes.py:36  nextilock = thread.allocate_lock()
+    // (no lock: an atomic counter, see fetch_add below)
     let nexti = AtomicU64::new(2);
     // Set if a thread cannot be started: the others stop too.
     let abort = AtomicBool::new(false);
     let (ks, spawn_error) = std::thread::scope(|s| {
+        // primes.py:34  nstarted = 0
+        // primes.py:37  nstartedlock = thread.allocate_lock()
+        // primes.py:38  donelock = []
+        // (none of the three: the scope's joins below wait for the threads)
         let mut handles = Vec::with_capacity(threads);
         let mut spawn_error = None;
+        // primes.py:39  for i in range(nthreads):
         for t in 0..threads {
             let (bits, nexti, abort) = (&bits, &nexti, &abort);
             let _start = timeline::work!("start", "start thread {t}");
+            // primes.py:40  d = thread.allocate_lock()
+            // primes.py:41  donelock.append(d)
+            // primes.py:42  thread.start_new_thread(dowork, (i,))
             let spawned = std::thread::Builder::new().spawn_scoped(s, move || {
+                // primes.py:7  def dowork(tn): # thread number tn
+                // primes.py:8  global n,prime,nexti,nextilock,nstarted,nstartedlock,donelock
+                // primes.py:9  donelock[tn].acquire()
+                // primes.py:10  nstartedlock.acquire()
+                // primes.py:11  nstarted += 1
+                // primes.py:12  nstartedlock.release()
+                // (no start count to keep: a scoped thread is joined, so
+                // main cannot overtake it as the listing's main could)
                 timeline::thread_name(format_args!("thread {t}"));
+                // primes.py:14  nk = 0
                 let mut nk = 0;
+                // primes.py:15  while 1:
                 while !shutdown.is_triggered() && !abort.load(Relaxed) {
+                    // primes.py:16-19  nextilock.acquire(); k = nexti; nexti += 1; nextilock.release()
                     let k = nexti.fetch_add(1, Relaxed);
+                    // primes.py:20  if k > lim: break
                     if k > lim {
                         break;
                     }
                     let _k = timeline::work!("k", "k={k}");
+                    // primes.py:21  nk += 1
                     nk += 1;
+                    // primes.py:22  if prime[k]:
                     if is_marked(bits, k) {
                         cross_out(bits, k, n, shutdown);
                     }
                 }
+                // primes.py:26  print 'thread', tn, 'exiting; processed', nk, 'values of k'
                 on_exit(t, nk);
+                // primes.py:27  donelock[tn].release()
+                // (the thread's end: join returns)
                 nk
             });
             match spawned {
@@ -129,6 +151,10 @@ pub fn run(
                 }
             }
         }
+        // primes.py:43  while nstarted < nthreads: pass
+        // (no busy wait: join cannot miss a thread that has not started)
+        // primes.py:44  for i in range(nthreads):
+        // primes.py:45  donelock[i].acquire()
         let ks: Vec<u64> = handles
             .into_iter()
             .enumerate()
@@ -148,6 +174,8 @@ pub fn run(
     }
     // After the joins main owns the array again; read it as plain words.
     let _count = timeline::work("count");
+    // primes.py:46  print 'there are', reduce(lambda x,y: x+y, prime) - 2, 'primes'
+    // (counted here, printed by the caller)
     let words: Vec<u64> = bits.into_iter().map(AtomicU64::into_inner).collect();
     Ok(Outcome {
         ks,
@@ -159,10 +187,14 @@ fn is_marked(bits: &[AtomicU64], k: u64) -> bool {
     bits[(k / 64) as usize].load(Relaxed) >> (k % 64) & 1 == 1
 }
 
-/// Crosses out k*k, k*k + k, ... up to n, in stretches of 2^24 numbers with
-/// a look at `shutdown` between them (one k can take seconds for large n).
+/// Crosses out 2k, 3k, ... up to n, in stretches of 2^24 numbers with a
+/// look at `shutdown` between them (one k can take seconds for large n).
+/// Starting at k*k would do (smaller multiples have a smaller factor), but
+/// the listing starts at 2k, and that costs only about 2% more crossings.
 fn cross_out(bits: &[AtomicU64], k: u64, n: u64, shutdown: &Shutdown) {
-    let Some(mut i) = k.checked_mul(k).filter(|&sq| sq <= n) else {
+    // primes.py:23  r = n / k
+    // primes.py:24  for i in range (2, r+1):
+    let Some(mut i) = k.checked_mul(2).filter(|&m| m <= n) else {
         return;
     };
     while i <= n && !shutdown.is_triggered() {
@@ -172,6 +204,7 @@ fn cross_out(bits: &[AtomicU64], k: u64, n: u64, shutdown: &Shutdown) {
 }
 
 /// Crosses out i, i + k, ... up to `end`; returns the first multiple past it.
+// primes.py:25  prime[i*k] = 0
 fn cross_out_upto(bits: &[AtomicU64], k: u64, mut i: u64, end: u64) -> u64 {
     if k < 64 {
         // Several multiples share a word: gather them into one mask, one
@@ -219,7 +252,7 @@ fn count_marked(words: &[u64], n: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segmented::small_primes;
+    use crate::base::small_primes;
 
     fn pi(n: u64, threads: usize) -> Outcome {
         run(n, threads, &|_, _| {}, &Shutdown::new()).unwrap()

@@ -235,6 +235,78 @@ fn cross_class<const RI: usize>(buf: &mut [u8], s: &mut Sieving, limit: usize, f
     done(s, i, j)
 }
 
+/// Sieving primes kept in eight lists, one per class, so each list runs
+/// through one monomorphised kernel: the class is never a branch to
+/// predict (the base primes come in increasing order, so their classes
+/// would alternate at random).
+#[derive(Default)]
+pub struct ByClass {
+    lists: [Vec<Sieving>; 8],
+}
+
+impl ByClass {
+    pub fn push(&mut self, s: Sieving) {
+        self.lists[s.class as usize].push(s);
+    }
+
+    pub fn clear(&mut self) {
+        self.lists.iter_mut().for_each(Vec::clear);
+    }
+
+    /// Bytes held, for the memory accounting in [`crate::segmented`].
+    pub fn capacity_bytes(&self) -> usize {
+        let each = std::mem::size_of::<Sieving>();
+        self.lists.iter().map(|l| l.capacity() * each).sum()
+    }
+
+    /// [`cross`] for every prime in the lists.
+    pub fn cross(&mut self, buf: &mut [u8]) {
+        self.each(buf, usize::MAX, true);
+    }
+
+    /// [`cross_upto`] for every prime in the lists.
+    pub fn cross_upto(&mut self, buf: &mut [u8], limit: usize) {
+        self.each(buf, limit, false);
+    }
+
+    fn each(&mut self, buf: &mut [u8], limit: usize, finish: bool) {
+        fn list<const RI: usize>(b: &mut [u8], l: &mut [Sieving], limit: usize, finish: bool) {
+            for s in l {
+                cross_class::<RI>(b, s, limit, finish);
+            }
+        }
+        let [l0, l1, l2, l3, l4, l5, l6, l7] = &mut self.lists;
+        list::<0>(buf, l0, limit, finish);
+        list::<1>(buf, l1, limit, finish);
+        list::<2>(buf, l2, limit, finish);
+        list::<3>(buf, l3, limit, finish);
+        list::<4>(buf, l4, limit, finish);
+        list::<5>(buf, l5, limit, finish);
+        list::<6>(buf, l6, limit, finish);
+        list::<7>(buf, l7, limit, finish);
+    }
+}
+
+/// `STEP[class][j]`: the mask that clears `p * m_j` (low byte) and the
+/// bytes to the next multiple beyond `a * STEP_A[j]` (high bytes), in one
+/// table for the bucket sieve's one-multiple-at-a-time loop.
+pub(crate) const STEP: [[u32; 8]; 8] = {
+    let mut t = [[0u32; 8]; 8];
+    let mut ri = 0;
+    while ri < 8 {
+        let mut j = 0;
+        while j < 8 {
+            t[ri][j] = MASKS[ri][j] as u32 | (STEP_C[ri][j] as u32) << 8;
+            j += 1;
+        }
+        ri += 1;
+    }
+    t
+};
+
+/// Bytes `a * STEP_A[j]` moves, see [`STEP`].
+pub(crate) const STEP_A_U64: [u64; 8] = [6, 4, 2, 4, 2, 4, 6, 2];
+
 /// A pre-sieve pattern: the bytes of the wheel with the multiples of a few
 /// small primes already crossed out. Because those primes are coprime to 30,
 /// the pattern repeats every `product` bytes, so a segment starts as a copy

@@ -60,10 +60,7 @@ fn known_values_both_modes_1_to_8_threads() {
                 "segmented n={n} t={threads}"
             );
             // Small segments, so several threads really share the work.
-            let small = segmented::Config {
-                segment_bytes: 4096,
-                block_bytes: 1024,
-            };
+            let small = segmented::Config::with_sizes(4096, 1024);
             assert_eq!(segmented_pi(n, threads, small), want, "small segs n={n}");
         }
     }
@@ -91,17 +88,14 @@ proptest! {
         seg in 1usize..2000,
         block in 1usize..600,
     ) {
-        let cfg = segmented::Config { segment_bytes: seg, block_bytes: block };
+        let cfg = segmented::Config::with_sizes(seg, block);
         prop_assert_eq!(segmented_pi(x, threads, cfg), reference(x));
     }
 }
 
 #[test]
 fn segment_boundaries_and_prime_squares() {
-    let cfg = segmented::Config {
-        segment_bytes: 64,
-        block_bytes: 16,
-    };
+    let cfg = segmented::Config::with_sizes(64, 16);
     let span = 30 * 64; // numbers per segment
     let mut xs = Vec::new();
     for k in 1..40u64 {
