@@ -125,11 +125,10 @@ pub fn session(
             return Ok(Ending::OutputClosed);
         }
         line.clear();
-        if input
-            .read_until(b'\n', &mut line)
-            .map_err(SessionError::Input)?
-            == 0
-        {
+        let typing = timeline::wait!("input", "raw_input('enter a letter:')");
+        let read = input.read_until(b'\n', &mut line);
+        drop(typing);
+        if read.map_err(SessionError::Input)? == 0 {
             return Ok(Ending::EndOfInput);
         }
         if line.last() == Some(&b'\n') {
@@ -140,13 +139,18 @@ pub fn session(
         if line.is_empty() {
             return Ok(Ending::Left);
         }
+        // One `send` span per line sent: the unit the trace counts.
+        let sending = timeline::work!("send", "s.send({:?})", String::from_utf8_lossy(&line));
         // clnt.py:27  s.send(k) # send k to server
-        match sock.write_all(&line) {
+        let sent = sock.write_all(&line);
+        drop(sending);
+        match sent {
             Err(e) if server_gone(&e) => return Ok(Ending::ServerClosed),
             Err(e) => return Err(SessionError::Socket(e)),
             Ok(()) => {}
         }
         // clnt.py:30  v = s.recv(1024)
+        let receiving = timeline::wait!("recv", "s.recv(1024)");
         let n = loop {
             match sock.read(&mut reply) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -155,6 +159,7 @@ pub fn session(
                 Ok(n) => break n,
             }
         };
+        drop(receiving);
         if n == 0 {
             return Ok(Ending::ServerClosed);
         }
@@ -173,6 +178,7 @@ pub fn session(
 /// is more than `patience`, `slow` is called once (to tell the user why the
 /// client has not quit yet). Returns how many reply bytes were dropped.
 pub fn leave(stream: &TcpStream, patience: Duration, slow: impl FnOnce()) -> u64 {
+    let _leaving = timeline::wait!("leave", "reading the last replies until the server closes");
     let mut sock = stream;
     let _ = sock.shutdown(Shutdown::Write);
     let mut slow = Some(slow);

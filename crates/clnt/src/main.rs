@@ -21,6 +21,16 @@ struct Cli {
     // clnt.py:19  port = int(sys.argv[2]) # server port
     #[arg(value_parser = clap::value_parser!(u16).range(1..))]
     port: u16,
+
+    /// Write a Chrome trace of the session to FILE: a span per line sent,
+    /// waits for input and replies (open it with `timeline FILE` or
+    /// ui.perfetto.dev)
+    #[arg(long, value_name = "FILE")]
+    trace: Option<std::path::PathBuf>,
+
+    /// At the end, chart on stderr what the client did when
+    #[arg(long)]
+    timeline: bool,
 }
 
 /// How long leaving waits for the server to close before saying why the
@@ -37,6 +47,8 @@ fn try_main() -> i32 {
     if common::out::stdin_closed() {
         fail("stdin is closed (letters come from stdin)");
     }
+    let session = timeline::Session::from_args(cli.trace.as_deref(), cli.timeline)
+        .unwrap_or_else(|e| fail(format_args!("cannot write the trace: {e}")));
     let stream = match clnt::connect(&cli.host, cli.port) {
         Ok(s) => Arc::new(s),
         Err(ConnectError::Resolve(e)) => usage_error(e),
@@ -79,6 +91,9 @@ fn try_main() -> i32 {
             EXIT_FAILURE
         }
     };
+    if let Err(e) = session.finish() {
+        fail(format_args!("cannot write the trace: {e}"));
+    }
     common::out::finish(code)
 }
 

@@ -410,3 +410,62 @@ fn closed_standard_streams_are_errors() {
     assert_eq!(code, Some(1), "{err}");
     assert_eq!(err, "clnt: stdin is closed (letters come from stdin)\n");
 }
+
+/// `--trace FILE`: one row (the client has no threads), a `send` span per
+/// line sent, as many `recv` waits, an `input` wait per prompt answered.
+#[test]
+fn trace_has_a_send_span_per_line() {
+    let dir = std::env::temp_dir().join(format!("clnt-trace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.json");
+    let (l, port) = loopback();
+    let server = echo_server(l);
+    let (st, out, err) = run(
+        &["127.0.0.1", &port, "--trace", path.to_str().unwrap()],
+        "a\nbc\nd\n\n",
+    );
+    assert!(st.success(), "{err}");
+    assert_eq!(server.join().unwrap(), (b"abcd".to_vec(), true));
+    // stdout is the tutorial's; a line of two letters gets two replies.
+    assert!(
+        out.starts_with(b"enter a letter:a\nenter a letter:ab"),
+        "{out:?}"
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let trace = timeline::json::read(&text, "t.json").expect("a valid trace");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(trace.name, "clnt");
+    assert_eq!(trace.threads.len(), 1);
+    let main = trace.thread("MainThread").expect("main's row");
+    let sends: Vec<&str> = main
+        .events
+        .iter()
+        .filter(|e| e.what == "send")
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(
+        sends,
+        [r#"s.send("a")"#, r#"s.send("bc")"#, r#"s.send("d")"#]
+    );
+    assert_eq!(main.count("recv"), 3);
+    assert_eq!(main.count("input"), 4, "three lines and the empty one");
+    assert_eq!(main.count("leave"), 1);
+}
+
+#[test]
+fn timeline_chart_on_stderr() {
+    let (l, port) = loopback();
+    let server = echo_server(l);
+    let mut cmd = Command::new(BIN);
+    cmd.args(["127.0.0.1", &port, "--timeline"])
+        .env("COLUMNS", "50");
+    let (st, out, err) = outcome(run_with_input(&mut cmd, "x\n\n", PATIENCE));
+    assert!(st.success(), "{err}");
+    server.join().unwrap();
+    assert_eq!(out, b"enter a letter:x\nenter a letter:");
+    let rows: Vec<&str> = err.lines().filter(|l| l.contains(" |")).collect();
+    assert_eq!(rows.len(), 1, "{err}");
+    assert!(rows[0].starts_with("MainThread |"), "{err}");
+    assert_eq!(rows[0].chars().count(), 50, "{err}");
+    assert!(err.starts_with("clnt: 1 threads over "), "{err}");
+}
