@@ -8,7 +8,9 @@
 #     `sort -n` (1 thread and --parallel=T), output checked identical first.
 # Run from the workspace root. Env: THREADS (default nproc), ROUNDS (5),
 # BIG=1 (adds 10^8 random, 800 MB per copy), LINES (file size, 2000000),
-# NICE (e.g. -10 on a machine shared with builds; needs root).
+# NICE (e.g. -10 on a machine shared with builds; needs root), QUICK=1 (a
+# smoke run of the script itself: 10^6 elements, no figures worth keeping),
+# BUDGET (e.g. 64M: also times pqsort -S BUDGET, sorting in runs on disk).
 set -euo pipefail
 
 THREADS=${THREADS:-$(nproc)}
@@ -31,6 +33,7 @@ echo
 echo "## In memory: 64-bit integers"
 args=(--threads "$THREADS" --rounds "$ROUNDS")
 [ "${BIG:-0}" = 1 ] && args+=(--big)
+[ "${QUICK:-0}" = 1 ] && args+=(--quick)
 nice -n "$NICE" "$bench" "${args[@]}"
 
 echo
@@ -43,10 +46,17 @@ pq="$TARGET_DIR/release/pqsort"
 sort -n "$tmp/in.txt" >"$tmp/sort.txt"
 cmp -s "$tmp/pq.txt" "$tmp/sort.txt" || { echo "bench-pqsort: pqsort and sort -n disagree" >&2; exit 1; }
 echo "outputs identical to sort -n"
+extra=()
+if [ -n "${BUDGET:-}" ]; then
+    "$pq" --threads "$THREADS" -S "$BUDGET" -T "$tmp" "$tmp/in.txt" | cmp -s - "$tmp/sort.txt" ||
+        { echo "bench-pqsort: pqsort -S $BUDGET and sort -n disagree" >&2; exit 1; }
+    extra+=("$pq --threads $THREADS -S $BUDGET -T $tmp $tmp/in.txt")
+fi
 nice -n "$NICE" hyperfine -N --warmup 1 --runs "$ROUNDS" --style basic --export-markdown "$tmp/hf.md" \
     "$pq --threads $THREADS $tmp/in.txt" \
+    "${extra[@]}" \
     "$pq --threads 1 $tmp/in.txt" \
     "sort -n --parallel=$THREADS -S 50% $tmp/in.txt" \
     "sort -n --parallel=1 -S 50% $tmp/in.txt" >/dev/null
-sed "s|$tmp/||g" "$tmp/hf.md"
+sed "s|$tmp/||g; s|$tmp|TMPDIR|g" "$tmp/hf.md"
 echo "load after: $(uptime | sed 's/.*load average: //')"

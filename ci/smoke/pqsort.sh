@@ -12,6 +12,10 @@ out=$("$PQ")
 [ "$(grep -c '^For sorting an array of size [0-9]*$' <<<"$out")" = 10 ] || fail "tutorial: size lines: $out"
 [ "$(grep -cE '^thread [1-5] visited array [0-9]+ times$' <<<"$out")" = 50 ] || fail "tutorial: thread lines"
 head -1 <<<"$out" | grep -qx 'For sorting an array of size 100' || fail "tutorial: first line"
+# The listing's algorithm: each size's visit counts add up to the size.
+sums=$(awk '/^For sorting/ { if (n) print n, s; n = $NF; s = 0 } /visited array/ { s += $5 } END { print n, s }' <<<"$out" |
+  awk '$1 != $2 { bad = 1 } END { print bad ? "bad" : "ok" }')
+[ "$sums" = ok ] || fail "tutorial: visit counts do not add up to the sizes: $out"
 
 # Tool mode on generated data.
 for shape in random sorted reverse equal few-unique; do
@@ -35,7 +39,14 @@ for i in $(seq 2000); do
 done >"$tmp/big.txt"
 "$PQ" "$tmp/big.txt" >"$tmp/pq.txt" || fail "big integers: exit $?"
 sort -n "$tmp/big.txt" | cmp -s - "$tmp/pq.txt" || fail "big integers: differs from sort -n"
+# Past a memory budget (-S): sorted runs on disk, merged; nothing left behind.
+mkdir "$tmp/runs"
+"$PQ" -S 64K -T "$tmp/runs" "$tmp/big.txt" | cmp -s - "$tmp/pq.txt" || fail "-S 64K: differs from in memory"
+[ -z "$(ls -A "$tmp/runs")" ] || fail "-S 64K: temporary files left behind"
 rm -rf "$tmp"
+
+# A closed stdout is an error, not an empty success.
+if "$PQ" --size 10 >&- 2>/dev/null; then fail "closed stdout: exit 0"; fi
 
 # Bad line: exit 1, names the line, writes nothing.
 set +e

@@ -21,4 +21,11 @@ n=$("$S" --sleeper --scale 0.01 | grep -c 'woke up') || true
 code=0
 "$S" --loops x 2>/dev/null || code=$?
 [ "$code" = 2 ] || fail "--loops x exited with $code, want 2"
+code=0
+"$S" --sleeper --loops 1 2>/dev/null || code=$?
+[ "$code" = 2 ] || fail "--sleeper --loops 1 exited with $code, want 2"
+code=0
+err=$("$S" --scale 0.001 2>&1 >/dev/full) || code=$?
+[ "$code" = 1 ] && [ "$err" = "sleepers: cannot write to stdout: No space left on device" ] ||
+  fail ">/dev/full: exit $code, stderr: $err"
 echo "smoke sleepers: ok"

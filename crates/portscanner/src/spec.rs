@@ -219,7 +219,7 @@ mod tests {
             let e = split_positionals(&v(&["127.0.0.1", typo])).unwrap_err();
             assert!(e.contains("MAXTHREADS"), "{typo}: {e}");
         }
-        let a = v(&["127.0.0.1", "10.0.0.1"]);
+        let a = v(&["127.0.0.1", "127.0.0.2"]);
         assert_eq!(split_positionals(&a).unwrap(), (&a[..], None));
     }
 

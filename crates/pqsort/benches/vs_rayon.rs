@@ -51,14 +51,14 @@ fn main() {
         .expect("rayon pool");
     let shutdown = Shutdown::new();
 
-    println!(
+    common::outln!(
         "threads={threads} rounds={rounds} nproc={} (median wall time of the sort alone, ms)",
         num_cpus::get()
     );
-    println!(
+    common::outln!(
         "| n | input | pqsort T={threads} | rayon par_sort_unstable T={threads} | pqsort T=1 | sort_unstable | pqsort/rayon | pqsort T=1/T={threads} | ceiling: {threads} x sort_unstable(n/{threads}) at once | T=1/T={threads} per round: median (min-max) |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    common::outln!("|---|---|---|---|---|---|---|---|---|---|");
     for (n, shape) in cases {
         let mut data = Vec::new();
         generate(&mut data, n, shape, &mut Rng::new(42));
@@ -106,7 +106,7 @@ fn main() {
                 t[t.len() / 2].as_secs_f64() * 1e3
             })
             .collect();
-        println!(
+        common::outln!(
             "| {n} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} | {:.1} | {:.2} ({:.2}-{:.2}) |",
             shape.name(),
             ms[0],

@@ -1,4 +1,5 @@
-//! Test data: a small seeded generator and the input shapes of `--input`.
+//! A small seeded generator (the tutorial's shuffle and `--size` data) and
+//! the input shapes of `--input`.
 
 /// SplitMix64: tiny, fast, and good enough to shuffle and to make test data.
 #[derive(Debug, Clone)]
@@ -26,19 +27,11 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    /// Uniform in `lo..=hi` (Python's `random.randint`).
+    /// Uniform in `lo..=hi`: Python's `random.randint`, as `shufflesort`
+    /// calls it.
     pub fn randint(&mut self, lo: usize, hi: usize) -> usize {
         let span = (hi - lo) as u64 + 1;
         lo + ((u128::from(self.next_u64()) * u128::from(span)) >> 64) as usize
-    }
-}
-
-/// The tutorial's `shufflesort` shuffle: swap each position with a random
-/// one at or after it (Fisher-Yates).
-pub fn shuffle<T>(v: &mut [T], rng: &mut Rng) {
-    for i in 0..v.len() {
-        let r = rng.randint(i, v.len() - 1);
-        v.swap(i, r);
     }
 }
 
@@ -71,20 +64,43 @@ impl Shape {
 
 /// Fills `v` (cleared first) with `n` integers of the given shape.
 pub fn generate(v: &mut Vec<u64>, n: usize, shape: Shape, rng: &mut Rng) {
+    generate_until(v, n, shape, rng, |_| true);
+}
+
+/// Generates in steps of this many integers, looking at `keep_going` between.
+const STEP: usize = 1 << 20;
+
+/// [`generate`], asking `keep_going(done)` every `STEP` (2^20) integers whether
+/// to go on (Ctrl-C, progress). Returns `false` if it stopped early.
+pub fn generate_until(
+    v: &mut Vec<u64>,
+    n: usize,
+    shape: Shape,
+    rng: &mut Rng,
+    mut keep_going: impl FnMut(usize) -> bool,
+) -> bool {
     v.clear();
-    match shape {
-        Shape::Random => v.extend((0..n).map(|_| rng.next_u64())),
-        Shape::Sorted => v.extend(0..n as u64),
-        Shape::Reverse => v.extend((0..n as u64).rev()),
-        Shape::Equal => {
-            let x = rng.next_u64();
-            v.resize(n, x);
+    let x = rng.next_u64();
+    let values: Vec<u64> = match shape {
+        Shape::FewUnique => (0..16).map(|_| rng.next_u64()).collect(),
+        _ => Vec::new(),
+    };
+    while v.len() < n {
+        if !keep_going(v.len()) {
+            return false;
         }
-        Shape::FewUnique => {
-            let values: Vec<u64> = (0..16).map(|_| rng.next_u64()).collect();
-            v.extend((0..n).map(|_| values[(rng.next_u64() >> 60) as usize]));
+        let (from, to) = (v.len(), n.min(v.len() + STEP));
+        match shape {
+            Shape::Random => v.extend((from..to).map(|_| rng.next_u64())),
+            Shape::Sorted => v.extend(from as u64..to as u64),
+            Shape::Reverse => v.extend((from..to).map(|i| (n - 1 - i) as u64)),
+            Shape::Equal => v.resize(to, x),
+            Shape::FewUnique => {
+                v.extend((from..to).map(|_| values[(rng.next_u64() >> 60) as usize]))
+            }
         }
     }
+    keep_going(n)
 }
 
 #[cfg(test)]
@@ -108,18 +124,23 @@ mod tests {
         assert!(d.len() > 1 && d.len() <= 16);
         generate(&mut v, 1000, Shape::Random, &mut rng);
         assert!(!v.is_sorted());
-    }
-
-    #[test]
-    fn shuffle_is_a_permutation_and_seeded() {
-        let mut a: Vec<u32> = (0..500).collect();
-        let mut b = a.clone();
-        shuffle(&mut a, &mut Rng::new(7));
-        shuffle(&mut b, &mut Rng::new(7));
-        assert_eq!(a, b);
-        assert_ne!(a, (0..500).collect::<Vec<_>>());
-        a.sort();
-        assert_eq!(a, (0..500).collect::<Vec<_>>());
+        // In steps: the same shapes, and a stop is seen between steps.
+        for shape in [Shape::Sorted, Shape::Reverse, Shape::Equal] {
+            generate(&mut v, 3 * STEP + 5, shape, &mut rng);
+            assert_eq!(v.len(), 3 * STEP + 5);
+            match shape {
+                Shape::Sorted => assert!(v.is_sorted() && v[0] == 0),
+                Shape::Reverse => assert!(v.is_sorted_by(|a, b| a > b) && v[v.len() - 1] == 0),
+                _ => assert!(v.iter().all(|x| *x == v[0])),
+            }
+        }
+        let mut asked = Vec::new();
+        let done = generate_until(&mut v, 3 * STEP, Shape::Random, &mut rng, |k| {
+            asked.push(k);
+            k < STEP
+        });
+        assert!(!done);
+        assert_eq!((asked, v.len()), (vec![0, STEP], STEP));
     }
 
     #[test]

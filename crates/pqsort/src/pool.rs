@@ -1,5 +1,6 @@
-//! The worker pool and its job queue: the tutorial's `pqsort` and `pqsorter`
-//! classes.
+//! Tool mode's worker pool and job queue, built on the shape of the
+//! tutorial's `pqsort` and `pqsorter` classes ([`crate::tutorial`] is the
+//! listing itself).
 //!
 //! Like the tutorial, a fixed pool of threads takes jobs from one shared
 //! queue, partitions the job's part of the array, and puts the two halves
@@ -10,7 +11,7 @@
 //!   `std::thread::scope`. Two jobs never overlap, and the borrow checker
 //!   proves it, so the array needs no lock, no `unsafe`, and the workers run
 //!   truly in parallel (no GIL).
-//! - The tutorial's workers poll `get(True, 1)` until a count of finished
+//! - The tutorial's workers poll `get(True,1)` until a count of finished
 //!   singletons reaches `len(a)`, so each one lingers up to a second after
 //!   the end. Here an outstanding-job count is decremented when a job is
 //!   done (after its halves were queued); the worker that takes it to zero
@@ -24,6 +25,7 @@
 
 use crate::partition::{Split, break_patterns, partition};
 use common::Shutdown;
+use common::progress::Counter;
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -113,6 +115,8 @@ struct Pool<'a, T> {
     threads: usize,
     cutoff: usize,
     shutdown: &'a Shutdown,
+    /// Elements in their final place so far (for progress and reports).
+    placed: &'a Counter,
 }
 
 /// Sorts `v` with a pool of `opts.threads` workers fed from one queue.
@@ -124,16 +128,30 @@ pub fn sort<T: Ord + Send + Sync>(
     opts: Options,
     shutdown: &Shutdown,
 ) -> Result<Visits, Interrupted> {
+    sort_counted(v, opts, shutdown, &Counter::default())
+}
+
+/// [`sort`], adding to `placed` each element as it reaches its final place
+/// (it ends at `v.len()`): for a progress bar, or a report of how far an
+/// interrupted sort got.
+pub fn sort_counted<T: Ord + Send + Sync>(
+    v: &mut [T],
+    opts: Options,
+    shutdown: &Shutdown,
+    placed: &Counter,
+) -> Result<Visits, Interrupted> {
     let threads = opts.threads.max(1);
     if shutdown.is_triggered() {
         return Err(Interrupted(Visits(vec![0; threads])));
     }
     // Whole input already in order (or in reverse): O(n), no partitions.
     if v.is_sorted() {
+        placed.add(v.len() as u64);
         return Ok(Visits(vec![0; threads]));
     }
     if v.is_sorted_by(|a, b| a >= b) {
         v.reverse();
+        placed.add(v.len() as u64);
         return Ok(Visits(vec![0; threads]));
     }
     let (tx, rx) = crossbeam_channel::unbounded();
@@ -153,6 +171,7 @@ pub fn sort<T: Ord + Send + Sync>(
         threads,
         cutoff: opts.cutoff.max(1),
         shutdown,
+        placed,
     };
     let visits = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads).map(|_| s.spawn(|| pool.worker())).collect();
@@ -170,7 +189,7 @@ pub fn sort<T: Ord + Send + Sync>(
 }
 
 impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
-    /// The tutorial's `pqsorter.run`: take a job, partition, queue the halves.
+    /// As the tutorial's `pqsorter.run`: take a job, partition, queue the halves.
     /// Returns how many partitions this worker performed.
     fn worker(&self) -> u64 {
         // If this worker panics (a panicking `Ord`), the others must not
@@ -210,7 +229,9 @@ impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
     }
 
     fn push(&self, v: &'a mut [T], has_lower: bool, budget: u32, depth: u32) {
-        if v.len() - usize::from(has_lower) <= 1 {
+        let len = v.len() - usize::from(has_lower);
+        if len <= 1 {
+            self.placed.add(len as u64);
             return; // nothing left to sort: no job
         }
         self.outstanding.fetch_add(1, Ordering::AcqRel);
@@ -235,6 +256,7 @@ impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
         let len = whole.len() - skip;
         if len <= self.cutoff || budget == 0 {
             whole[skip..].sort_unstable();
+            self.placed.add(len as u64);
             return;
         }
         let (lower, v) = if has_lower {
@@ -248,12 +270,14 @@ impl<'a, T: Ord + Send + Sync> Pool<'a, T> {
         *visits += 1;
         match split {
             Split::Equal { equal } => {
+                self.placed.add(equal as u64);
                 // whole[..skip + equal] is finished; the last equal element
                 // is the lower bound of the rest.
                 let (_, rest) = whole.split_at_mut(skip + equal - 1);
                 self.push(rest, true, budget, depth + 1);
             }
             Split::Pivot { mid } => {
+                self.placed.add(1);
                 let (left, right) = whole.split_at_mut(skip + mid);
                 // left keeps our lower bound (if any); right starts with the
                 // pivot, its lower bound.
@@ -335,6 +359,35 @@ mod tests {
             );
         }
         assert_eq!(Options::for_len(1000, 4).cutoff, MIN_CUTOFF);
+    }
+
+    #[test]
+    fn placed_counts_every_element_once() {
+        for (n, threads, cutoff) in [
+            (0, 1, 1),
+            (1, 2, 1),
+            (5000, 3, 1),
+            (5000, 2, 64),
+            (100_000, 4, 4096),
+        ] {
+            for v in [
+                (0..n).map(|i| (i * 7919) % 1013).collect::<Vec<u64>>(),
+                (0..n).collect(),
+                vec![3; n as usize],
+            ] {
+                let mut v = v;
+                let placed = Counter::default();
+                sort_counted(
+                    &mut v,
+                    Options { threads, cutoff },
+                    &Shutdown::new(),
+                    &placed,
+                )
+                .unwrap();
+                assert!(v.is_sorted());
+                assert_eq!(placed.get(), n, "{n} {threads} {cutoff}");
+            }
+        }
     }
 
     #[test]

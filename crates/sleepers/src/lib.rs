@@ -1,9 +1,17 @@
 //! Chun's mtsleep3/4/5 and python-course's ten sleepers, in Rust.
 //!
-//! Ports `chun-multithreaded-programming.md` lines 129-232 (mtsleep3: a thread
-//! made from a function; mtsleep4: from a callable object; mtsleep5: from a
-//! `Thread` subclass) and python-course's `sleeper` passage ("The Thread of the
-//! example doesn't do a lot, essentially it just sleeps for 5 seconds").
+//! Ports Wesley J. Chun, "Multithreaded Programming In Python" (slides),
+//! slides "Longer Threading Example (mtsleap3.py)" (a thread made from a
+//! function), "Thread Class Example (mtsleap4.py)" (from a callable object)
+//! and "Thread Subclass Example (mtsleap5.py)" (from a `Thread` subclass),
+//! with their output slide "Threading Example Output" (`$ mtsleep3.py`); and
+//! Bernd Klein, python-course.eu, "Threads in Python", section "threading
+//! Module", the `sleeper` example ("The Thread of the example doesn't do a
+//! lot, essentially it just sleeps for 5 seconds"). The listings print no
+//! line numbers; the anchors name them `mtsleep3.py`, `mtsleep4.py`,
+//! `mtsleep5.py` (as the output slide spells it; the titles say `mtsleap`)
+//! and `sleeper.py`. mtsleep4 and mtsleep5 reuse mtsleep3's `loop` and
+//! `loops` ("Next examples use same imports & declarations").
 //!
 //! What Rust changes:
 //! - The sleeps overlap for real: the total is the longest loop, as in Python
@@ -24,7 +32,7 @@
 pub mod ctime;
 
 use common::Shutdown;
-use std::io::{self, Write};
+use std::io;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -47,12 +55,10 @@ pub struct Loop {
     pub real: Duration,
 }
 
-/// Prints one line at once, so lines of different threads never interleave.
+/// Prints one line at once, so lines of different threads never interleave;
+/// write errors are recorded by `common::out` for `main`'s exit code.
 fn say(line: String) {
-    let mut out = io::stdout().lock();
-    // A closed stdout (`| head`) must not panic a sleeper thread.
-    let _ = writeln!(out, "{line}");
-    let _ = out.flush();
+    common::outln!("{line}");
 }
 
 /// With `--names`, the suffix naming the thread a line was printed from.
@@ -64,15 +70,19 @@ fn who(names: bool) -> String {
 }
 
 /// mtsleep's `loop(nloop, nsec)`: returns whether it slept the whole time.
+// mtsleep3.py  def loop(nloop, nsec):
 pub fn sleep_loop(l: Loop, names: bool, shutdown: &Shutdown) -> bool {
+    // mtsleep3.py  print 'start loop', nloop, 'at:', ctime()
     say(format!(
         "start loop {} at: {}{}",
         l.index,
         ctime::now(),
         who(names)
     ));
+    // mtsleep3.py  sleep(nsec)
     let finished = shutdown.sleep(l.real);
     let word = if finished { "done" } else { "interrupted" };
+    // mtsleep3.py  print 'loop', nloop, 'done at:', ctime()
     say(format!(
         "loop {} {word} at: {}{}",
         l.index,
@@ -84,13 +94,18 @@ pub fn sleep_loop(l: Loop, names: bool, shutdown: &Shutdown) -> bool {
 
 /// mtsleep4's callable object: the function, its arguments and a name.
 /// As in the Python, the name is the object's, not the thread's.
+// mtsleep4.py  class ThreadFunc:
 pub struct ThreadFunc<F> {
     pub name: String,
     func: F,
 }
 
 impl<F: FnOnce() -> bool> ThreadFunc<F> {
+    // mtsleep4.py  def __init__(self, func, args, name=''):
     pub fn new(func: F, name: &str) -> Self {
+        // mtsleep4.py  self.name = name
+        // mtsleep4.py  self.func = func
+        // mtsleep4.py  self.args = args
         Self {
             name: name.to_string(),
             func,
@@ -98,7 +113,9 @@ impl<F: FnOnce() -> bool> ThreadFunc<F> {
     }
 
     /// Python's `__call__`.
+    // mtsleep4.py  def __call__(self):
     pub fn call(self) -> bool {
+        // mtsleep4.py  self.func(*self.args)
         (self.func)()
     }
 }
@@ -120,6 +137,12 @@ pub trait Runnable: Send + 'static {
 }
 
 /// mtsleep5's `MyThread`: a named thread that runs `loop` with its arguments.
+// mtsleep5.py  class MyThread(threading.Thread):
+// mtsleep5.py  def __init__(self, func, args, name=''):
+// mtsleep5.py  threading.Thread.__init__(self)
+// mtsleep5.py  self.name = name
+// mtsleep5.py  self.func = func
+// mtsleep5.py  self.args = args
 pub struct MyThread {
     name: String,
     l: Loop,
@@ -131,7 +154,9 @@ impl Runnable for MyThread {
     fn name(&self) -> &str {
         &self.name
     }
+    // mtsleep5.py  def run(self):
     fn run(self) -> bool {
+        // mtsleep5.py  self.func(*self.args)
         sleep_loop(self.l, self.names, &self.shutdown)
     }
 }
@@ -143,6 +168,19 @@ pub struct Report {
     pub interrupted: Vec<usize>,
 }
 
+impl Report {
+    /// The last line after Ctrl-C: `interrupted at: <ctime>; loops cut
+    /// short: 0, 1` (`what` names the loops or threads).
+    pub fn cut_short(&self, what: &str) -> String {
+        let list: Vec<String> = self.interrupted.iter().map(|i| i.to_string()).collect();
+        format!(
+            "interrupted at: {}; {what} cut short: {}",
+            ctime::now(),
+            list.join(", ")
+        )
+    }
+}
+
 /// Runs mtsleep3/4/5: one thread per loop, all sleeping at once.
 pub fn mtsleep(
     style: Style,
@@ -150,22 +188,42 @@ pub fn mtsleep(
     names: bool,
     shutdown: &Shutdown,
 ) -> io::Result<Report> {
+    // mtsleep3.py  print 'starting threads...'
+    // mtsleep4.py  print 'starting threads...'
+    // mtsleep5.py  print 'starting threads...'
     say("starting threads...".into());
+    // mtsleep3.py  threads = []
+    // mtsleep4.py  threads = []
+    // mtsleep5.py  threads = []
     let mut threads = Vec::with_capacity(loops.len());
+    // mtsleep3.py  nloops = range(len(loops))
+    // mtsleep4.py  nloops = range(len(loops))
+    // mtsleep5.py  nloops = range(len(loops))
+    // mtsleep3.py  for i in nloops:
+    // mtsleep4.py  for i in nloops:
+    // mtsleep5.py  for i in nloops:
     for (i, &l) in loops.iter().enumerate() {
         let sd = shutdown.clone();
         // Python's default thread names are Thread-1, Thread-2, ...
         let default_name = format!("Thread-{}", i + 1);
+        // Creating and starting are one step in Rust:
+        // mtsleep3.py  for i in nloops: threads[i].start() # start threads
+        // mtsleep4.py  for i in nloops: threads[i].start()
+        // mtsleep5.py  for i in nloops: threads[i].start()
         let handle = match style {
+            // mtsleep3.py  t = threading.Thread(target=loop, args=(i, loops[i]))
             Style::Function => thread::Builder::new()
                 .name(default_name)
                 .spawn(move || sleep_loop(l, names, &sd))?,
             Style::Callable => {
+                // mtsleep4.py  t = threading.Thread(target=ThreadFunc(loop, (i, loops[i]),
+                // mtsleep4.py  loop.__name__))
                 let f = ThreadFunc::new(move || sleep_loop(l, names, &sd), "loop");
                 thread::Builder::new()
                     .name(default_name)
                     .spawn(move || f.call())?
             }
+            // mtsleep5.py  t = MyThread(loop, (i, loops[i]), loop.__name__)
             Style::Subclass => MyThread {
                 name: "loop".into(),
                 l,
@@ -174,9 +232,16 @@ pub fn mtsleep(
             }
             .start()?,
         };
+        // mtsleep3.py  threads.append(t)
+        // mtsleep4.py  threads.append(t)
+        // mtsleep5.py  threads.append(t)
         threads.push(handle);
     }
     let mut report = Report::default();
+    // mtsleep3.py  for i in nloops:
+    // mtsleep3.py  threads[i].join() # wait 4 threads 2 finish
+    // mtsleep4.py  for i in nloops: threads[i].join()
+    // mtsleep5.py  for i in nloops: threads[i].join()
     for (i, t) in threads.into_iter().enumerate() {
         // A loop thread only sleeps and prints; a panic there is a bug.
         if !t.join().expect("a loop thread panicked") {
@@ -184,14 +249,12 @@ pub fn mtsleep(
         }
     }
     if report.interrupted.is_empty() {
+        // mtsleep3.py  print 'all DONE at:', ctime()
+        // mtsleep4.py  print 'all DONE at:', ctime()
+        // mtsleep5.py  print 'all DONE at:', ctime()
         say(format!("all DONE at: {}", ctime::now()));
     } else {
-        let list: Vec<String> = report.interrupted.iter().map(|i| i.to_string()).collect();
-        say(format!(
-            "interrupted at: {}; loops cut short: {}",
-            ctime::now(),
-            list.join(", ")
-        ));
+        say(report.cut_short("loops"));
     }
     Ok(report)
 }
@@ -207,13 +270,20 @@ pub fn sleepers(
     // Not `with_capacity(count)`: a huge count must end in "cannot start a
     // thread", not in a capacity-overflow panic.
     let mut threads = Vec::new();
+    // sleeper.py  for i in range(10):
     for i in 0..count {
         let sd = shutdown.clone();
         let nominal = nominal.to_string();
+        // sleeper.py  t = Thread(target=sleeper, args=(i,))
+        // sleeper.py  t.start()
+        // sleeper.py  def sleeper(i):
         threads.push(thread::Builder::new().spawn(move || {
+            // sleeper.py  print "thread %d sleeps for 5 seconds" % i
             say(format!("thread {i} sleeps for {nominal} seconds"));
+            // sleeper.py  time.sleep(5)
             let finished = sd.sleep(real);
             let word = if finished { "woke up" } else { "interrupted" };
+            // sleeper.py  print "thread %d woke up" % i
             say(format!("thread {i} {word}"));
             finished
         })?);
@@ -225,6 +295,10 @@ pub fn sleepers(
         if !t.join().expect("a sleeper thread panicked") {
             report.interrupted.push(i);
         }
+    }
+    // Not in the Python, which only ends: after Ctrl-C, say which were cut short.
+    if !report.interrupted.is_empty() {
+        say(report.cut_short("threads"));
     }
     Ok(report)
 }

@@ -10,13 +10,19 @@ use std::time::Duration;
 #[command(version, about, long_about = None)]
 struct Cli {
     /// How the threads are made: mtsleep3 (function), mtsleep4 (callable), mtsleep5 (subclass).
-    #[arg(long, value_enum, default_value = "function")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "function",
+        conflicts_with = "sleeper"
+    )]
     style: Style,
-    /// Seconds each loop sleeps, comma-separated.
-    #[arg(long, default_value = "4,2", value_delimiter = ',', allow_negative_numbers = true, value_parser = sleepers::parse_seconds)]
+    /// Seconds each loop sleeps, comma-separated (at most 10000 loops).
+    // mtsleep3.py  loops = ( 4, 2 )
+    #[arg(long, default_value = "4,2", value_delimiter = ',', allow_negative_numbers = true, value_parser = sleepers::parse_seconds, conflicts_with = "sleeper")]
     loops: Vec<Duration>,
     /// Show which thread printed each line (the Python does not).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "sleeper")]
     names: bool,
     /// python-course's example instead: THREADS threads that each sleep SECONDS.
     #[arg(long)]
@@ -37,13 +43,19 @@ struct Cli {
 const MAX_THREADS: i64 = common::limits::MAX_LIVE_THREADS as i64;
 
 fn main() {
-    std::process::exit(try_main());
+    common::out::exit(try_main());
 }
 
 fn try_main() -> i32 {
     let cli: Cli = cli::parse();
     if !cli.scale.is_finite() || cli.scale < 0.0 {
         cli::usage_error(format!("--scale must be a number >= 0, not {}", cli.scale));
+    }
+    if let Err(e) = common::limits::check_threads(
+        format_args!("--loops with {} loops", cli.loops.len()),
+        cli.loops.len(),
+    ) {
+        cli::usage_error(e);
     }
     let scale = |d| sleepers::scaled(d, cli.scale).unwrap_or_else(|e| cli::usage_error(e));
     let shutdown = match Shutdown::install() {

@@ -1,6 +1,5 @@
 //! Drives the real `sleepers` binary.
 
-use assert_cmd::Command;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command as StdCommand, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -39,11 +38,7 @@ fn strip_time<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
 
 fn run(args: &[&str]) -> (Vec<String>, Duration) {
     let t0 = Instant::now();
-    let out = Command::new(BIN)
-        .args(args)
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
+    let out = testkit::run_bounded(StdCommand::new(BIN).args(args), Duration::from_secs(60));
     let took = t0.elapsed();
     assert!(out.status.success(), "{args:?}: {out:?}");
     let text = String::from_utf8(out.stdout).unwrap();
@@ -168,12 +163,12 @@ fn bad_arguments_give_one_line_and_exit_2() {
         &["--sleeper", "--threads", "18446744073709551615"],
         &["--scale", "1e308"],
         &["extra"],
+        // --sleeper runs another program: mtsleep's options would be ignored.
+        &["--sleeper", "--loops", "1"],
+        &["--sleeper", "--style", "callable"],
+        &["--sleeper", "--names"],
     ] {
-        let out = Command::new(BIN)
-            .args(args)
-            .timeout(Duration::from_secs(30))
-            .output()
-            .unwrap();
+        let out = testkit::run_bounded(StdCommand::new(BIN).args(args), Duration::from_secs(30));
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
@@ -185,8 +180,11 @@ fn bad_arguments_give_one_line_and_exit_2() {
 
 #[test]
 fn help_and_version() {
-    Command::new(BIN).arg("--help").assert().success();
-    Command::new(BIN).arg("--version").assert().success();
+    for flag in ["--help", "--version"] {
+        let out = testkit::run_bounded(StdCommand::new(BIN).arg(flag), Duration::from_secs(30));
+        assert!(out.status.success(), "{flag}: {out:?}");
+        assert!(!out.stdout.is_empty(), "{flag}");
+    }
 }
 
 fn wait_for_exit(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
@@ -297,4 +295,65 @@ fn sigint_in_sleeper_mode_reports_each_thread() {
     for i in 0..4 {
         assert!(rest.contains(&format!("thread {i} interrupted")), "{rest}");
     }
+    let last = rest.lines().last().unwrap_or_default();
+    assert!(last.starts_with("interrupted at: "), "{rest}");
+    assert!(last.ends_with("; threads cut short: 0, 1, 2, 3"), "{rest}");
+}
+
+#[test]
+fn more_loops_than_threads_is_one_line_and_exit_2() {
+    // One thread per loop, all at once: 20000 used to panic in thread start.
+    let loops = vec!["0"; 20_000].join(",");
+    let o = testkit::run_bounded(
+        StdCommand::new(BIN).args(["--loops", &loops]),
+        Duration::from_secs(60),
+    );
+    let err = testkit::text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(
+        err,
+        "sleepers: --loops with 20000 loops would run 20000 threads at once; the most is 10000\n"
+    );
+    assert!(o.stdout.is_empty());
+    // 10000 is allowed.
+    let loops = vec!["0"; 10_000].join(",");
+    let o = testkit::run_bounded(
+        StdCommand::new(BIN).args(["--loops", &loops]),
+        Duration::from_secs(120),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", testkit::text(&o.stderr));
+    assert_eq!(testkit::text(&o.stdout).lines().count(), 20_002);
+}
+
+/// Runs `sh -c SCRIPT` with `$BIN` the sleepers binary.
+fn sh(script: &str) -> std::process::Output {
+    testkit::run_bounded(
+        StdCommand::new("sh").args(["-c", script]).env("BIN", BIN),
+        Duration::from_secs(60),
+    )
+}
+
+#[test]
+fn unwritable_stdout_is_one_line_and_exit_1() {
+    for (how, reason) in [
+        (">/dev/full", "No space left on device"),
+        (">&-", "Bad file descriptor"),
+    ] {
+        for mode in ["--scale 0.001", "--sleeper --scale 0.001"] {
+            let o = sh(&format!(r#""$BIN" {mode} {how}"#));
+            let err = testkit::text(&o.stderr);
+            assert_eq!(o.status.code(), Some(1), "{mode} {how}: {err}");
+            assert_eq!(err, format!("sleepers: cannot write to stdout: {reason}\n"));
+        }
+    }
+    let o = sh(r#""$BIN" --scale 0.001 >/dev/full 2>/dev/full"#);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn closed_pipe_is_quiet_and_keeps_exit_0() {
+    let o = sh(
+        r#"{ "$BIN" --sleeper --threads 500 --scale 0.01; echo "exit $?" >&2; } | head -1 >/dev/null"#,
+    );
+    assert_eq!(testkit::text(&o.stderr), "exit 0\n");
 }

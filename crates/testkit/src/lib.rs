@@ -49,10 +49,18 @@ pub fn run_with_input(cmd: &mut Command, input: &str, limit: Duration) -> Output
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
+    // Written from a thread: a child that answers each line (a prompt) fills
+    // its stdout pipe while we would still be writing a large input.
     let mut stdin = child.stdin.take().expect("piped stdin");
-    stdin.write_all(input.as_bytes()).expect("write stdin");
-    drop(stdin);
-    finish_bounded(child, limit)
+    let input = input.as_bytes().to_vec();
+    let writer = std::thread::spawn(move || {
+        // A child that exits before reading everything closes the pipe: not
+        // the test's concern here, its output and exit code tell.
+        let _ = stdin.write_all(&input);
+    });
+    let out = finish_bounded(child, limit);
+    writer.join().expect("stdin writer");
+    out
 }
 
 /// Collects a spawned child's output; kills it and panics after `limit`.
@@ -345,6 +353,21 @@ impl Drop for Netns {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn input_larger_than_a_pipe_reaches_a_child_that_answers_each_line() {
+        // 1 MiB in, 2 MiB out: with stdin written before the output is read,
+        // both pipes fill and the run never ends.
+        let line = "x".repeat(1023);
+        let input: String = (0..1024).map(|_| format!("{line}\n")).collect();
+        let out = run_with_input(
+            Command::new("sh").args(["-c", "while read -r l; do echo \"$l$l\"; done"]),
+            &input,
+            Duration::from_secs(60),
+        );
+        assert!(out.status.success());
+        assert_eq!(out.stdout.len(), 1024 * 2047);
+    }
 
     #[test]
     fn collects_both_streams_and_stdin() {
