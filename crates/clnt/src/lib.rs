@@ -234,3 +234,86 @@ pub fn leave_within(stream: &TcpStream, limit: Duration) {
         }
     }
 }
+
+/// Stdin read on a thread of its own, a chunk at a time when asked, for a
+/// run that records a trace: main's wait for the next line is then a
+/// [`common::Monitor`] wait that Ctrl-C ends at once, so main can still
+/// write the trace. (A `read` of a terminal cannot be ended: without a
+/// trace, Ctrl-C's hook leaves and exits for main, as before.) The reader
+/// thread reads only when main asks, so nothing is read ahead; in the trace
+/// it is the row `stdin`.
+pub struct AskedInput {
+    buf: Vec<u8>,
+    pos: usize,
+    ask: std::sync::mpsc::Sender<()>,
+    slot: std::sync::Arc<common::Monitor<Option<io::Result<Vec<u8>>>>>,
+    shutdown: common::Shutdown,
+}
+
+impl AskedInput {
+    /// Starts the reader thread on stdin.
+    pub fn stdin(shutdown: &common::Shutdown) -> io::Result<AskedInput> {
+        let (ask, asked) = std::sync::mpsc::channel::<()>();
+        let slot = std::sync::Arc::new(common::Monitor::new(None));
+        let filled = std::sync::Arc::clone(&slot);
+        std::thread::Builder::new()
+            .name("stdin".into())
+            .spawn(move || {
+                let stdin = io::stdin();
+                // Ends when main drops its sender (or the process exits).
+                for () in asked {
+                    let mut lock = stdin.lock();
+                    let got = lock.fill_buf().map(<[u8]>::to_vec);
+                    if let Ok(chunk) = &got {
+                        lock.consume(chunk.len());
+                    }
+                    *filled.lock() = Some(got);
+                    filled.notify_all();
+                }
+            })?;
+        Ok(AskedInput {
+            buf: Vec::new(),
+            pos: 0,
+            ask,
+            slot,
+            shutdown: shutdown.clone(),
+        })
+    }
+}
+
+impl Read for AskedInput {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let have = self.fill_buf()?;
+            let n = have.len().min(out.len());
+            out[..n].copy_from_slice(&have[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for AskedInput {
+    /// The next chunk; an error of kind `Other` saying `interrupted` when
+    /// shutdown comes first.
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos >= self.buf.len() {
+            let gone = || io::Error::other("the stdin reader has gone");
+            self.ask.send(()).map_err(|_| gone())?;
+            let mut slot = self
+                .slot
+                .wait_while(&self.shutdown, |s| s.is_none())
+                .map_err(|_| io::Error::other("interrupted"))?;
+            let got = slot.take().ok_or_else(gone)?;
+            drop(slot);
+            self.buf = got?;
+            self.pos = 0;
+        }
+        Ok(&self.buf[self.pos..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.buf.len());
+    }
+}
