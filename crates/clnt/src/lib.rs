@@ -259,6 +259,8 @@ impl AskedInput {
         std::thread::Builder::new()
             .name("stdin".into())
             .spawn(move || {
+                // Its row, registered before it reads anything for main.
+                timeline::thread_name("stdin");
                 let stdin = io::stdin();
                 // Ends when main drops its sender (or the process exits).
                 for () in asked {
