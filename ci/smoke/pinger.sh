@@ -26,6 +26,14 @@ else
     rc=0
     "$P" -c 1 127.0.0.1 >/dev/full 2>/dev/null || rc=$?
     [ "$rc" = 1 ] || fail ">/dev/full exited $rc, not 1"
+    # --trace: one ping span per address, labelled with its status.
+    trace=$(mktemp)
+    "$P" -c 1 127.0.0.1-3 --trace "$trace" >/dev/null 2>&1 || fail "--trace exited $?"
+    spans=$(grep -c '"what":"ping"' "$trace" || true)
+    labelled=$(grep -c '"name":"127.0.0.2: alive"' "$trace" || true)
+    rm -f "$trace"
+    [ "$spans" = 3 ] || fail "--trace: $spans ping spans for 3 addresses"
+    [ "$labelled" = 1 ] || fail "--trace: no span '127.0.0.2: alive'"
 fi
 
 if command -v ping >/dev/null; then

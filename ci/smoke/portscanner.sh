@@ -52,6 +52,10 @@ if [[ $(id -u) == 0 ]] && ip netns add "$NS" 2>/dev/null; then
     [[ $(grep -c ': attempting check$' <<<"$out") == 99 ]] || fail "default run: $out"
     [[ $(grep -c ': connection failed$' <<<"$out") == 99 ]] || fail "default run: $out"
     [[ $(grep -c ': now active -- \[' <<<"$out") == 198 ]] || fail "default run: $out"
+    # --trace: one port span per port checked, on the scanner's row.
+    ip netns exec "$NS" "$P" 127.0.0.1 5 --trace "$tmp/t.json" >/dev/null
+    [[ $(grep -c '"what":"port"' "$tmp/t.json") == 99 ]] || fail "--trace: not 99 port spans"
+    grep -q '"name":"Thread-99"' "$tmp/t.json" || fail "--trace: no row Thread-99"
     out=$(ip netns exec "$NS" "$P" --open -p- 127.0.0.1)
     grep -q "^0 open, 65535 closed, 0 filtered, 0 errors in " <<<"$out" || fail "whole range: $out"
     # A mistyped MAXTHREADS is not the host 1.0.0.5 (inside the namespace,

@@ -40,6 +40,12 @@ session() {
 session srvr
 session srvr-threaded 3
 
+# --trace: a session span per client, a letter span per letter sent.
+session srvr-threaded 3 --trace "$tmp/t.json"
+[[ $(grep -c '"what":"session"' "$tmp/t.json") == 3 ]] || fail "--trace: not 3 session spans"
+[[ $(grep -c '"what":"letter"' "$tmp/t.json") == 3 ]] || fail "--trace: not 3 letter spans"
+echo "smoke srvr: --trace ok"
+
 # Ctrl-C with a client connected: exit 130 and the v so far.
 start srvr
 exec 3< <(sleep 5)

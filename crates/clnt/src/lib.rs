@@ -125,11 +125,10 @@ pub fn session(
             return Ok(Ending::OutputClosed);
         }
         line.clear();
-        if input
-            .read_until(b'\n', &mut line)
-            .map_err(SessionError::Input)?
-            == 0
-        {
+        let typing = timeline::wait!("input", "raw_input('enter a letter:')");
+        let read = input.read_until(b'\n', &mut line);
+        drop(typing);
+        if read.map_err(SessionError::Input)? == 0 {
             return Ok(Ending::EndOfInput);
         }
         if line.last() == Some(&b'\n') {
@@ -140,13 +139,18 @@ pub fn session(
         if line.is_empty() {
             return Ok(Ending::Left);
         }
+        // One `send` span per line sent: the unit the trace counts.
+        let sending = timeline::work!("send", "s.send({:?})", String::from_utf8_lossy(&line));
         // clnt.py:27  s.send(k) # send k to server
-        match sock.write_all(&line) {
+        let sent = sock.write_all(&line);
+        drop(sending);
+        match sent {
             Err(e) if server_gone(&e) => return Ok(Ending::ServerClosed),
             Err(e) => return Err(SessionError::Socket(e)),
             Ok(()) => {}
         }
         // clnt.py:30  v = s.recv(1024)
+        let receiving = timeline::wait!("recv", "s.recv(1024)");
         let n = loop {
             match sock.read(&mut reply) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -155,6 +159,7 @@ pub fn session(
                 Ok(n) => break n,
             }
         };
+        drop(receiving);
         if n == 0 {
             return Ok(Ending::ServerClosed);
         }
@@ -173,6 +178,7 @@ pub fn session(
 /// is more than `patience`, `slow` is called once (to tell the user why the
 /// client has not quit yet). Returns how many reply bytes were dropped.
 pub fn leave(stream: &TcpStream, patience: Duration, slow: impl FnOnce()) -> u64 {
+    let _leaving = timeline::wait!("leave", "reading the last replies until the server closes");
     let mut sock = stream;
     let _ = sock.shutdown(Shutdown::Write);
     let mut slow = Some(slow);
@@ -226,5 +232,90 @@ pub fn leave_within(stream: &TcpStream, limit: Duration) {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(_) => break,
         }
+    }
+}
+
+/// Stdin read on a thread of its own, a chunk at a time when asked, for a
+/// run that records a trace: main's wait for the next line is then a
+/// [`common::Monitor`] wait that Ctrl-C ends at once, so main can still
+/// write the trace. (A `read` of a terminal cannot be ended: without a
+/// trace, Ctrl-C's hook leaves and exits for main, as before.) The reader
+/// thread reads only when main asks, so nothing is read ahead; in the trace
+/// it is the row `stdin`.
+pub struct AskedInput {
+    buf: Vec<u8>,
+    pos: usize,
+    ask: std::sync::mpsc::Sender<()>,
+    slot: std::sync::Arc<common::Monitor<Option<io::Result<Vec<u8>>>>>,
+    shutdown: common::Shutdown,
+}
+
+impl AskedInput {
+    /// Starts the reader thread on stdin.
+    pub fn stdin(shutdown: &common::Shutdown) -> io::Result<AskedInput> {
+        let (ask, asked) = std::sync::mpsc::channel::<()>();
+        let slot = std::sync::Arc::new(common::Monitor::new(None));
+        let filled = std::sync::Arc::clone(&slot);
+        std::thread::Builder::new()
+            .name("stdin".into())
+            .spawn(move || {
+                // Its row, registered before it reads anything for main.
+                timeline::thread_name("stdin");
+                let stdin = io::stdin();
+                // Ends when main drops its sender (or the process exits).
+                for () in asked {
+                    let mut lock = stdin.lock();
+                    let got = lock.fill_buf().map(<[u8]>::to_vec);
+                    if let Ok(chunk) = &got {
+                        lock.consume(chunk.len());
+                    }
+                    *filled.lock() = Some(got);
+                    filled.notify_all();
+                }
+            })?;
+        Ok(AskedInput {
+            buf: Vec::new(),
+            pos: 0,
+            ask,
+            slot,
+            shutdown: shutdown.clone(),
+        })
+    }
+}
+
+impl Read for AskedInput {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let have = self.fill_buf()?;
+            let n = have.len().min(out.len());
+            out[..n].copy_from_slice(&have[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for AskedInput {
+    /// The next chunk; an error of kind `Other` saying `interrupted` when
+    /// shutdown comes first.
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos >= self.buf.len() {
+            let gone = || io::Error::other("the stdin reader has gone");
+            self.ask.send(()).map_err(|_| gone())?;
+            let mut slot = self
+                .slot
+                .wait_while(&self.shutdown, |s| s.is_none())
+                .map_err(|_| io::Error::other("interrupted"))?;
+            let got = slot.take().ok_or_else(gone)?;
+            drop(slot);
+            self.buf = got?;
+            self.pos = 0;
+        }
+        Ok(&self.buf[self.pos..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.buf.len());
     }
 }

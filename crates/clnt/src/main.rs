@@ -3,7 +3,7 @@
 use clap::Parser;
 use clnt::{ConnectError, Ending};
 use common::Shutdown;
-use common::cli::{EXIT_FAILURE, fail, usage_error, warn};
+use common::cli::{EXIT_FAILURE, EXIT_INTERRUPTED, fail, usage_error, warn};
 use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,11 +21,26 @@ struct Cli {
     // clnt.py:19  port = int(sys.argv[2]) # server port
     #[arg(value_parser = clap::value_parser!(u16).range(1..))]
     port: u16,
+
+    /// Write a Chrome trace of the session to FILE: a span per line sent,
+    /// waits for input and replies (open it with `timeline FILE` or
+    /// ui.perfetto.dev)
+    #[arg(long, value_name = "FILE")]
+    trace: Option<std::path::PathBuf>,
+
+    /// At the end, chart on stderr what the client did when
+    #[arg(long)]
+    timeline: bool,
 }
 
 /// How long leaving waits for the server to close before saying why the
 /// client has not quit yet (it goes on waiting: letters are never dropped).
 const LEAVE_PATIENCE: Duration = Duration::from_secs(2);
+/// After Ctrl-C, how long leaving reads the server's last replies.
+const CTRL_C_LEAVE: Duration = Duration::from_millis(500);
+/// After Ctrl-C with a trace being recorded, how long main has to leave and
+/// write it before the hook exits without it (main blocked on the server).
+const CTRL_C_GRACE: Duration = Duration::from_secs(2);
 
 fn main() {
     std::process::exit(try_main())
@@ -37,6 +52,8 @@ fn try_main() -> i32 {
     if common::out::stdin_closed() {
         fail("stdin is closed (letters come from stdin)");
     }
+    let session = timeline::Session::from_args(cli.trace.as_deref(), cli.timeline)
+        .unwrap_or_else(|e| fail(format_args!("cannot write the trace: {e}")));
     let stream = match clnt::connect(&cli.host, cli.port) {
         Ok(s) => Arc::new(s),
         Err(ConnectError::Resolve(e)) => usage_error(e),
@@ -44,16 +61,39 @@ fn try_main() -> i32 {
     };
     // Ctrl-C usually finds main blocked reading the terminal, where no flag
     // can reach it: the hook itself leaves (briefly: the user wants out) and
-    // exits 130.
+    // exits 130. Recording a trace, main reads through `AskedInput`, which
+    // Ctrl-C wakes, and gets a moment to leave and write the trace itself.
+    let grace = if session.is_on() {
+        CTRL_C_GRACE
+    } else {
+        Duration::ZERO
+    };
     let hooked = Arc::clone(&stream);
-    let _leave_on_ctrl_c = shutdown.exit_on_trigger(move || {
-        clnt::leave_within(&hooked, Duration::from_millis(500));
+    let leave_on_ctrl_c = shutdown.exit_on_trigger_after(grace, move || {
+        clnt::leave_within(&hooked, CTRL_C_LEAVE);
         common::errln!(); // off the prompt's line
         "interrupted".into()
     });
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
-    let ending = clnt::session(&stream, stdin.lock(), common::out::stdout());
+    let ending = if session.is_on() {
+        let input = clnt::AskedInput::stdin(&shutdown)
+            .unwrap_or_else(|e| fail(format_args!("cannot start a thread to read stdin: {e}")));
+        clnt::session(&stream, input, common::out::stdout())
+    } else {
+        clnt::session(&stream, stdin.lock(), common::out::stdout())
+    };
+    if session.is_on() && shutdown.is_triggered() {
+        // What the hook would have done, then the trace.
+        drop(leave_on_ctrl_c);
+        clnt::leave_within(&stream, CTRL_C_LEAVE);
+        common::errln!();
+        warn("interrupted");
+        if let Err(e) = session.finish() {
+            fail(format_args!("cannot write the trace: {e}"));
+        }
+        return common::out::finish(EXIT_INTERRUPTED);
+    }
     // Whatever ended the session, leave politely: a close with replies unread
     // would reset the connection and destroy letters not yet read.
     clnt::leave(&stream, LEAVE_PATIENCE, || {
@@ -79,6 +119,9 @@ fn try_main() -> i32 {
             EXIT_FAILURE
         }
     };
+    if let Err(e) = session.finish() {
+        fail(format_args!("cannot write the trace: {e}"));
+    }
     common::out::finish(code)
 }
 

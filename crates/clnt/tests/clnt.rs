@@ -410,3 +410,115 @@ fn closed_standard_streams_are_errors() {
     assert_eq!(code, Some(1), "{err}");
     assert_eq!(err, "clnt: stdin is closed (letters come from stdin)\n");
 }
+
+/// `--trace FILE`: main's row (the tutorial's client has no threads) with a
+/// `send` span per line sent, as many `recv` waits, an `input` wait per
+/// prompt answered; and the row of the thread that reads stdin for it (so
+/// that Ctrl-C can end main's wait for a line and the trace be written).
+#[test]
+fn trace_has_a_send_span_per_line() {
+    let dir = std::env::temp_dir().join(format!("clnt-trace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.json");
+    let (l, port) = loopback();
+    let server = echo_server(l);
+    let (st, out, err) = run(
+        &["127.0.0.1", &port, "--trace", path.to_str().unwrap()],
+        "a\nbc\nd\n\n",
+    );
+    assert!(st.success(), "{err}");
+    assert_eq!(server.join().unwrap(), (b"abcd".to_vec(), true));
+    // stdout is the tutorial's; a line of two letters gets two replies.
+    assert!(
+        out.starts_with(b"enter a letter:a\nenter a letter:ab"),
+        "{out:?}"
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let trace = timeline::json::read(&text, "t.json").expect("a valid trace");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(trace.name, "clnt");
+    assert_eq!(trace.threads.len(), 2, "{:?}", trace.threads);
+    let reader = trace.thread("stdin").expect("the reader's row");
+    assert_eq!(reader.count("send"), 0);
+    let main = trace.thread("MainThread").expect("main's row");
+    let sends: Vec<&str> = main
+        .events
+        .iter()
+        .filter(|e| e.what == "send")
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(
+        sends,
+        [r#"s.send("a")"#, r#"s.send("bc")"#, r#"s.send("d")"#]
+    );
+    assert_eq!(main.count("recv"), 3);
+    assert_eq!(main.count("input"), 4, "three lines and the empty one");
+    assert_eq!(main.count("leave"), 1);
+}
+
+#[test]
+fn timeline_chart_on_stderr() {
+    let (l, port) = loopback();
+    let server = echo_server(l);
+    let mut cmd = Command::new(BIN);
+    cmd.args(["127.0.0.1", &port, "--timeline"])
+        .env("COLUMNS", "50");
+    let (st, out, err) = outcome(run_with_input(&mut cmd, "x\n\n", PATIENCE));
+    assert!(st.success(), "{err}");
+    server.join().unwrap();
+    assert_eq!(out, b"enter a letter:x\nenter a letter:");
+    let rows: Vec<&str> = err.lines().filter(|l| l.contains(" |")).collect();
+    assert_eq!(rows.len(), 2, "{err}");
+    assert!(rows[0].starts_with("MainThread |"), "{err}");
+    assert!(rows[1].trim_start().starts_with("stdin |"), "{err}");
+    assert!(rows.iter().all(|r| r.chars().count() == 50), "{err}");
+    assert!(err.starts_with("clnt: 2 threads over "), "{err}");
+}
+
+/// Ctrl-C at the prompt while recording: main's wait for a line ends, it
+/// leaves, writes the trace and exits 130, as fast as without a trace.
+#[test]
+fn ctrl_c_at_the_prompt_still_writes_the_trace() {
+    let dir = std::env::temp_dir().join(format!("clnt-trace-int-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.json");
+    let (l, port) = loopback();
+    let server = echo_server(l);
+    let mut child = Command::new(BIN)
+        .args(["127.0.0.1", &port, "--trace", path.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"m\n").unwrap();
+    let mut line = Vec::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_until(b'\n', &mut line)
+        .unwrap();
+    assert_eq!(line, b"enter a letter:m\n");
+    std::thread::sleep(Duration::from_millis(200));
+    let t0 = Instant::now();
+    testkit::signal(child.id(), "INT");
+    let (st, _, err) = outcome(finish_bounded(child, PATIENCE));
+    assert!(
+        t0.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        t0.elapsed()
+    );
+    assert_eq!(st.code(), Some(130), "{err}");
+    assert_eq!(err, "\nclnt: interrupted\n");
+    assert_eq!(server.join().unwrap(), (b"m".to_vec(), true));
+    drop(stdin);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let trace = timeline::json::read(&text, "t.json").expect("a valid trace");
+    std::fs::remove_dir_all(&dir).unwrap();
+    let main = trace.thread("MainThread").expect("main's row");
+    assert_eq!(main.count("send"), 1);
+    assert_eq!(
+        main.count("input"),
+        2,
+        "the line sent, and the wait Ctrl-C ended"
+    );
+}

@@ -8,6 +8,9 @@
 use crate::sync::Arc;
 use crate::{Monitor, Shutdown};
 
+/// A blocked `wait_zero` in a `--trace` timeline.
+const WAIT_ZERO: crate::monitor::Waiting = ("WaitCount.wait_zero", "wait for the count to reach 0");
+
 /// A counter guarded by a lock, with a wait for zero.
 ///
 /// ```
@@ -109,7 +112,7 @@ impl WaitCount {
     /// c.wait_zero();
     /// ```
     pub fn wait_zero(&self) {
-        drop(self.n.wait_while_uninterrupted(|n| *n > 0));
+        drop(self.n.wait_while_uninterrupted(WAIT_ZERO, |n| *n > 0));
     }
 
     /// Sleeps until the count is zero (`true`) or `shutdown` is triggered
@@ -125,7 +128,9 @@ impl WaitCount {
     /// assert!(count.wait_zero_or(&shutdown));
     /// ```
     pub fn wait_zero_or(&self, shutdown: &Shutdown) -> bool {
-        self.n.wait_while(shutdown, |n| *n > 0).is_ok()
+        self.n
+            .wait_while_as(WAIT_ZERO, shutdown, |n| *n > 0)
+            .is_ok()
     }
 }
 

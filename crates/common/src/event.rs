@@ -67,6 +67,8 @@ impl Event {
         st.flag = true;
         st.generation = st.generation.wrapping_add(1);
         self.cv.notify_all();
+        #[cfg(not(loom))]
+        timeline::instant!("set", "Event.set()");
     }
 
     /// Resets the flag; threads that `wait` afterwards block until the next `set`.
@@ -79,6 +81,8 @@ impl Event {
     /// ```
     pub fn clear(&self) {
         self.lock().flag = false;
+        #[cfg(not(loom))]
+        timeline::instant!("clear", "Event.clear()");
     }
 
     /// Whether the flag is set.
@@ -100,6 +104,13 @@ impl Event {
     /// ```
     pub fn wait(&self) {
         let mut st = self.lock();
+        // A span only when it blocks (the flag not set yet).
+        #[cfg(not(loom))]
+        let _w = if st.flag {
+            timeline::Span::none()
+        } else {
+            timeline::wait!("Event.wait", "Event.wait()")
+        };
         let start = st.generation;
         st.waiting += 1;
         while !st.flag && st.generation == start {
@@ -123,6 +134,11 @@ impl Event {
     pub fn wait_timeout(&self, timeout: Duration) -> bool {
         let deadline = Instant::now().checked_add(timeout);
         let mut st = self.lock();
+        let _w = if st.flag {
+            timeline::Span::none()
+        } else {
+            timeline::wait!("Event.wait", "Event.wait({timeout:?})")
+        };
         let start = st.generation;
         st.waiting += 1;
         while !st.flag && st.generation == start {

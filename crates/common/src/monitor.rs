@@ -30,6 +30,11 @@ impl std::fmt::Display for Interrupted {
 
 impl std::error::Error for Interrupted {}
 
+/// What a blocking wait is in a `--trace` timeline: its span's name (what
+/// counts go by) and label.
+pub(crate) type Waiting = (&'static str, &'static str);
+const WAIT: Waiting = ("Condition.wait", "Condition.wait()");
+
 struct Shared<T> {
     value: Mutex<T>,
     cv: Condvar,
@@ -113,6 +118,8 @@ impl<T> Monitor<T> {
     /// ```
     pub fn notify_one(&self) {
         self.shared.cv.notify_one();
+        #[cfg(not(loom))]
+        timeline::instant!("notify", "Condition.notify()");
     }
 
     /// Wakes every waiter.
@@ -124,6 +131,8 @@ impl<T> Monitor<T> {
     /// ```
     pub fn notify_all(&self) {
         self.shared.cv.notify_all();
+        #[cfg(not(loom))]
+        timeline::instant!("notify", "Condition.notify_all()");
     }
 }
 
@@ -152,7 +161,20 @@ impl<T: Send + 'static> Monitor<T> {
         shutdown: &Shutdown,
         cond: impl FnMut(&mut T) -> bool,
     ) -> Result<Guard<'_, T>, Interrupted> {
-        self.wait_impl(Some(shutdown), None, cond).map(|(g, _)| g)
+        self.wait_impl(WAIT, Some(shutdown), None, cond)
+            .map(|(g, _)| g)
+    }
+
+    /// [`wait_while`](Self::wait_while) recorded as a `what` span (a
+    /// [`WaitCount`](crate::WaitCount) wait is not a bare condvar's).
+    pub(crate) fn wait_while_as(
+        &self,
+        what: Waiting,
+        shutdown: &Shutdown,
+        cond: impl FnMut(&mut T) -> bool,
+    ) -> Result<Guard<'_, T>, Interrupted> {
+        self.wait_impl(what, Some(shutdown), None, cond)
+            .map(|(g, _)| g)
     }
 
     /// [`wait_while`](Self::wait_while) for at most `timeout`: `Ok((guard,
@@ -173,15 +195,17 @@ impl<T: Send + 'static> Monitor<T> {
         timeout: Duration,
         cond: impl FnMut(&mut T) -> bool,
     ) -> Result<(Guard<'_, T>, bool), Interrupted> {
-        self.wait_impl(Some(shutdown), Instant::now().checked_add(timeout), cond)
+        let deadline = Instant::now().checked_add(timeout);
+        self.wait_impl(WAIT, Some(shutdown), deadline, cond)
     }
 
     /// Sleeps while `cond` holds, whatever shutdown does.
     pub(crate) fn wait_while_uninterrupted(
         &self,
+        what: Waiting,
         cond: impl FnMut(&mut T) -> bool,
     ) -> Guard<'_, T> {
-        match self.wait_impl(None, None, cond) {
+        match self.wait_impl(what, None, None, cond) {
             Ok((g, _)) => g,
             Err(Interrupted) => unreachable!("no shutdown to interrupt"),
         }
@@ -189,6 +213,7 @@ impl<T: Send + 'static> Monitor<T> {
 
     fn wait_impl(
         &self,
+        #[cfg_attr(loom, allow(unused_variables))] what: Waiting,
         shutdown: Option<&Shutdown>,
         #[cfg(not(loom))] deadline: Option<Instant>,
         #[cfg(loom)] _deadline: Option<()>,
@@ -198,6 +223,9 @@ impl<T: Send + 'static> Monitor<T> {
         if !cond(&mut g) {
             return Ok((g, false));
         }
+        // A span only for a wait that blocks; free when not recording.
+        #[cfg(not(loom))]
+        let _w = timeline::wait!(what.0, "{}", what.1);
         // Registered under our lock: trigger cannot notify before we sleep.
         let waker = {
             let shared = Arc::clone(&self.shared);

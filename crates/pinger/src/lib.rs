@@ -117,9 +117,15 @@ pub fn loss_percent(sent: u32, received: u32) -> u32 {
 /// The line the tutorial prints: Python 2's `print "Status from ", ip, "is",
 /// status` puts a space between items, so there are two spaces after `from`.
 /// Kept byte for byte, so the outputs diff clean.
-// pinger.py  def status(self):
 pub fn status_line(label: &str, outcome: &Outcome) -> String {
-    let status = match outcome.verdict() {
+    format!("Status from  {label} is {}", status(outcome))
+}
+
+/// The status word of [`status_line`]: `alive`, `alive, but 50 % package
+/// loss`, `no response`, `unknown`.
+// pinger.py  def status(self):
+pub fn status(outcome: &Outcome) -> String {
+    match outcome.verdict() {
         // pinger.py  elif self.__successful_pings == 2:
         // pinger.py  return "alive"
         Verdict::Alive => "alive".to_string(),
@@ -132,8 +138,29 @@ pub fn status_line(label: &str, outcome: &Outcome) -> String {
         // pinger.py  else:
         // pinger.py  return "shouldn't occur"
         Verdict::Unknown => "unknown".to_string(),
-    };
-    format!("Status from  {label} is {status}")
+    }
+}
+
+/// One address's probe as a `ping` span, labelled with its status once
+/// known (`127.0.0.5: alive`): what the trace's counts go by.
+fn traced_probe(
+    target: &Target,
+    index: usize,
+    token: u64,
+    method: &Method,
+    shutdown: &Shutdown,
+    word: fn(&Outcome) -> String,
+) -> Option<Outcome> {
+    let mut span = timeline::work("ping");
+    let outcome = probe(target.addr, index, token, method, shutdown);
+    if span.is_recording() {
+        match &outcome {
+            Some(o) if o.cut_short => span.label(format_args!("{}: interrupted", target.label)),
+            Some(o) => span.label(format_args!("{}: {}", target.label, word(o))),
+            None => span.label(format_args!("{}: no summary", target.label)),
+        }
+    }
+    outcome
 }
 
 /// How the threads probe.
@@ -313,7 +340,7 @@ pub fn sweep(
     // On a terminal, for a sweep past a second: done/total, rate and ETA.
     let progress = common::progress::Progress::new("addresses", targets.len() as u64, shutdown);
     let done = &progress.counter();
-    std::thread::scope(|scope| {
+    let joining = std::thread::scope(|scope| {
         // pinger.py  for suffix in range(20,70):
         for (index, target) in targets.iter().enumerate() {
             if !slots.acquire(shutdown) {
@@ -333,9 +360,13 @@ pub fn sweep(
                 // pinger.py  current.start()
                 // pinger.py  def run(self):
                 .spawn_scoped(scope, move || {
+                    // Python names the Nth ip_check it creates `Thread-N`.
+                    timeline::thread_name(format_args!("Thread-{}", index + 1));
                     // pinger.py  self.ip = ip
                     // pinger.py  self.__successful_pings = -1
-                    if let Some(outcome) = probe(addr, index, token, method, shutdown) {
+                    if let Some(outcome) =
+                        traced_probe(target, index, token, method, shutdown, status)
+                    {
                         // pinger.py  self.__successful_pings = int(n_received[0])
                         let _ = slot.set(outcome);
                     }
@@ -349,8 +380,10 @@ pub fn sweep(
         }
         // pinger.py  for el in check_results:
         // pinger.py  el.join()
-        // (the scope joins every thread it started)
+        // (the scope joins every thread it started, inside this span)
+        timeline::wait!("join", "el.join() for each thread")
     });
+    drop(joining);
     progress.finish();
     Report {
         results: results.into_iter().map(OnceLock::into_inner).collect(),
@@ -381,7 +414,9 @@ pub fn sequential(
             break;
         }
         // pinger_seq.py  ping_out = os.popen("ping -q -c2 "+ip,"r")
-        let outcome = probe(target.addr, index, token, method, shutdown);
+        let outcome = traced_probe(target, index, token, method, shutdown, |o| {
+            sequential_status(o).unwrap_or("no summary").to_string()
+        });
         let status = outcome.as_ref().and_then(sequential_status);
         results.push(outcome);
         // pinger_seq.py  if n_received:

@@ -75,6 +75,16 @@ struct Cli {
     /// threaded one.
     #[arg(long, conflicts_with_all = ["alive", "max_threads"])]
     sequential: bool,
+
+    /// Write a Chrome trace of the run to FILE: a span per address pinged
+    /// (`127.0.0.5: alive`), one row per thread (open it with `timeline
+    /// FILE` or ui.perfetto.dev).
+    #[arg(long, value_name = "FILE")]
+    trace: Option<std::path::PathBuf>,
+
+    /// At the end, chart on stderr what each thread did when.
+    #[arg(long)]
+    timeline: bool,
 }
 
 /// iputils' smallest interval for users other than root: shorter is a flood.
@@ -147,6 +157,8 @@ fn try_main() -> i32 {
     };
     let shutdown =
         Shutdown::install().unwrap_or_else(|e| cli::fail(format!("cannot catch Ctrl-C: {e}")));
+    let session = timeline::Session::from_args(cli.trace.as_deref(), cli.timeline)
+        .unwrap_or_else(|e| cli::fail(format!("cannot write the trace: {e}")));
     let started = Instant::now();
     let report = if cli.sequential {
         pinger::sequential(&targets, &method, &shutdown, |line| {
@@ -194,6 +206,9 @@ fn try_main() -> i32 {
         report.summary(),
         started.elapsed().as_secs_f64()
     );
+    if let Err(e) = session.finish() {
+        cli::fail(format!("cannot write the trace: {e}"));
+    }
 
     let t = report.tally();
     if report.interrupted {

@@ -48,6 +48,16 @@ struct Cli {
     /// Resolve host names to IPv6 addresses only
     #[arg(short = '6')]
     ipv6: bool,
+
+    /// Write a Chrome trace of the run to FILE: a span per port checked
+    /// (`port 22: open`), one row per thread (open it with `timeline FILE`
+    /// or ui.perfetto.dev)
+    #[arg(long, value_name = "FILE")]
+    trace: Option<std::path::PathBuf>,
+
+    /// At the end, chart on stderr what each thread did when
+    #[arg(long)]
+    timeline: bool,
 }
 
 // portscanner.py:64  if __name__ == '__main__':
@@ -103,5 +113,11 @@ fn try_main() -> i32 {
         timeout,
         mode,
     };
-    portscanner::run(&cfg, &shutdown)
+    let session = timeline::Session::from_args(cli.trace.as_deref(), cli.timeline)
+        .unwrap_or_else(|e| common::cli::fail(format_args!("cannot write the trace: {e}")));
+    let code = portscanner::run(&cfg, &shutdown);
+    if let Err(e) = session.finish() {
+        common::cli::fail(format_args!("cannot write the trace: {e}"));
+    }
+    code
 }

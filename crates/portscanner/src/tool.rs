@@ -66,14 +66,27 @@ pub fn run(
             .max(1)
     };
 
+    let several_hosts = targets.hosts.len() > 1;
     let worker = |k: usize| {
+        // A pool thread: the listing has none, so `scanner-K` after its class.
+        timeline::thread_name(format_args!("scanner-{k}"));
         let mut mine = Vec::new();
         let mut spare = prober.spare();
         while !stopping() {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(addr) = targets.get(i) else { break };
             busy[k].store(now_ns(), Ordering::Relaxed);
+            let mut span = timeline::work("port");
             let checked = prober.check_reusing(addr, &mut spare, &stopping);
+            if span.is_recording() {
+                let word = crate::tutorial::verdict(&checked);
+                if several_hosts {
+                    span.label(format_args!("port {addr}: {word}"));
+                } else {
+                    span.label(format_args!("port {}: {word}", addr.port()));
+                }
+            }
+            drop(span);
             busy[k].store(0, Ordering::Relaxed);
             match checked {
                 Ok(outcome) => {
@@ -86,7 +99,9 @@ pub fn run(
                 Err(Stop::Interrupted) => break,
             }
         }
+        let locking = timeline::wait!("lock", "results.lock()");
         let mut all = results.lock().unwrap_or_else(|e| e.into_inner());
+        drop(locking);
         for (i, outcome) in mine {
             all[i] = Some(outcome);
         }
@@ -131,7 +146,9 @@ pub fn run(
             if target == most || workers.is_empty() {
                 break;
             }
+            let tick = timeline::sleep!("sleep", "sleep({RAMP_TICK:?}): are the workers stuck?");
             std::thread::sleep(RAMP_TICK);
+            drop(tick);
             if next.load(Ordering::Relaxed) >= targets.len() || stopping() {
                 break;
             }
@@ -146,7 +163,8 @@ pub fn run(
                 target = (workers.len() * 2).min(most);
             }
         }
-        for w in workers {
+        for (k, w) in workers.into_iter().enumerate() {
+            let _join = timeline::wait!("join", "scanner-{k}.join()");
             // A worker that panicked loses its results; the others still count.
             let _ = w.join();
         }

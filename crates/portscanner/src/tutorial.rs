@@ -125,7 +125,7 @@ pub fn run(
         }
         let l = label(&addr);
         // portscanner.py:50  scanner.lck.acquire()
-        let mut list = sc.lock();
+        let mut list = sc.lock_traced();
         // portscanner.py:51  print "%d: attempting check" % i
         common::outln!("{l}: attempting check");
         // portscanner.py:53  if len(scanner.tlist) >= scanner.maxthreads:
@@ -141,7 +141,7 @@ pub fn run(
                 if stopping() {
                     break 'ports;
                 }
-                list = sc.lock();
+                list = sc.lock_traced();
             }
         }
         // portscanner.py:58  else:
@@ -177,6 +177,7 @@ pub fn run(
 
 fn join_all(handles: Vec<JoinHandle<()>>) {
     for h in handles {
+        let _join = timeline::wait!("join", "{}.join()", h.thread().name().unwrap_or("?"));
         // A scanner that panicked has already printed why; the rest still count.
         let _ = h.join();
     }
@@ -197,7 +198,8 @@ fn newthread(
     // portscanner.py:39  sc = scanner(pn,hst)
     // portscanner.py:40  scanner.tlist.append(sc)
     // portscanner.py:41  scanner.lck.release()
-    sc.lock().push(Entry { num, ident: None });
+    sc.lock_traced().push(Entry { num, ident: None });
+    let start = timeline::work!("start", "Thread-{num}.start()");
     let since = Instant::now();
     let handle = loop {
         let (sc2, l2, shutdown2) = (Arc::clone(sc), l.clone(), shutdown.clone());
@@ -219,8 +221,9 @@ fn newthread(
             }
         }
     };
+    drop(start);
     let ident = handle.as_pthread_t();
-    let mut list = sc.lock();
+    let mut list = sc.lock_traced();
     if let Some(me) = list.iter_mut().find(|t| t.num == num) {
         me.ident = Some(ident);
     }
@@ -228,7 +231,7 @@ fn newthread(
     // portscanner.py:43  print "%d: starting check" % pn
     common::outln!("{l}: starting check");
     // Locked: the listing reads the list without the lock here.
-    let list = sc.lock();
+    let list = sc.lock_traced();
     // portscanner.py:44  print "%d: now active --" % pn, scanner.tlist
     common::outln!("{l}: now active -- {}", show(&list));
     Some(handle)
@@ -244,8 +247,14 @@ fn newthread(
 fn scan(sc: &Scanners, num: usize, addr: SocketAddr, l: &str, shutdown: &Shutdown) {
     let stopping = || shutdown.is_triggered() || sc.fatal.get().is_some();
     // The socket, `try:` and connect of portscanner.py:21-25 are
-    // `Prober::check` (with a timeout, see probe.rs).
+    // `Prober::check` (with a timeout, see probe.rs): one `port` span each,
+    // labelled with the verdict once known (`port 22: open`).
+    let mut span = timeline::work("port");
     let checked = sc.prober.check(addr, &stopping);
+    if span.is_recording() {
+        span.label(format_args!("port {l}: {}", verdict(&checked)));
+    }
+    drop(span);
     if checked.is_ok() {
         sc.checked.fetch_add(1, Ordering::SeqCst);
     }
@@ -261,7 +270,7 @@ fn scan(sc: &Scanners, num: usize, addr: SocketAddr, l: &str, shutdown: &Shutdow
         Err(Stop::Interrupted) => {}
     }
     // portscanner.py:30  scanner.lck.acquire()
-    let mut list = sc.lock();
+    let mut list = sc.lock_traced();
     // portscanner.py:31  scanner.tlist.remove(self)
     list.retain(|t| t.num != num);
     // portscanner.py:32  print "%d: now active --" % self.threadnum, scanner.tlist
@@ -300,6 +309,24 @@ fn show(list: &[Entry]) -> String {
 impl Scanners {
     fn lock(&self) -> MutexGuard<'_, Vec<Entry>> {
         self.tlist.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// [`lock`](Self::lock), a `lock` wait span in a `--trace` timeline.
+    fn lock_traced(&self) -> MutexGuard<'_, Vec<Entry>> {
+        let _w = timeline::wait!("lock", "scanner.lck.acquire()");
+        self.lock()
+    }
+}
+
+/// A check's verdict in a timeline label: `open`, `closed`, `filtered`, `error`.
+pub(crate) fn verdict(checked: &Result<Outcome, Stop>) -> &'static str {
+    match checked {
+        Ok(Outcome::Open) => "open",
+        Ok(Outcome::Closed) => "closed",
+        Ok(Outcome::Filtered) => "filtered",
+        Ok(Outcome::Error(_)) => "error",
+        Err(Stop::OutOfFds(_)) => "out of descriptors",
+        Err(Stop::Interrupted) => "interrupted",
     }
 }
 

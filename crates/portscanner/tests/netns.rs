@@ -40,13 +40,13 @@ fn listener_helper() {
 }
 
 /// Listeners running in a namespace; stopped on drop.
-struct Listeners {
+pub(crate) struct Listeners {
     child: Child,
-    addrs: Vec<SocketAddr>,
+    pub(crate) addrs: Vec<SocketAddr>,
 }
 
 impl Listeners {
-    fn start(ns: &Netns, spec: &str) -> Self {
+    pub(crate) fn start(ns: &Netns, spec: &str) -> Self {
         let exe = std::env::current_exe().unwrap();
         let mut child = ns
             .cmd(exe.to_str().unwrap())

@@ -75,7 +75,9 @@ pub fn run_enumerating(
         // thsvr.py:26  self.myclntsock = clntsock
         // thsvr.py:60  s = srvr(clnt)
         // thsvr.py:65  s.start()
-        if let Some(handle) = server::spawn_client(&server, client, name, |server, client| {
+        if let Some(handle) = server::spawn_client(&server, client, name, move |server, client| {
+            // The row Python's `threading.enumerate()` calls `Thread-N`.
+            timeline::thread_name(format_args!("Thread-{}", id + 1));
             server.serve(&client)
         }) {
             // thsvr.py:62  mythreads.append(s)
@@ -87,7 +89,8 @@ pub fn run_enumerating(
     server.close_listener();
     // Once shutdown has closed the sockets, every thread ends promptly.
     // thsvr.py:71  for s in mythreads:
-    for (_, s) in mythreads {
+    for (id, s) in mythreads {
+        let _join = timeline::wait!("join", "Thread-{}.join()", id + 1);
         // thsvr.py:72  s.join()
         let _ = s.join();
     }
@@ -99,7 +102,9 @@ fn join_finished(threads: &mut Vec<(u64, JoinHandle<()>)>) {
     let mut i = 0;
     while i < threads.len() {
         if threads[i].1.is_finished() {
-            let _ = threads.swap_remove(i).1.join();
+            let (id, s) = threads.swap_remove(i);
+            let _join = timeline::wait!("join", "Thread-{}.join()", id + 1);
+            let _ = s.join();
         } else {
             i += 1;
         }

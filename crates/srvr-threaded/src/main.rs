@@ -34,7 +34,8 @@ fn main() {
 fn try_main() -> i32 {
     let cli: Cli = common::cli::parse();
     let shutdown = Shutdown::install().unwrap_or_else(|e| fail(format_args!("{e}")));
-    cli.server.serve(
+    let session = cli.server.session_or_exit();
+    let code = cli.server.serve(
         cli.port,
         cli.nclnt,
         &shutdown,
@@ -45,5 +46,6 @@ fn try_main() -> i32 {
                 }
             })
         },
-    )
+    );
+    srvr::cli::finish_session(session, code)
 }

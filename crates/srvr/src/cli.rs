@@ -25,9 +25,26 @@ pub struct ServerArgs {
     /// 0.001 to 1e9 (default: wait forever, as the tutorial)
     #[arg(long, value_name = "SECS", value_parser = parse_secs)]
     pub idle_timeout: Option<Duration>,
+
+    /// Write a Chrome trace of the run to FILE: a span per client session
+    /// and per letter, one row per thread (open it with `timeline FILE` or
+    /// ui.perfetto.dev)
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<std::path::PathBuf>,
+
+    /// At the end, chart on stderr what each thread did when
+    #[arg(long)]
+    pub timeline: bool,
 }
 
 impl ServerArgs {
+    /// Starts recording for `--trace`/`--timeline` (exits 1 if the trace
+    /// file cannot be created); `finish` it after [`serve`](Self::serve).
+    pub fn session_or_exit(&self) -> timeline::Session {
+        timeline::Session::from_args(self.trace.as_deref(), self.timeline)
+            .unwrap_or_else(|e| fail(format_args!("cannot write the trace: {e}")))
+    }
+
     /// The server options.
     pub fn config(&self) -> Config {
         Config {
@@ -77,6 +94,15 @@ pub fn resolve(host: &str, port: u16) -> Result<SocketAddr, String> {
     common::net::resolve(host, port)
         .map(|addrs| addrs[0])
         .map_err(|e| e.to_string())
+}
+
+/// Ends recording: writes the trace, prints the chart (exits 1 if the trace
+/// cannot be written); returns `code`.
+pub fn finish_session(session: timeline::Session, code: i32) -> i32 {
+    if let Err(e) = session.finish() {
+        fail(format_args!("cannot write the trace: {e}"));
+    }
+    code
 }
 
 /// Prints the tutorial's last line (`v` as raw bytes, as Python 2 printed

@@ -25,6 +25,9 @@ fn main() {
 fn try_main() -> i32 {
     let cli: Cli = common::cli::parse();
     let shutdown = Shutdown::install().unwrap_or_else(|e| fail(format_args!("{e}")));
-    cli.server
-        .serve(cli.port, srvr::NCLNT, &shutdown, srvr::run)
+    let session = cli.server.session_or_exit();
+    let code = cli
+        .server
+        .serve(cli.port, srvr::NCLNT, &shutdown, srvr::run);
+    srvr::cli::finish_session(session, code)
 }

@@ -151,7 +151,10 @@ impl Server {
             }
             // srvr.py:61  (clnt,ap) = lstn.accept()
             // thsvr.py:58  (clnt,ap) = lstn.accept()
-            match listener.accept() {
+            let accepting = timeline::wait!("accept", "lstn.accept()");
+            let accepted = listener.accept();
+            drop(accepting);
+            match accepted {
                 Ok(accepted) => break accepted,
                 Err(_) if self.shutdown.is_triggered() => return Ok(None),
                 Err(e) if is_transient(&e) => {}
@@ -237,7 +240,11 @@ impl Server {
     // srvr.py:19  def serveclient(c):
     // thsvr.py:30  def run(self):
     pub fn serve(&self, client: &Client) {
+        // The whole session is a `session` span; each letter a `letter`
+        // span inside it, the reads `recv` waits.
+        let session = timeline::work!("session", "client {} ({})", client.id, client.peer);
         self.serve_until_gone(client);
+        drop(session);
         // srvr.py:33  c.close()
         // thsvr.py:41  self.myclntsock.close()
         let _ = client.stream.shutdown(Both::Both);
@@ -267,7 +274,10 @@ impl Server {
         loop {
             // srvr.py:24  k = c.recv(1)
             // thsvr.py:33  k = self.myclntsock.recv(1)
-            let n = match stream.read(&mut buf) {
+            let receiving = timeline::wait!("recv", "c.recv(1)");
+            let read = stream.read(&mut buf);
+            drop(receiving);
+            let n = match read {
                 // srvr.py:25  if k == '': break
                 // thsvr.py:34  if k == '': break
                 Ok(0) => return, // the client closed: gone
@@ -276,6 +286,7 @@ impl Server {
                 Err(e) => return self.client_error(client, &e),
             };
             for &letter in &buf[..n] {
+                let _letter = timeline::work!("letter", "v += {:?}", char::from(letter));
                 let Some(snapshot) = self.v.append(letter) else {
                     warn(format_args!(
                         "v reached --max-len {} bytes; closing client {} ({})",

@@ -48,7 +48,9 @@ impl SharedV {
     pub fn append(&self, letter: u8) -> Option<Snapshot> {
         // srvr.py:28  vlock.acquire()
         // thsvr.py:36  srvr.vlock.acquire()
+        let locking = timeline::wait!("lock", "vlock.acquire()");
         let mut rope = self.lock();
+        drop(locking);
         // The tutorial has no cap: `--max-len` bounds memory against a flood.
         if rope.len >= self.max_len {
             return None;
