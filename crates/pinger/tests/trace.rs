@@ -3,9 +3,9 @@
 //! the output prints (`127.0.0.5: alive`), on the rows Python would name
 //! (`Thread-N` for the Nth `ip_check`, `MainThread`). Loopback only.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
+use testkit::trace::TraceFile;
 use testkit::{interrupt, run_with_input, spawn_piped, text};
 
 const BIN: &str = env!("CARGO_BIN_EXE_pinger");
@@ -22,32 +22,6 @@ macro_rules! require_icmp {
             testkit::skip!("no permission for ICMP sockets here (not root, ping_group_range)");
         }
     };
-}
-
-/// A trace file of the test's own, removed on drop.
-struct TraceFile(PathBuf);
-
-impl TraceFile {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("pinger-trace-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TraceFile(dir.join(format!("{name}.json")))
-    }
-
-    fn arg(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-
-    fn read(&self) -> timeline::Trace {
-        let text = std::fs::read_to_string(&self.0).expect("the trace was written");
-        timeline::json::read(&text, "t.json").expect("a valid trace")
-    }
-}
-
-impl Drop for TraceFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// The labels of the `ping` spans on `row`.
@@ -83,7 +57,7 @@ fn check_threaded(trace: &timeline::Trace, n: u8) {
 #[test]
 fn native_sweep_one_ping_span_per_address() {
     require_icmp!();
-    let t = TraceFile::new("native");
+    let t = TraceFile::new("pinger", "native");
     let o = pinger(&["-i", "20ms", "127.0.0.1", "127.0.0.6", "--trace", t.arg()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let out = text(&o.stdout);
@@ -97,7 +71,7 @@ fn via_ping_one_ping_span_per_address() {
     if let Err(e) = Command::new("ping").arg("-V").output() {
         testkit::skip!("no ping installed: {e}");
     }
-    let t = TraceFile::new("via-ping");
+    let t = TraceFile::new("pinger", "via-ping");
     let o = pinger(&[
         "--via-ping",
         "-c",
@@ -117,7 +91,7 @@ fn via_ping_one_ping_span_per_address() {
 #[test]
 fn sequential_pings_on_main_only() {
     require_icmp!();
-    let t = TraceFile::new("seq");
+    let t = TraceFile::new("pinger", "seq");
     let o = pinger(&[
         "--sequential",
         "-c",
@@ -170,7 +144,7 @@ fn timeline_chart_has_a_row_per_thread() {
 #[test]
 fn ctrl_c_still_writes_the_trace() {
     require_icmp!();
-    let t = TraceFile::new("int");
+    let t = TraceFile::new("pinger", "int");
     let mut cmd = Command::new(BIN);
     cmd.args([
         "--max-threads",

@@ -6,37 +6,11 @@
 
 use crate::netns::Listeners;
 use crate::support::{BIN, DropTcp, outcome, run_bounded, text};
-use std::path::PathBuf;
 use std::time::Duration;
+use testkit::trace::TraceFile;
 use testkit::{interrupt, spawn_piped};
 
 const LIMIT: Duration = Duration::from_secs(90);
-
-/// A trace file path of the test's own, removed on drop.
-struct TraceFile(PathBuf);
-
-impl TraceFile {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("pscan-trace-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TraceFile(dir.join(format!("{name}.json")))
-    }
-
-    fn arg(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-
-    fn read(&self) -> timeline::Trace {
-        let text = std::fs::read_to_string(&self.0).expect("the trace was written");
-        timeline::json::read(&text, "t.json").expect("a valid trace")
-    }
-}
-
-impl Drop for TraceFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 /// `port N: WORD` labels of the `port` spans, over every row.
 fn port_labels(trace: &timeline::Trace) -> Vec<String> {
@@ -54,7 +28,7 @@ fn tutorial_mode_one_port_span_per_check_on_thread_n() {
     let ns = netns_or_skip!();
     let l = Listeners::start(&ns, "127.0.0.1:22");
     assert_eq!(l.addrs.len(), 1);
-    let t = TraceFile::new("tutorial");
+    let t = TraceFile::new("pscan", "tutorial");
     let (code, out, err) = outcome(run_bounded(
         ns.cmd(BIN).args(["127.0.0.1", "5", "--trace", t.arg()]),
         LIMIT,
@@ -111,7 +85,7 @@ fn tutorial_mode_one_port_span_per_check_on_thread_n() {
 fn tool_mode_one_port_span_per_line_on_scanner_rows() {
     let ns = netns_or_skip!();
     let l = Listeners::start(&ns, "127.0.0.1:22,127.0.0.1:2999");
-    let t = TraceFile::new("tool");
+    let t = TraceFile::new("pscan", "tool");
     let (code, out, err) = outcome(run_bounded(
         ns.cmd(BIN).args([
             "--all",
@@ -208,7 +182,7 @@ fn ctrl_c_still_writes_the_trace() {
     }
     let _l = Listeners::start(&ns, "127.0.0.1:50");
     for mode in ["--open", ""] {
-        let t = TraceFile::new(&format!("int{mode}"));
+        let t = TraceFile::new("pscan", &format!("int{mode}"));
         let mut cmd = ns.cmd(BIN);
         cmd.args(["--timeout", "30", "-p", "50,1000-1999", "127.0.0.1", "4"])
             .args(["--trace", t.arg()]);

@@ -3,37 +3,11 @@
 //! a `letter` span per letter, a `join` per client thread on main's row;
 //! the counts agree with what the clients sent and `v`.
 
-use std::path::PathBuf;
 use std::time::Duration;
 use testkit::server::*;
+use testkit::trace::TraceFile;
 
 const BIN: &str = env!("CARGO_BIN_EXE_srvr-threaded");
-
-/// A trace file of the test's own, removed on drop.
-struct TraceFile(PathBuf);
-
-impl TraceFile {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("srvr-threaded-trace-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TraceFile(dir.join(format!("{name}.json")))
-    }
-
-    fn arg(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-
-    fn read(&self) -> timeline::Trace {
-        let text = std::fs::read_to_string(&self.0).expect("the trace was written");
-        timeline::json::read(&text, "t.json").expect("a valid trace")
-    }
-}
-
-impl Drop for TraceFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 /// Three clients, each sending one letter per ID plus one (1, 2, 3 letters);
 /// returns them connected, and `v`.
@@ -74,7 +48,7 @@ fn check(trace: &timeline::Trace, sessions: u64) {
 
 #[test]
 fn trace_has_a_session_per_client_and_a_span_per_letter() {
-    let t = TraceFile::new("three");
+    let t = TraceFile::new("srvr-threaded", "three");
     let srv = ServerProc::start(BIN, &["--bind", "127.0.0.1", "0", "3", "--trace", t.arg()]);
     let (clients, v) = serve_three(&srv);
     for c in clients {
@@ -112,7 +86,7 @@ fn timeline_chart_has_a_row_per_thread() {
 /// Main joins every client thread after Ctrl-C, so their sessions are in.
 #[test]
 fn ctrl_c_still_writes_the_trace() {
-    let t = TraceFile::new("int");
+    let t = TraceFile::new("srvr-threaded", "int");
     let srv = ServerProc::start(BIN, &["--bind", "127.0.0.1", "0", "3", "--trace", t.arg()]);
     let (clients, v) = serve_three(&srv);
     std::thread::sleep(Duration::from_millis(100));

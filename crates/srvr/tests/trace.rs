@@ -3,37 +3,11 @@
 //! letter served, main's `accept` waits and its wait for the count to reach
 //! zero; the counts agree with what the clients sent and `v`.
 
-use std::path::PathBuf;
 use std::time::Duration;
 use testkit::server::*;
+use testkit::trace::TraceFile;
 
 const BIN: &str = env!("CARGO_BIN_EXE_srvr");
-
-/// A trace file of the test's own, removed on drop.
-struct TraceFile(PathBuf);
-
-impl TraceFile {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("srvr-trace-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TraceFile(dir.join(format!("{name}.json")))
-    }
-
-    fn arg(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-
-    fn read(&self) -> timeline::Trace {
-        let text = std::fs::read_to_string(&self.0).expect("the trace was written");
-        timeline::json::read(&text, "t.json").expect("a valid trace")
-    }
-}
-
-impl Drop for TraceFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 /// Client 0 sends `a`, `b`, `c`; client 1 sends `x`, `y`.
 fn five_letters(srv: &ServerProc) -> (std::net::TcpStream, std::net::TcpStream) {
@@ -77,7 +51,7 @@ fn check_clients(trace: &timeline::Trace, sessions: std::ops::RangeInclusive<u64
 
 #[test]
 fn trace_has_a_session_per_client_and_a_span_per_letter() {
-    let t = TraceFile::new("two");
+    let t = TraceFile::new("srvr", "two");
     let srv = ServerProc::start(BIN, &["--bind", "127.0.0.1", "0", "--trace", t.arg()]);
     let (a, b) = five_letters(&srv);
     assert!(leave(a).is_empty());
@@ -114,7 +88,7 @@ fn timeline_chart_has_a_row_per_thread() {
 
 #[test]
 fn ctrl_c_still_writes_the_trace() {
-    let t = TraceFile::new("int");
+    let t = TraceFile::new("srvr", "int");
     let srv = ServerProc::start(BIN, &["--bind", "127.0.0.1", "0", "--trace", t.arg()]);
     let (a, b) = five_letters(&srv);
     std::thread::sleep(Duration::from_millis(100));

@@ -13,6 +13,7 @@
 //! - [`on_terminal`]: a command run on a pseudo-terminal (progress bars).
 
 pub mod server;
+pub mod trace;
 
 use std::io::{Read, Write};
 use std::path::Path;
