@@ -42,9 +42,10 @@ fn check_clients(trace: &timeline::Trace, sessions: std::ops::RangeInclusive<u64
             .collect();
         let want: Vec<String> = letters.iter().map(|l| format!("v += {l}")).collect();
         assert_eq!(got, want, "{row}");
-        // Each letter took vlock; each read waited on the client.
+        // Each letter took vlock; each read waited on the client (the last
+        // read, ended by Ctrl-C, may still be open when main writes the trace).
         assert_eq!(t.count("lock"), letters.len() as u64, "{row}");
-        assert!(t.count("recv") > letters.len() as u64, "{row}");
+        assert!(t.count("recv") >= letters.len() as u64, "{row}");
     }
     assert_eq!(trace.threads.len(), 3, "{:?}", trace.threads);
 }
