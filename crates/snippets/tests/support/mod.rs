@@ -1,7 +1,6 @@
 //! What the test modules share: where the binaries are, and bounded runs.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::Duration;
 
 pub use testkit::text;
@@ -17,27 +16,15 @@ pub fn bin(name: &str) -> String {
     dir.join(name).to_string_lossy().into_owned()
 }
 
-/// Runs `name` with `args` and `input` on stdin, at most `secs` seconds.
-/// The input is written from a thread of its own: a program that answers
-/// each line (`number: `) fills its stdout pipe long before a large input
-/// is written, and writing it all first would deadlock.
+/// Runs `name` with `args` and `input` on stdin, at most `secs` seconds
+/// (testkit writes the input from a thread of its own, so a program that
+/// answers each line, `number: `, cannot deadlock on a large input).
 pub fn run(name: &str, args: &[&str], input: &str, secs: u64) -> Output {
-    let mut child = Command::new(bin(name))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    let input = input.to_string();
-    let writer = std::thread::spawn(move || {
-        // The program may stop reading early (bad input): that is its answer.
-        let _ = stdin.write_all(input.as_bytes());
-    });
-    let out = testkit::finish_bounded(child, Duration::from_secs(secs));
-    writer.join().expect("the stdin writer");
-    out
+    testkit::run_with_input(
+        Command::new(bin(name)).args(args),
+        input,
+        Duration::from_secs(secs),
+    )
 }
 
 /// Runs `sh -c SCRIPT` with `$BIN` set to the binary `name`, at most `secs`
