@@ -61,16 +61,23 @@ impl<'a, W: Write + Send + 'static> Ordered<'a, W> {
 
 impl<W: Write + Send + 'static> Sink for Ordered<'_, W> {
     fn segment(&self, index: u64, primes: &mut dyn Iterator<Item = u64>) -> bool {
+        let format = timeline::work!("format", "format segment {index}");
         let mut text = Vec::new();
         for p in primes {
             push_decimal(&mut text, p);
         }
+        drop(format);
         // Wait for our turn within the window; the condition is looked at
         // under the lock before every sleep, so no notify is missed.
         let window = self.window;
-        let wait = self.state.wait_while(self.shutdown, |st| {
-            index >= st.next + window && st.error.is_none()
-        });
+        let blocked = |st: &mut State<W>| index >= st.next + window && st.error.is_none();
+        let waiting = if timeline::enabled() && blocked(&mut self.state.lock()) {
+            timeline::wait!("writer", "segment {index} waits for the writer")
+        } else {
+            timeline::Span::none()
+        };
+        let wait = self.state.wait_while(self.shutdown, blocked);
+        drop(waiting);
         let Ok(mut st) = wait else {
             return false; // Ctrl-C
         };
@@ -78,6 +85,11 @@ impl<W: Write + Send + 'static> Sink for Ordered<'_, W> {
             return false;
         }
         st.pending.insert(index, text);
+        let _write = if timeline::enabled() && st.next == index {
+            timeline::work!("write", "write from segment {index}")
+        } else {
+            timeline::Span::none()
+        };
         loop {
             let next = st.next;
             let Some(text) = st.pending.remove(&next) else {

@@ -32,8 +32,10 @@ struct Cli {
     /// [default: the L2 cache, or 64 with --list; at most 8192].
     #[arg(long, value_name = "KIB", value_parser = clap::value_parser!(u32).range(1..=8192))]
     segment_kib: Option<u32>,
-    /// Write a Chrome trace of the run to FILE: a span per value of k, one
-    /// row per thread (open it with `timeline FILE` or ui.perfetto.dev).
+    /// Write a Chrome trace of the run to FILE, one row per thread: a span
+    /// per value of k (--segmented: per run of segments, or per segment
+    /// with --list, and the waits); open it with `timeline FILE` or
+    /// ui.perfetto.dev.
     #[arg(long, value_name = "FILE")]
     trace: Option<std::path::PathBuf>,
     /// At the end, chart on stderr what each thread did when.
@@ -82,9 +84,6 @@ fn try_main() -> i32 {
     if !segmented && cli.segment_kib.is_some() {
         cli::usage_error("--segment-kib needs --segmented");
     }
-    if segmented && (cli.trace.is_some() || cli.timeline) {
-        cli::usage_error("--trace and --timeline work in tutorial mode only (for now)");
-    }
     let shutdown = match Shutdown::install() {
         Ok(s) => s,
         Err(e) => cli::fail(format!("cannot install the Ctrl-C handler: {e}")),
@@ -97,17 +96,17 @@ fn try_main() -> i32 {
             "interrupted; stdout is not being read, so no count".into()
         })
     });
-    if segmented {
+    let session = timeline::Session::from_args(cli.trace.as_deref(), cli.timeline)
+        .unwrap_or_else(|e| cli::fail(format!("cannot write the trace: {e}")));
+    let code = if segmented {
         run_segmented(&cli, from.unwrap_or(0), threads, &shutdown)
     } else {
-        let session = timeline::Session::from_args(cli.trace.as_deref(), cli.timeline)
-            .unwrap_or_else(|e| cli::fail(format!("cannot write the trace: {e}")));
-        let code = run_tutorial(n, threads, &shutdown);
-        if let Err(e) = session.finish() {
-            cli::fail(format!("cannot write the trace: {e}"));
-        }
-        code
+        run_tutorial(n, threads, &shutdown)
+    };
+    if let Err(e) = session.finish() {
+        cli::fail(format!("cannot write the trace: {e}"));
     }
+    code
 }
 
 fn run_tutorial(n: u64, threads: usize, shutdown: &Shutdown) -> i32 {

@@ -197,10 +197,12 @@ pub fn run_range(
     let (first_byte, last_byte) = (from / 30, to / 30);
     let seg = cfg.segment_bytes as u64;
     let nseg = (last_byte - first_byte + 1).div_ceil(seg);
+    let base_span = timeline::work!("base", "base primes up to {}", to.isqrt());
     let base: Vec<u32> = base::primes_u32(to.isqrt())
         .into_iter()
         .filter(|&p| u64::from(p) > PRESIEVE_MAX)
         .collect();
+    drop(base_span);
     let patterns: Vec<Pattern> = PRESIEVE.iter().map(|g| Pattern::new(g)).collect();
     let plan = Plan {
         from,
@@ -256,6 +258,7 @@ pub fn run_range(
         for t in 0..threads {
             let job = &job;
             let spawned = std::thread::Builder::new().spawn_scoped(s, move || {
+                timeline::thread_name(format_args!("thread {t}"));
                 let done = job.worker();
                 on_exit(t, done);
                 done
@@ -272,7 +275,11 @@ pub fn run_range(
         }
         let segments: Vec<u64> = handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .enumerate()
+            .map(|(t, h)| {
+                let _join = timeline::wait!("join", "join thread {t}");
+                h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+            })
             .collect();
         (segments, spawn_error)
     });
@@ -346,6 +353,12 @@ impl Job<'_> {
                 return done;
             }
             let last = plan.nseg.min(first.saturating_add(self.run_len)) - 1;
+            // One span per run handed out (per segment with a sink, whose
+            // runs are single segments): `--trace` shows who sieved what.
+            let mut span = match self.sink {
+                None => timeline::work!("run", "run {first}..={last}"),
+                Some(_) => timeline::work!("segment", "segment {first}"),
+            };
             w.start_run(last);
             let mut count = 0;
             let mut i = first;
@@ -364,6 +377,9 @@ impl Job<'_> {
                     bar.add(b - a + 1);
                 }
                 if let Some(sink) = self.sink {
+                    // The sink's formatting and its wait for the writer
+                    // are spans of their own.
+                    drop(std::mem::replace(&mut span, timeline::Span::none()));
                     let (lo, _) = plan.bounds(i);
                     let extra = below_seven(plan.from, plan.to).filter(|_| i == 0);
                     let mut primes = PrimesIn::new(buf, lo, extra);
@@ -375,6 +391,17 @@ impl Job<'_> {
                 i += 1;
                 done += 1;
             }
+            if span.is_recording() {
+                // The label says what was done: the segments and numbers.
+                let lo = (30 * plan.bounds(first).0).max(plan.from);
+                let (b, len) = plan.bounds(i.max(first + 1) - 1);
+                let hi = (30 * (b + len as u64) - 1).min(plan.to);
+                let n = i - first;
+                span.label(format_args!(
+                    "run {first}..={last}: {n} segments, {lo}..={hi}"
+                ));
+            }
+            drop(span);
             self.progress.finished(first, i - first, count);
             if i <= last {
                 self.pool.release(w);
@@ -411,6 +438,15 @@ impl Pool {
     /// reason releases its workspaces within a segment, so a waiter wakes
     /// and sees the stop itself.)
     fn acquire(&self, shutdown: &Shutdown) -> Option<Option<Workspace>> {
+        let blocks = || {
+            let st = self.state.lock();
+            st.0.is_empty() && st.1 == 0
+        };
+        let _wait = if timeline::enabled() && blocks() {
+            timeline::wait!("workspace", "wait for a free workspace")
+        } else {
+            timeline::Span::none()
+        };
         let mut st = self
             .state
             .wait_while(shutdown, |st| st.0.is_empty() && st.1 == 0)

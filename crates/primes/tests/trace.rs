@@ -1,6 +1,8 @@
-//! `--trace FILE` and `--timeline` in tutorial mode: the trace's k spans per
+//! `--trace FILE` and `--timeline`: in tutorial mode the trace's k spans per
 //! thread equal the printed `processed N values of k`, rows named as the
-//! tutorial names its threads (`thread 0`, ...) plus `MainThread`.
+//! tutorial names its threads (`thread 0`, ...) plus `MainThread`; with
+//! --segmented the run spans' segments add up to `processed N segments`,
+//! with --list there is a segment span per segment.
 
 use assert_cmd::Command;
 use std::time::Duration;
@@ -82,16 +84,123 @@ fn timeline_chart_on_stderr() {
 }
 
 #[test]
-fn trace_is_for_tutorial_mode_and_needs_a_writable_file() {
-    primes(&["1000", "2", "--segmented", "--trace", "t.json"])
+fn trace_needs_a_writable_file() {
+    for mode in [&["1000", "2"][..], &["1000", "2", "--segmented"]] {
+        let mut args = mode.to_vec();
+        args.extend(["--trace", "/nonexistent-dir/t.json"]);
+        let out = primes(&args).assert().code(1);
+        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("/nonexistent-dir/t.json"), "{stderr}");
+    }
+}
+
+/// `thread T exiting; processed N segments` lines as (T, N).
+fn segments(report: &str) -> Vec<(usize, u64)> {
+    report
+        .lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("thread ")?;
+            let (t, rest) = rest.split_once(" exiting; processed ")?;
+            let n = rest.strip_suffix(" segments")?;
+            Some((t.parse().unwrap(), n.parse().unwrap()))
+        })
+        .collect()
+}
+
+/// A `run A..=B: N segments, X..=Y` label's N.
+fn run_segments(label: &str) -> u64 {
+    let (_, rest) = label.split_once(": ").expect("a finished run's label");
+    rest.split_once(" segments").unwrap().0.parse().unwrap()
+}
+
+#[test]
+fn segmented_trace_runs_add_up_to_the_printed_segments() {
+    let dir = std::env::temp_dir().join(format!("primes-trace-seg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Small segments: many runs per thread; a range; more threads than CPUs.
+    for (n, threads) in [("1e8", 2), ("1e9..1100000000", 3), ("1e7", 5)] {
+        let path = dir.join("t.json");
+        let out = primes(&["--segmented", n, &threads.to_string(), "--segment-kib", "4"])
+            .args(["--trace", path.to_str().unwrap()])
+            .assert()
+            .success();
+        let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        let lines = segments(&stdout);
+        assert_eq!(lines.len(), threads, "{stdout}");
+        let trace = timeline::json::read(&std::fs::read_to_string(&path).unwrap(), "t.json")
+            .expect("a valid trace");
+        assert!(!trace.truncated);
+        let mut runs = 0;
+        for (t, segs) in lines {
+            let row = trace
+                .thread(&format!("thread {t}"))
+                .unwrap_or_else(|| panic!("no row for thread {t}"));
+            let spans: Vec<_> = row.events.iter().filter(|e| e.what == "run").collect();
+            let got: u64 = spans.iter().map(|e| run_segments(&e.name)).sum();
+            assert_eq!(got, segs, "thread {t}, n={n}");
+            assert!(spans.iter().all(|e| e.name.starts_with("run ")));
+            runs += spans.len();
+        }
+        assert!(runs >= threads.min(2), "{runs} runs");
+        let main = trace.thread("MainThread").expect("main's row");
+        assert_eq!(main.count("join"), threads as u64);
+        assert_eq!(main.count("base"), 1);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn list_trace_has_a_segment_span_per_printed_segment() {
+    let dir = std::env::temp_dir().join(format!("primes-trace-list-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.json");
+    let out = primes(&["--list", "1e7", "2", "--segment-kib", "8"])
+        .args(["--trace", path.to_str().unwrap()])
         .assert()
-        .code(2);
-    let out = primes(&["1000", "2", "--trace", "/nonexistent-dir/t.json"])
-        .assert()
-        .code(1);
+        .success();
+    let stdout = &out.get_output().stdout;
+    assert_eq!(stdout.iter().filter(|&&b| b == b'\n').count(), 664_579);
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("/nonexistent-dir/t.json"), "{stderr}");
+    let lines = segments(&stderr);
+    assert_eq!(lines.len(), 2, "{stderr}");
+    let trace = timeline::json::read(&std::fs::read_to_string(&path).unwrap(), "t.json")
+        .expect("a valid trace");
+    let mut total = 0;
+    for (t, segs) in lines {
+        let row = trace.thread(&format!("thread {t}")).expect("a row");
+        assert_eq!(row.count("segment"), segs, "thread {t}");
+        assert_eq!(row.count("format"), segs, "thread {t}");
+        total += segs;
+    }
+    // 1e7 / 30 bytes in 8 KiB segments.
+    assert_eq!(total, (10_000_000u64 / 30 + 1).div_ceil(8192));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn segmented_timeline_chart_has_a_row_per_thread() {
+    let out = primes(&[
+        "--segmented",
+        "1e8",
+        "2",
+        "--segment-kib",
+        "16",
+        "--timeline",
+    ])
+    .env("COLUMNS", "80")
+    .assert()
+    .success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let rows: Vec<&str> = stderr.lines().filter(|l| l.contains(" |")).collect();
+    assert_eq!(rows.len(), 3, "{stderr}");
+    assert!(rows[0].trim_start().starts_with("MainThread |"), "{stderr}");
+    assert!(rows[1].trim_start().starts_with("thread 0 |"), "{stderr}");
+    assert!(rows[2].trim_start().starts_with("thread 1 |"), "{stderr}");
+    assert!(rows[1].contains('#') && rows[2].contains('#'), "{stderr}");
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_eq!(segments(&stdout).len(), 2);
+    assert!(stdout.ends_with("there are 5761455 primes\n"), "{stdout}");
 }
 
 #[test]
