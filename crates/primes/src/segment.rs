@@ -46,7 +46,6 @@ pub(crate) struct Plan<'a> {
     /// Bytes `from / 30 ..= to / 30`.
     pub first_byte: u64,
     pub last_byte: u64,
-    pub nseg: u64,
     pub seg: usize,
     pub block: usize,
     pub small_max: u64,

@@ -4,7 +4,8 @@
 //! byte per 30 numbers. That range is cut into segments of
 //! `segment_bytes` (the L2 cache this machine reports), handed out in runs
 //! of consecutive segments (single ones with a [`Sink`]) from an atomic
-//! counter, so a fast thread simply takes more runs. [`crate::segment`]
+//! counter, so a fast thread simply takes more runs; the runs shrink as
+//! the work left does ([`Runs`]), so the threads finish together. [`crate::segment`]
 //! sieves one segment; a run carries every prime's position from one
 //! segment to the next.
 //!
@@ -209,7 +210,6 @@ pub fn run_range(
         to,
         first_byte,
         last_byte,
-        nseg,
         seg: cfg.segment_bytes,
         block: cfg.block_bytes,
         small_max: cfg.small_max,
@@ -220,20 +220,18 @@ pub fn run_range(
     let slots = workspaces(threads);
     // Segments go out in runs of consecutive ones, so a thread carries its
     // primes' positions from one segment to the next instead of working
-    // them out again (a division per prime); 16 runs per workspace still
-    // balance the load. Not with a sink: its ordered writer holds only a few
-    // segments ahead, so a thread handed a long run would make the others
-    // wait for it (one thread's speed); there segments go out one at a time.
-    // A run starts by working out where each base prime hits first (a
-    // division each), so a run is also long enough to make that small next
-    // to its sieving: 64 bytes of segment per base prime (it matters for
-    // ranges far from 0, with millions of base primes).
+    // them out again (a division per prime). Not with a sink: its ordered
+    // writer holds only a few segments ahead, so a thread handed a long run
+    // would make the others wait for it (one thread's speed); there
+    // segments go out one at a time. A run starts by working out where each
+    // base prime hits first (a division each), so a run is also long enough
+    // to make that small next to its sieving: 64 bytes of segment per base
+    // prime (it matters for ranges far from 0, with millions of base primes).
     let min_run = (64 * base.len() as u64).div_ceil(seg);
-    let run_len = match sink {
-        Some(_) => 1,
-        None => (nseg / (16 * slots as u64)).max(min_run).max(1),
+    let runs = match sink {
+        Some(_) => Runs::new(nseg, 1, 1, slots),
+        None => Runs::new(nseg, nseg / (16 * slots as u64), min_run, slots),
     };
-    let next = AtomicU64::new(0);
     let stop = AtomicBool::new(false);
     let pool = Pool::new(slots, threads > slots);
     let progress = Progress::default();
@@ -243,8 +241,7 @@ pub fn run_range(
     let job = Job {
         bar: bar.as_ref().map(|b| b.counter()),
         plan: &plan,
-        next: &next,
-        run_len,
+        runs: &runs,
         stop: &stop,
         sink,
         shutdown,
@@ -317,8 +314,7 @@ pub fn workspaces(threads: usize) -> usize {
 /// What every thread of one run shares.
 struct Job<'a> {
     plan: &'a Plan<'a>,
-    next: &'a AtomicU64,
-    run_len: u64,
+    runs: &'a Runs,
     stop: &'a AtomicBool,
     sink: Option<&'a dyn Sink>,
     shutdown: &'a Shutdown,
@@ -344,15 +340,10 @@ impl Job<'_> {
                     None => return done,
                 },
             };
-            // Relaxed: the counter only has to hand each run out once, which
-            // the atomic read-modify-write guarantees on its own; the results
-            // travel back through `progress` (a mutex) and join.
-            let first = self.next.fetch_add(self.run_len, Ordering::Relaxed);
-            if first >= plan.nseg {
+            let Some((first, last)) = self.runs.take() else {
                 self.pool.release(w);
                 return done;
-            }
-            let last = plan.nseg.min(first.saturating_add(self.run_len)) - 1;
+            };
             // One span per run handed out (per segment with a sink, whose
             // runs are single segments): `--trace` shows who sieved what.
             let mut span = match self.sink {
@@ -411,6 +402,54 @@ impl Job<'_> {
                 self.pool.release(w);
             } else {
                 ws = Some(w);
+            }
+        }
+    }
+}
+
+/// Hands out the segments `0..nseg` in runs of consecutive ones, longest
+/// first (guided scheduling): a run is a `4 * slots`-th of what is left, at
+/// most `max` and at least `min` segments. Long runs early keep the cost of
+/// starting runs small; short runs at the end let the threads finish
+/// together, even when one of them was slowed down (another process on its
+/// CPU).
+struct Runs {
+    next: AtomicU64,
+    nseg: u64,
+    max: u64,
+    min: u64,
+    parts: u64,
+}
+
+impl Runs {
+    fn new(nseg: u64, max: u64, min: u64, slots: usize) -> Self {
+        let min = min.max(1);
+        Runs {
+            next: AtomicU64::new(0),
+            nseg,
+            max: max.max(min),
+            min,
+            parts: 4 * slots as u64,
+        }
+    }
+
+    /// The next run, `(first, last)` segments, or `None` when all are out.
+    fn take(&self) -> Option<(u64, u64)> {
+        // Relaxed: the counter only has to hand each run out once, which
+        // the atomic read-modify-write guarantees on its own; the results
+        // travel back through `progress` (a mutex) and join.
+        let mut first = self.next.load(Ordering::Relaxed);
+        loop {
+            let left = self.nseg.checked_sub(first).filter(|&l| l > 0)?;
+            let len = (left / self.parts).clamp(self.min, self.max).min(left);
+            match self.next.compare_exchange_weak(
+                first,
+                first + len,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return Some((first, first + len - 1)),
+                Err(now) => first = now,
             }
         }
     }
@@ -719,7 +758,6 @@ mod tests {
             to,
             first_byte: 0,
             last_byte: to / 30,
-            nseg,
             seg: cfg.segment_bytes,
             block: cfg.block_bytes,
             small_max: cfg.small_max,
@@ -737,6 +775,39 @@ mod tests {
             "{} > {bound}",
             w.capacity_bytes()
         );
+    }
+
+    #[test]
+    fn runs_cover_every_segment_once_longest_first() {
+        for (nseg, max, min, slots) in [
+            (31_790u64, 993, 5, 2),
+            (100, 3, 1, 2),
+            (1, 0, 1, 1),
+            (10, 100, 200, 2),
+            (1000, 1, 1, 64),
+        ] {
+            let runs = Runs::new(nseg, max, min, slots);
+            let mut next = 0;
+            let mut lens = Vec::new();
+            while let Some((a, b)) = runs.take() {
+                assert_eq!(a, next);
+                assert!(b >= a && b < nseg);
+                lens.push(b - a + 1);
+                next = b + 1;
+            }
+            assert_eq!(next, nseg, "every segment handed out");
+            assert!(lens.windows(2).all(|w| w[0] >= w[1]), "{lens:?}");
+            let (hi, lo) = (max.max(min), min.max(1));
+            assert!(lens.iter().all(|&l| l <= hi), "{lens:?}");
+            assert!(lens[..lens.len() - 1].iter().all(|&l| l >= lo), "{lens:?}");
+            assert_eq!(runs.take(), None);
+        }
+        // At 1e12 here: long runs first, short ones at the end.
+        let runs = Runs::new(31_790, 993, 5, 2);
+        let lens: Vec<u64> = std::iter::from_fn(|| runs.take().map(|(a, b)| b - a + 1)).collect();
+        assert_eq!(lens[0], 993);
+        assert!(lens.len() < 100, "{}", lens.len());
+        assert!(lens[lens.len() - 2] <= 5, "{lens:?}");
     }
 
     #[test]
