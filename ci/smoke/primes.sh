@@ -19,6 +19,16 @@ out=$("$P" --segmented 1e8 2)
 [ "$(grep -cE '^thread [01] exiting; processed [0-9]+ segments$' <<<"$out")" = 2 ] || fail "segmented thread lines: $out"
 [ "$(tail -1 <<<"$out")" = "there are 5761455 primes" ] || fail "segmented count: $out"
 
+# --trace with --segmented: the run spans' segments add up to the printed ones.
+tdir=$(mktemp -d); trap 'rm -rf "$tdir"' EXIT
+out=$("$P" --segmented 1e9 2 --trace "$tdir/s.json")
+want=$(awk '/segments$/ { s += $(NF - 1) } END { print s }' <<<"$out")
+got=$(python3 -c 'import json, sys
+ev = json.load(open(sys.argv[1]))
+ev = ev["traceEvents"] if isinstance(ev, dict) else ev
+print(sum(int(e["name"].split(": ")[1].split()[0]) for e in ev if e.get("ph") == "X" and e["name"].startswith("run ")))' "$tdir/s.json")
+[ "$got" = "$want" ] || fail "--segmented --trace: run spans cover $got segments, the threads say $want"
+
 # Big values, in release (too slow for the debug test build): pi(1e12), and
 # pi(2^40) as pi(1e12) plus a range count (so ranges are checked too).
 # About a minute on 2 cores; SMOKE_QUICK=1 skips it.
