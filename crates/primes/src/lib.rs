@@ -31,8 +31,8 @@
 //! * [`segmented`]: `--segmented`, a segmented sieve that outruns
 //!   `primesieve`: threads, runs of segments, memory bounds, ranges.
 //! * [`base`]: the base primes up to sqrt(N), shared by all threads.
-//! * [`segment`]: sieving one segment (pre-sieve, small, medium and large
-//!   primes) and what a thread keeps from one segment to the next.
+//! * [`segment`]: sieving one segment (pre-sieve, then small, medium and
+//!   large primes) and what a thread keeps from one segment to the next.
 //! * [`wheel`]: the mod-30 wheel, the crossing-out kernel and pre-sieve
 //!   patterns.
 //! * [`bucket`]: the bucket sieve for large primes.
