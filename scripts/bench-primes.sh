@@ -6,11 +6,15 @@
 #  * listing to 1e9 with 2 threads into a file and into a pipe:
 #    `primesieve 1e9 -p -t2` vs `primes --list 1e9 2`;
 #  * optionally (TUTORIAL=1) tutorial mode at 1e9 with 1 and 2 threads.
-# Each row: hyperfine medians of the pair run in the same hyperfine call
-# (peer first), the ratio ours / primesieve (below 1 means primes is
-# faster), and the peak RSS of one more run of each (GNU time).
-# Run from the workspace root. Installs hyperfine, primesieve and GNU time
-# with apt-get when they are missing.
+# Each row: RUNS rounds, each running the peer and ours once, back to back,
+# in alternating order (peer first, then ours first, ...), so both meet the
+# same machine: on a shared VM, slow spells of tens of seconds hit whichever
+# program runs then, and all runs of one program before all of the other's
+# (hyperfine's order) let one spell decide a row. Medians of the wall times,
+# the ratio ours / primesieve (below 1 means primes is faster), the range of
+# the per-round ratios, and the peak RSS of one more run of each (GNU time).
+# Run from the workspace root. Installs primesieve and GNU time with apt-get
+# when they are missing.
 # Env: RUNS (5), BIG_RUNS (runs at 1e12, 2), SKIP_1E12=1 to leave 1e12 out,
 # NS ("1e10 1e11 1e12"), THREADS ("2 1"), NICE (e.g. -10; needs root).
 set -euo pipefail
@@ -24,7 +28,6 @@ TARGET_DIR=${CARGO_TARGET_DIR:-target}
 if [ "${SKIP_1E12:-0}" = 1 ]; then NS=${NS//1e12/}; fi
 
 need=()
-command -v hyperfine >/dev/null || need+=(hyperfine)
 command -v primesieve >/dev/null || need+=(primesieve)
 [ -x /usr/bin/time ] || need+=(time)
 if ((${#need[@]})); then
@@ -37,26 +40,39 @@ P="$TARGET_DIR/release/primes"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-median() { # hyperfine JSON -> median of result $2
-    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["median"])' "$1" "$2"
-}
 rss() { # peak RSS in MiB of one run of the command line $1 (run by sh)
     /usr/bin/time -f '%M' -o "$tmp/rss" sh -c "$1" >/dev/null 2>&1
     awk '{ printf "%.1f", $1 / 1024 }' "$tmp/rss"
 }
-# row LABEL RUNS PEER OURS [shell]: one table row.
+# rounds RUNS PEER OURS: prints "peer-median ours-median min-ratio max-ratio",
+# the commands run by sh, alternating which goes first.
+rounds() {
+    nice -n "$NICE" python3 - "$@" <<'PY'
+import os, statistics, subprocess, sys, time
+runs, peer, ours = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+# Write-only, as a shell's >/dev/null: primes takes a read-write /dev/null
+# on stdout (subprocess.DEVNULL) for a closed one (common::out).
+null = open(os.devnull, "w")
+def wall(cmd):
+    t = time.perf_counter()
+    subprocess.run(["sh", "-c", cmd], check=True, stdout=null, stderr=null)
+    return time.perf_counter() - t
+a, b = [], []
+for r in range(runs):
+    if r % 2 == 0:
+        a.append(wall(peer)); b.append(wall(ours))
+    else:
+        b.append(wall(ours)); a.append(wall(peer))
+ratios = [y / x for x, y in zip(a, b)]
+print(f"{statistics.median(a):.3f} {statistics.median(b):.3f} {min(ratios):.2f} {max(ratios):.2f}")
+PY
+}
+# row LABEL RUNS PEER OURS: one table row.
 row() {
-    local label=$1 runs=$2 peer=$3 ours=$4 mode=${5:-}
-    local warm=1 shell=(-N)
-    [ "$runs" -le 2 ] && warm=0
-    [ "$mode" = shell ] && shell=()
-    nice -n "$NICE" hyperfine "${shell[@]}" --warmup "$warm" --runs "$runs" --style none \
-        --export-json "$tmp/h.json" "$peer" "$ours" >/dev/null 2>&1
-    local a b
-    a=$(median "$tmp/h.json" 0)
-    b=$(median "$tmp/h.json" 1)
-    awk -v l="$label" -v r="$runs" -v a="$a" -v b="$b" -v ra="$(rss "$peer")" -v rb="$(rss "$ours")" \
-        'BEGIN { printf "| %s | %d | %.3f s | %.3f s | %.2fx | %s | %s |\n", l, r, a, b, b / a, ra, rb }'
+    local label=$1 runs=$2 peer=$3 ours=$4
+    read -r a b lo hi <<<"$(rounds "$runs" "$peer" "$ours")"
+    awk -v l="$label" -v r="$runs" -v a="$a" -v b="$b" -v lo="$lo" -v hi="$hi" -v ra="$(rss "$peer")" -v rb="$(rss "$ours")" \
+        'BEGIN { printf "| %s | %d | %.3f s | %.3f s | %.2fx | %s-%s | %s | %s |\n", l, r, a, b, b / a, lo, hi, ra, rb }'
 }
 
 echo "nproc: $(nproc); cpu: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
@@ -75,8 +91,8 @@ cmp -s <("$P" --list 1e8 2 2>/dev/null) <(primesieve 1e8 -p -t2) || { echo "benc
 echo "--list 1e8: byte-identical to primesieve -p"
 echo
 
-echo "| work (medians, hyperfine, same run) | runs | primesieve | primes | ratio | RSS primesieve [MiB] | RSS primes [MiB] |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| work (medians of interleaved rounds) | rounds | primesieve | primes | ratio | per-round ratios | RSS primesieve [MiB] | RSS primes [MiB] |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for n in $NS; do
     runs=$RUNS
     [ "$n" = 1e12 ] && runs=$BIG_RUNS
@@ -84,14 +100,15 @@ for n in $NS; do
         row "count to $n, $t thread(s)" "$runs" "primesieve $n -c -q -t$t" "$P --segmented $n $t"
     done
 done
-row "list to 1e9 > file, 2 threads" "$RUNS" "primesieve 1e9 -p -t2 > $tmp/out" "$P --list 1e9 2 > $tmp/out 2>/dev/null" shell
-row "list to 1e9 into a pipe (cat), 2 threads" "$RUNS" "primesieve 1e9 -p -t2 | cat > /dev/null" "$P --list 1e9 2 2>/dev/null | cat > /dev/null" shell
+row "list to 1e9 > file, 2 threads" "$RUNS" "primesieve 1e9 -p -t2 > $tmp/out" "$P --list 1e9 2 > $tmp/out 2>/dev/null"
+row "list to 1e9 into a pipe (cat), 2 threads" "$RUNS" "primesieve 1e9 -p -t2 | cat > /dev/null" "$P --list 1e9 2 2>/dev/null | cat > /dev/null"
 rm -f "$tmp/out"
 
 if [ "${TUTORIAL:-0}" = 1 ]; then
     echo
     echo "Tutorial mode (the tutorial's algorithm) at 1e9, 1 thread vs 2 threads:"
-    nice -n "$NICE" hyperfine -N --runs 3 --style basic "$P 1e9 1" "$P 1e9 2" 2>&1 | grep -E 'Benchmark|Time'
+    read -r one two _ <<<"$(rounds 3 "$P 1e9 1" "$P 1e9 2")"
+    echo "1 thread: $one s, 2 threads: $two s (medians of 3 interleaved rounds)"
 fi
 echo
 echo "load after: $(uptime | sed 's/.*load average: //')"
