@@ -236,8 +236,8 @@ fn cross_class<const RI: usize>(buf: &mut [u8], s: &mut Sieving, limit: usize, f
 }
 
 /// A sieving prime in a [`ByClass`] list, in 8 bytes (its class is the
-/// list's): `pos` as in [`Sieving`], and `a = p / 30` (28 bits: p < 2^32)
-/// with the wheel index `j` in the low 3 bits. Half the size of a
+/// list's): `pos` as in [`Sieving`], and `a = p / 30` (below 2^28, as
+/// p < 2^32) shifted over the wheel index `j` in the low 3 bits. Half the size of a
 /// [`Sieving`], so a segment's medium primes take less of the L2 cache
 /// the segment itself lives in.
 #[derive(Clone, Copy, Debug)]
@@ -356,7 +356,6 @@ const PRESIEVE_CHUNK: usize = 4096;
 /// small primes already crossed out. Because those primes are coprime to 30,
 /// the pattern repeats every `period` bytes, so a segment starts as a copy
 /// of it instead of being crossed out prime by prime.
-#[derive(Clone)]
 pub struct Pattern {
     /// One period, then its first [`PRESIEVE_CHUNK`] bytes again.
     bytes: Vec<u8>,
@@ -394,7 +393,8 @@ impl Pattern {
 /// Fills `buf`, which starts at absolute byte `lo`, with the AND of all
 /// `patterns`, [`PRESIEVE_CHUNK`] bytes at a time: four patterns per pass
 /// over a chunk that stays in L1 (one store per byte per pass, not per
-/// pattern), with no pass cut short where a pattern wraps.
+/// pattern), with no pass cut short where a pattern wraps. Also compiled
+/// for AVX2 and AVX-512, picked at run time: the ANDs are vector code.
 #[multiversion::multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2"))]
 pub fn presieve(patterns: &[Pattern], buf: &mut [u8], lo: u64) {
     let mut offs: Vec<usize> = patterns
