@@ -136,7 +136,7 @@ fn run_segmented(cli: &Cli, from: u64, threads: usize, shutdown: &Shutdown) -> i
         None if cli.list => {
             segmented::Config::with_sizes(64 * 1024, segmented::Config::default().block_bytes)
         }
-        None => segmented::Config::default(),
+        None => segmented::Config::for_range(n),
     };
     let cfg = segmented::Config {
         progress: true,

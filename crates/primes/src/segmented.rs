@@ -2,7 +2,8 @@
 //!
 //! The numbers `from..=to` live on the mod-30 wheel ([`crate::wheel`]): one
 //! byte per 30 numbers. That range is cut into segments of
-//! `segment_bytes` (the L2 cache this machine reports), handed out in runs
+//! `segment_bytes` (the L2 cache this machine reports, or twice that for
+//! large ranges: [`Config::for_range`]), handed out in runs
 //! of consecutive segments (single ones with a [`Sink`]) from an atomic
 //! counter, so a fast thread simply takes more runs; the runs shrink as
 //! the work left does ([`Runs`]), so the threads finish together. [`crate::segment`]
@@ -78,6 +79,26 @@ impl Config {
         let seg = caches.l2.unwrap_or(FALLBACK_SEGMENT);
         let block = caches.l1d.unwrap_or(FALLBACK_BLOCK);
         Config::with_sizes(seg.clamp(64 * 1024, MAX_SEGMENT_BYTES), block.min(seg))
+    }
+}
+
+impl Config {
+    /// [`Config::default`] for a run up to `to`: segments twice as long
+    /// (at most [`MAX_SEGMENT_BYTES`]) when the sieving primes reach past
+    /// the medium ones (a quarter of the segment), so that primes hitting
+    /// each segment many times stay in the whole-segment kernel instead of
+    /// going to the bucket sieve. Measured here (1 MiB L2, one thread):
+    /// 6% faster near 1e12, 12% near 1e13 (two threads), 2% near 1e11; and
+    /// 5% slower at 1e10, where no prime is past the medium ones.
+    pub fn for_range(to: u64) -> Self {
+        let cfg = Config::default();
+        if to.isqrt() < cfg.medium_max {
+            return cfg;
+        }
+        Config {
+            progress: cfg.progress,
+            ..Config::with_sizes(2 * cfg.segment_bytes, cfg.block_bytes)
+        }
     }
 }
 
@@ -555,6 +576,20 @@ mod tests {
 
     fn reference(n: u64) -> u64 {
         small_primes(n).len() as u64
+    }
+
+    #[test]
+    fn segments_double_once_primes_pass_the_medium_ones() {
+        let d = Config::default();
+        let edge = d.medium_max * d.medium_max;
+        assert_eq!(Config::for_range(edge - 1), d);
+        let big = Config::for_range(edge);
+        assert_eq!(
+            big.segment_bytes,
+            (2 * d.segment_bytes).min(MAX_SEGMENT_BYTES)
+        );
+        assert_eq!(big.block_bytes, d.block_bytes);
+        assert_eq!(big.medium_max, big.segment_bytes as u64 / 4);
     }
 
     #[test]
