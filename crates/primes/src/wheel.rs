@@ -404,27 +404,23 @@ pub fn presieve(patterns: &[Pattern], buf: &mut [u8], lo: u64) {
     for out in buf.chunks_mut(PRESIEVE_CHUNK) {
         let n = out.len();
         let mut srcs = patterns.iter().zip(&offs).map(|(p, &o)| p.window(o, n));
-        match (srcs.next(), srcs.next(), srcs.next(), srcs.next()) {
-            (Some(a), Some(b), Some(c), Some(d)) => {
-                for ((((o, a), b), c), d) in out.iter_mut().zip(a).zip(b).zip(c).zip(d) {
-                    *o = a & b & c & d;
-                }
-            }
-            (a, b, c, _) => {
-                out.fill(0xff);
-                for src in [a, b, c].into_iter().flatten() {
-                    out.iter_mut().zip(src).for_each(|(o, s)| *o &= s);
-                }
-            }
-        }
+        // The first pass writes the chunk, the later ones AND into it.
+        let mut first = true;
         loop {
             match (srcs.next(), srcs.next(), srcs.next(), srcs.next()) {
                 (Some(a), Some(b), Some(c), Some(d)) => {
-                    for ((((o, a), b), c), d) in out.iter_mut().zip(a).zip(b).zip(c).zip(d) {
-                        *o &= a & b & c & d;
+                    let ands = out.iter_mut().zip(a).zip(b).zip(c).zip(d);
+                    if first {
+                        ands.for_each(|((((o, a), b), c), d)| *o = a & b & c & d);
+                    } else {
+                        ands.for_each(|((((o, a), b), c), d)| *o &= a & b & c & d);
                     }
+                    first = false;
                 }
                 (a, b, c, _) => {
+                    if first {
+                        out.fill(0xff);
+                    }
                     for src in [a, b, c].into_iter().flatten() {
                         out.iter_mut().zip(src).for_each(|(o, s)| *o &= s);
                     }

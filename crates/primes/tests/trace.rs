@@ -17,12 +17,16 @@ fn primes(args: &[&str]) -> Command {
 
 /// `thread T exiting; processed N values of k` lines as (T, N).
 fn processed(stdout: &str) -> Vec<(usize, u64)> {
-    stdout
-        .lines()
+    per_thread(stdout, " values of k")
+}
+
+/// `thread T exiting; processed N{unit}` lines as (T, N).
+fn per_thread(text: &str, unit: &str) -> Vec<(usize, u64)> {
+    text.lines()
         .filter_map(|l| {
             let rest = l.strip_prefix("thread ")?;
             let (t, rest) = rest.split_once(" exiting; processed ")?;
-            let n = rest.strip_suffix(" values of k")?;
+            let n = rest.strip_suffix(unit)?;
             Some((t.parse().unwrap(), n.parse().unwrap()))
         })
         .collect()
@@ -97,15 +101,7 @@ fn trace_needs_a_writable_file() {
 
 /// `thread T exiting; processed N segments` lines as (T, N).
 fn segments(report: &str) -> Vec<(usize, u64)> {
-    report
-        .lines()
-        .filter_map(|l| {
-            let rest = l.strip_prefix("thread ")?;
-            let (t, rest) = rest.split_once(" exiting; processed ")?;
-            let n = rest.strip_suffix(" segments")?;
-            Some((t.parse().unwrap(), n.parse().unwrap()))
-        })
-        .collect()
+    per_thread(report, " segments")
 }
 
 /// A `run A..=B: N segments, X..=Y` label's N.
